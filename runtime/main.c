@@ -1,0 +1,275 @@
+/* The entry point of every program py2wasm compiles.
+ *
+ * runtime.wasm is libpython plus this file. The compiler appends the program
+ * image (image.h); at start-up we hand its precompiled stdlib modules to
+ * CPython's frozen-module importer, register `_py2wasm` (the user's embedded
+ * sources), initialise Python from a fixed configuration (no PYTHONHOME, no
+ * files needed) and run the main module as CPython runs a script.
+ */
+#include <Python.h>
+#include <marshal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "image.h"
+#include "boot_frozen.h" /* _py2wasm_boot: runtime/py2wasm_boot.py, marshalled */
+
+/* Exported (runtime/exports.txt); the compiler's data segment fills it in. */
+struct py2wasm_image_ref py2wasm_image = {0, 0};
+
+/* Defined by our CPython patch (Python/traceback.c): lets the C traceback
+ * printer show lines of sources that exist only in the image. */
+extern PyObject *(*_Py_SourceLineHook)(PyObject *filename, int lineno);
+
+static const struct py2wasm_image_header *header;
+static const struct py2wasm_entry *entries;
+
+static const char *image_at(uint32_t off) { return (const char *)py2wasm_image.data + off; }
+
+static int in_image(uint32_t off, uint32_t len) {
+    return off <= py2wasm_image.size && len <= py2wasm_image.size - off;
+}
+
+/* Checks the header and that every entry points inside the image, so the
+ * rest of this file can trust offsets. */
+static int image_open(void) {
+    if (py2wasm_image.data == NULL || py2wasm_image.size < sizeof(struct py2wasm_image_header))
+        return 0;
+    header = (const struct py2wasm_image_header *)py2wasm_image.data;
+    if (memcmp(header->magic, PY2WASM_IMAGE_MAGIC, 8) != 0 || header->version != PY2WASM_IMAGE_VERSION)
+        return 0;
+    uint64_t table = (uint64_t)header->module_count * sizeof(struct py2wasm_entry);
+    if (table > py2wasm_image.size - sizeof(*header))
+        return 0;
+    entries = (const struct py2wasm_entry *)(py2wasm_image.data + sizeof(*header));
+    for (uint32_t i = 0; i < header->module_count; i++) {
+        const struct py2wasm_entry *e = &entries[i];
+        if (!in_image(e->name_off, e->name_len + 1) || !in_image(e->data_off, e->data_len) ||
+            !in_image(e->path_off, e->path_len + 1))
+            return 0;
+    }
+    return header->main_index < header->module_count &&
+           entries[header->main_index].kind == PY2WASM_KIND_SOURCE;
+}
+
+/* CPython's frozen importer serves the precompiled stdlib straight from the
+ * image: no copies, no decompression. */
+static struct _frozen *frozen_table(void) {
+    struct _frozen *table = calloc(header->module_count + 1, sizeof(struct _frozen));
+    if (table == NULL)
+        return NULL;
+    size_t n = 0;
+    for (uint32_t i = 0; i < header->module_count; i++) {
+        const struct py2wasm_entry *e = &entries[i];
+        if (e->kind != PY2WASM_KIND_FROZEN)
+            continue;
+        table[n].name = image_at(e->name_off);
+        table[n].code = (const unsigned char *)image_at(e->data_off);
+        table[n].size = (int)e->data_len;
+        table[n].is_package = (e->flags & PY2WASM_FLAG_PACKAGE) != 0;
+        n++;
+    }
+    return table; /* zeroed sentinel at [n] */
+}
+
+static const struct py2wasm_entry *find_source_by_name(const char *name) {
+    for (uint32_t i = 0; i < header->module_count; i++) {
+        const struct py2wasm_entry *e = &entries[i];
+        if (e->kind == PY2WASM_KIND_SOURCE && strcmp(image_at(e->name_off), name) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+static const struct py2wasm_entry *find_source_by_path(const char *path) {
+    for (uint32_t i = 0; i < header->module_count; i++) {
+        const struct py2wasm_entry *e = &entries[i];
+        if (e->kind == PY2WASM_KIND_SOURCE && strcmp(image_at(e->path_off), path) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+static PyObject *source_text(const struct py2wasm_entry *e) {
+    return PyUnicode_DecodeUTF8(image_at(e->data_off), e->data_len, "surrogateescape");
+}
+
+/* ------------------------------------------------------------ _py2wasm */
+
+/* user_module(name) -> (path, is_package) or None */
+static PyObject *py_user_module(PyObject *self, PyObject *arg) {
+    const char *name = PyUnicode_AsUTF8(arg);
+    if (name == NULL)
+        return NULL;
+    const struct py2wasm_entry *e = find_source_by_name(name);
+    if (e == NULL)
+        Py_RETURN_NONE;
+    return Py_BuildValue("(sO)", image_at(e->path_off), (e->flags & PY2WASM_FLAG_PACKAGE) ? Py_True : Py_False);
+}
+
+/* user_source(name) -> source str; KeyError for a name that is not embedded */
+static PyObject *py_user_source(PyObject *self, PyObject *arg) {
+    const char *name = PyUnicode_AsUTF8(arg);
+    if (name == NULL)
+        return NULL;
+    const struct py2wasm_entry *e = find_source_by_name(name);
+    if (e == NULL) {
+        PyErr_SetObject(PyExc_KeyError, arg);
+        return NULL;
+    }
+    return source_text(e);
+}
+
+static PyMethodDef py2wasm_methods[] = {
+    {"user_module", py_user_module, METH_O, "user_module(name) -> (path, is_package) or None"},
+    {"user_source", py_user_source, METH_O, "user_source(name) -> the embedded source text"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef py2wasm_module = {
+    PyModuleDef_HEAD_INIT, "_py2wasm", "The program image of a py2wasm-compiled program.", -1, py2wasm_methods,
+};
+
+static PyObject *init_py2wasm_module(void) { return PyModule_Create(&py2wasm_module); }
+
+/* Traceback hook (see the CPython patch): line LINENO of an embedded file, or
+ * NULL with no exception set. Returns a new reference. */
+static PyObject *source_line_hook(PyObject *filename, int lineno) {
+    const char *path = PyUnicode_AsUTF8(filename);
+    if (path == NULL) {
+        PyErr_Clear();
+        return NULL;
+    }
+    const struct py2wasm_entry *e = find_source_by_path(path);
+    if (e == NULL || lineno < 1)
+        return NULL;
+    const char *p = image_at(e->data_off), *end = p + e->data_len;
+    for (int line = 1; line < lineno; line++) {
+        const char *nl = memchr(p, '\n', end - p);
+        if (nl == NULL)
+            return NULL;
+        p = nl + 1;
+    }
+    const char *eol = memchr(p, '\n', end - p);
+    size_t len = eol ? (size_t)(eol - p) : (size_t)(end - p);
+    if (len > 0 && p[len - 1] == '\r')
+        len--;
+    PyObject *line = PyUnicode_DecodeUTF8(p, len, "replace");
+    if (line == NULL)
+        PyErr_Clear();
+    return line;
+}
+
+/* ------------------------------------------------------------ start-up */
+
+static void init_config(PyConfig *config, int argc, char **argv) {
+    PyConfig_InitPythonConfig(config);
+    config->parse_argv = 0;         /* every argument belongs to the program */
+    config->user_site_directory = 0;
+    config->write_bytecode = 0;
+    config->use_frozen_modules = 1;
+    config->pathconfig_warnings = 0;
+    config->module_search_paths_set = 1; /* empty: imports come from the image */
+}
+
+static int fail_status(PyConfig *config, PyStatus status) {
+    PyConfig_Clear(config);
+    if (PyStatus_IsExit(status))
+        return status.exitcode;
+    Py_ExitStatusException(status); /* prints and exits */
+    return 1;
+}
+
+/* Runs the bootstrap module, which installs the importer of the user's
+ * modules; returns it (new reference) so __main__ can use its loader. */
+static PyObject *run_boot(void) {
+    PyObject *code = PyMarshal_ReadObjectFromString((const char *)_py2wasm_boot, sizeof(_py2wasm_boot));
+    if (code == NULL)
+        return NULL;
+    PyObject *module = PyImport_ExecCodeModule("_py2wasm_boot", code);
+    Py_DECREF(code);
+    return module;
+}
+
+/* Runs the main entry in __main__'s namespace, as CPython runs a script. */
+static int run_main(PyObject *boot) {
+    const struct py2wasm_entry *e = &entries[header->main_index];
+    PyObject *main_module = PyImport_AddModule("__main__"); /* borrowed */
+    if (main_module == NULL)
+        return -1;
+    PyObject *globals = PyModule_GetDict(main_module); /* borrowed */
+    PyObject *path = PyUnicode_FromString(image_at(e->path_off));
+    PyObject *loader = PyObject_GetAttrString(boot, "EmbeddedImporter");
+    int rc = -1;
+    if (path != NULL && loader != NULL && PyDict_SetItemString(globals, "__file__", path) == 0 &&
+        PyDict_SetItemString(globals, "__cached__", Py_None) == 0 &&
+        PyDict_SetItemString(globals, "__loader__", loader) == 0) {
+        PyObject *source = source_text(e);
+        PyObject *code = source ? Py_CompileStringObject(PyUnicode_AsUTF8(source), path, Py_file_input, NULL, -1)
+                                : NULL;
+        Py_XDECREF(source);
+        if (code != NULL) {
+            PyObject *result = PyEval_EvalCode(code, globals, globals);
+            Py_DECREF(code);
+            if (result != NULL) {
+                Py_DECREF(result);
+                rc = 0;
+            }
+        }
+    }
+    Py_XDECREF(path);
+    Py_XDECREF(loader);
+    return rc;
+}
+
+int main(int argc, char **argv) {
+    if (!image_open()) {
+        fprintf(stderr, "%s: no program image: this is py2wasm's bare runtime, or a damaged output file.\n"
+                        "Compile a program with: py2wasm app.py -o app.wasm\n",
+                argc > 0 ? argv[0] : "runtime.wasm");
+        return 2;
+    }
+    struct _frozen *frozen = frozen_table();
+    if (frozen == NULL) {
+        fprintf(stderr, "py2wasm: out of memory at start-up\n");
+        return 1;
+    }
+    PyImport_FrozenModules = frozen;
+    if (PyImport_AppendInittab("_py2wasm", init_py2wasm_module) < 0) {
+        fprintf(stderr, "py2wasm: cannot register _py2wasm\n");
+        return 1;
+    }
+
+    PyConfig config;
+    init_config(&config, argc, argv);
+    /* sys.argv[0] is the script's name as CPython would show it. */
+    char **args = malloc(sizeof(char *) * (argc > 1 ? argc : 1));
+    if (args == NULL)
+        return 1;
+    args[0] = (char *)image_at(entries[header->main_index].path_off);
+    for (int i = 1; i < argc; i++)
+        args[i] = argv[i];
+    PyStatus status = PyConfig_SetBytesArgv(&config, argc > 1 ? argc : 1, args);
+    free(args);
+    if (PyStatus_Exception(status))
+        return fail_status(&config, status);
+    status = Py_InitializeFromConfig(&config);
+    if (PyStatus_Exception(status))
+        return fail_status(&config, status);
+    PyConfig_Clear(&config);
+    _Py_SourceLineHook = source_line_hook;
+
+    int exitcode = 0;
+    PyObject *boot = run_boot();
+    if (boot == NULL || run_main(boot) < 0) {
+        /* Prints the traceback through sys.excepthook; for SystemExit it
+         * finalizes and exits with the code itself, as CPython does. */
+        PyErr_Print();
+        exitcode = 1;
+    }
+    Py_XDECREF(boot);
+    if (Py_FinalizeEx() < 0)
+        exitcode = 120; /* CPython: flushing stdout/stderr failed */
+    return exitcode;
+}

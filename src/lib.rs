@@ -1,0 +1,13 @@
+//! py2wasm: compiles Python 3.11 programs to standalone WebAssembly (WASI
+//! preview 1). See ARCHITECTURE.md for the phases and how they fit.
+
+pub mod assets;
+pub mod diagnostics;
+pub mod driver;
+pub mod frontend;
+pub mod link;
+pub mod modgraph;
+pub mod output;
+pub mod report;
+#[cfg(feature = "runner")]
+pub mod runner;

@@ -1,0 +1,263 @@
+//! The `py2wasm` command line: compile a program (`py2wasm app.py -o app.wasm`)
+//! or compile-and-run it in-process (`py2wasm run app.py -- args`).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Args, Parser, Subcommand};
+
+use py2wasm::diagnostics::Diagnostic;
+use py2wasm::driver::{self, Options};
+use py2wasm::output;
+
+#[derive(Parser)]
+#[command(
+    name = "py2wasm",
+    version,
+    about = "Compile a Python 3.11 program into one standalone WebAssembly (WASI preview 1) file",
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    compile: CompileArgs,
+}
+
+#[derive(Args)]
+struct CompileArgs {
+    /// The program's main script
+    #[arg(value_name = "INPUT.py", required = true)]
+    input: Option<PathBuf>,
+    /// Where to write the module [default: INPUT with .wasm]
+    #[arg(short, long, value_name = "OUTPUT.wasm")]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    modules: ModuleArgs,
+    /// Print what was compiled and how: modules, functions, output size
+    #[arg(long)]
+    report: bool,
+    /// Write the report as JSON to FILE
+    #[arg(long, value_name = "FILE")]
+    report_json: Option<PathBuf>,
+    /// Print nothing but errors
+    #[arg(short, long, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print what each phase did and how long it took
+    #[arg(short, long)]
+    verbose: bool,
+}
+
+#[derive(Args, Clone)]
+struct ModuleArgs {
+    /// Also embed this module (for imports the compiler cannot see, like importlib.import_module(name))
+    #[arg(long = "include-module", value_name = "NAME")]
+    include: Vec<String>,
+    /// Leave this module and its submodules out, even if imported
+    #[arg(long = "exclude-module", value_name = "NAME")]
+    exclude: Vec<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compile (if given a .py) and run a program in-process with wasmer
+    Run(RunArgs),
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// A Python script, or a module py2wasm compiled
+    #[arg(value_name = "PROGRAM.py|PROGRAM.wasm")]
+    program: PathBuf,
+    /// Give the program a host directory: HOST[:GUEST]. GUEST defaults to
+    /// HOST for an absolute path, else /home/HOST as wasmer does; the first
+    /// one is the working directory.
+    #[arg(long = "dir", value_name = "HOST[:GUEST]")]
+    dirs: Vec<String>,
+    /// Set an environment variable for the program: NAME=VALUE
+    #[arg(long = "env", value_name = "NAME=VALUE")]
+    env: Vec<String>,
+    #[command(flatten)]
+    modules: ModuleArgs,
+    /// Arguments for the program
+    #[arg(last = true, value_name = "ARGS")]
+    args: Vec<String>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Run(run)) => run_command(run),
+        None => compile_command(cli.compile),
+    }
+}
+
+fn fail(diag: &Diagnostic) -> ExitCode {
+    eprintln!("{diag}");
+    ExitCode::from(1)
+}
+
+fn compile_command(args: CompileArgs) -> ExitCode {
+    let Some(input) = args.input else {
+        return fail(&Diagnostic::error("no input file"));
+    };
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| input.with_extension("wasm"));
+    if output == input {
+        return fail(&Diagnostic::error(format!(
+            "the output {} would overwrite the input",
+            output.display()
+        )));
+    }
+    let started = Instant::now();
+    let opts = Options {
+        input,
+        include_modules: args.modules.include,
+        exclude_modules: args.modules.exclude,
+    };
+    let compiled = match driver::compile(&opts) {
+        Ok(c) => c,
+        Err(e) => return fail(&e),
+    };
+    if !args.quiet {
+        for w in &compiled.warnings {
+            eprintln!("{w}");
+        }
+    }
+    if let Some(path) = &args.report_json {
+        if let Err(e) = output::write_atomically(path, compiled.report.to_json().as_bytes()) {
+            return fail(&e);
+        }
+    }
+    if let Err(e) = output::write_atomically(&output, &compiled.wasm) {
+        return fail(&e);
+    }
+    if args.report {
+        print!("{}", compiled.report.to_text());
+    }
+    if args.verbose {
+        eprintln!(
+            "py2wasm: wrote {} ({} bytes, {} modules) in {:.2?}",
+            output.display(),
+            compiled.wasm.len(),
+            compiled.report.modules.len(),
+            started.elapsed()
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+#[cfg(not(feature = "runner"))]
+fn run_command(_args: RunArgs) -> ExitCode {
+    fail(&Diagnostic::error(
+        "this build of py2wasm has no runner: run the output with wasmer or wasmtime",
+    ))
+}
+
+#[cfg(feature = "runner")]
+fn run_command(args: RunArgs) -> ExitCode {
+    use py2wasm::runner::{self, RunConfig, Runner, Stdin};
+
+    let is_wasm = args.program.extension().and_then(|e| e.to_str()) == Some("wasm");
+    let wasm = if is_wasm {
+        match std::fs::read(&args.program) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                return fail(&Diagnostic::error(format!(
+                    "cannot read {}: {e}",
+                    args.program.display()
+                )))
+            }
+        }
+    } else {
+        let opts = Options {
+            input: args.program.clone(),
+            include_modules: args.modules.include.clone(),
+            exclude_modules: args.modules.exclude.clone(),
+        };
+        match driver::compile(&opts) {
+            Ok(c) => {
+                for w in &c.warnings {
+                    eprintln!("{w}");
+                }
+                c.wasm
+            }
+            Err(e) => return fail(&e),
+        }
+    };
+    let mut dirs = Vec::new();
+    for spec in &args.dirs {
+        match parse_dir(spec) {
+            Ok(d) => dirs.push(d),
+            Err(e) => return fail(&e),
+        }
+    }
+    let mut env = Vec::new();
+    for pair in &args.env {
+        match pair.split_once('=') {
+            Some((k, v)) if !k.is_empty() => env.push((k.to_string(), v.to_string())),
+            _ => {
+                return fail(&Diagnostic::error(format!(
+                    "--env {pair}: expected NAME=VALUE"
+                )))
+            }
+        }
+    }
+    let runner = match Runner::new(runner::default_cache_dir()) {
+        Ok(r) => r,
+        Err(e) => return fail(&Diagnostic::error(e)),
+    };
+    let module = match runner.load(&wasm) {
+        Ok(m) => m,
+        Err(e) => return fail(&Diagnostic::error(e)),
+    };
+    let program_name = args
+        .program
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let config = RunConfig {
+        program_name,
+        args: args.args,
+        dirs,
+        env,
+        stdin: Stdin::Inherit,
+        capture: false,
+    };
+    match runner.run(&module, config) {
+        Ok(result) => ExitCode::from((result.exit_code & 0xff) as u8),
+        Err(e) => fail(&Diagnostic::error(e)),
+    }
+}
+
+/// HOST[:GUEST] for --dir.
+#[cfg(feature = "runner")]
+fn parse_dir(spec: &str) -> Result<(PathBuf, String), Diagnostic> {
+    let (host, guest) = match spec.split_once(':') {
+        Some((h, g)) if !g.is_empty() => (h, Some(g.to_string())),
+        _ => (spec, None),
+    };
+    let host_path = Path::new(host);
+    if !host_path.is_dir() {
+        return Err(Diagnostic::error(format!(
+            "--dir {spec}: {host} is not a directory"
+        )));
+    }
+    let guest = guest.unwrap_or_else(|| {
+        if host_path.is_absolute() {
+            host.to_string()
+        } else {
+            let rel = host.trim_start_matches("./").trim_end_matches('/');
+            if rel.is_empty() || rel == "." {
+                "/home".to_string()
+            } else {
+                format!("/home/{rel}")
+            }
+        }
+    });
+    Ok((host_path.to_path_buf(), guest))
+}

@@ -1,0 +1,311 @@
+//! What a compilation produced, for `--report` and `--report-json`: the
+//! modules embedded and every function of the user's code (each `def`,
+//! `lambda`, comprehension and class body) with how it was compiled.
+
+use std::fmt::Write as _;
+
+use rustpython_parser::ast::{self, Ranged, Visitor};
+use serde::Serialize;
+
+use crate::frontend::SourceFile;
+use crate::modgraph::ModuleGraph;
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum FunctionKind {
+    Def,
+    Lambda,
+    Comprehension,
+    Class,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FunctionReport {
+    pub module: String,
+    pub qualname: String,
+    pub kind: FunctionKind,
+    pub file: String,
+    pub line: usize,
+    /// "native", or "bytecode" with the reason in `fallback_reason`.
+    pub compiled: &'static str,
+    pub fallback_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ModuleReport {
+    pub name: String,
+    /// "user" or "stdlib"
+    pub origin: &'static str,
+    pub file: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub modules: Vec<ModuleReport>,
+    pub functions: Vec<FunctionReport>,
+    pub functions_total: usize,
+    pub functions_native: usize,
+    pub output_bytes: usize,
+}
+
+/// Why a function is not compiled to wasm yet: at this stage every function
+/// runs on CPython's bytecode interpreter inside the runtime.
+pub const NO_CODEGEN_YET: &str = "native code generation is not implemented yet";
+
+impl Report {
+    pub fn new(graph: &ModuleGraph, output_bytes: usize) -> Report {
+        let mut modules = Vec::new();
+        let mut functions = Vec::new();
+        for m in std::iter::once(&graph.main).chain(graph.user.values()) {
+            modules.push(ModuleReport {
+                name: m.name.clone(),
+                origin: "user",
+                file: Some(m.source.name.clone()),
+            });
+            functions.extend(functions_of(&m.name, &m.source, &m.body));
+        }
+        modules.extend(graph.stdlib.iter().map(|n| ModuleReport {
+            name: n.clone(),
+            origin: "stdlib",
+            file: None,
+        }));
+        let functions_native = functions.iter().filter(|f| f.compiled == "native").count();
+        Report {
+            modules,
+            functions_total: functions.len(),
+            functions_native,
+            functions,
+            output_bytes,
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    }
+
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        let user: Vec<_> = self.modules.iter().filter(|m| m.origin == "user").collect();
+        let stdlib: Vec<_> = self
+            .modules
+            .iter()
+            .filter(|m| m.origin == "stdlib")
+            .map(|m| m.name.as_str())
+            .collect();
+        let _ = writeln!(
+            out,
+            "modules: {} of the program, {} from the standard library",
+            user.len(),
+            stdlib.len()
+        );
+        for m in &user {
+            let _ = writeln!(out, "  {:<30} {}", m.name, m.file.as_deref().unwrap_or(""));
+        }
+        let _ = writeln!(out, "  stdlib: {}", stdlib.join(" "));
+        let _ = writeln!(
+            out,
+            "functions: {} total, {} native, {} bytecode",
+            self.functions_total,
+            self.functions_native,
+            self.functions_total - self.functions_native
+        );
+        for f in &self.functions {
+            let how = match &f.fallback_reason {
+                Some(reason) => format!("{} ({reason})", f.compiled),
+                None => f.compiled.to_string(),
+            };
+            let _ = writeln!(
+                out,
+                "  {}:{} {}.{} [{:?}]: {how}",
+                f.file, f.line, f.module, f.qualname, f.kind
+            );
+        }
+        let _ = writeln!(out, "output: {} bytes", self.output_bytes);
+        out
+    }
+}
+
+fn functions_of(module: &str, source: &SourceFile, body: &ast::Suite) -> Vec<FunctionReport> {
+    let mut finder = FunctionFinder {
+        module,
+        source,
+        scope: Vec::new(),
+        found: Vec::new(),
+    };
+    for stmt in body.iter().cloned() {
+        finder.visit_stmt(stmt);
+    }
+    finder.found
+}
+
+struct FunctionFinder<'a> {
+    module: &'a str,
+    source: &'a SourceFile,
+    /// Enclosing qualname parts; functions add `<locals>` as CPython does.
+    scope: Vec<String>,
+    found: Vec<FunctionReport>,
+}
+
+impl FunctionFinder<'_> {
+    fn enter(&mut self, name: &str, kind: FunctionKind, offset: usize) {
+        let qualname = self
+            .scope
+            .iter()
+            .map(String::as_str)
+            .chain(std::iter::once(name))
+            .collect::<Vec<_>>()
+            .join(".");
+        let line = self.source.location(offset).line;
+        let is_function = kind != FunctionKind::Class;
+        self.found.push(FunctionReport {
+            module: self.module.to_string(),
+            qualname,
+            kind,
+            file: self.source.name.clone(),
+            line,
+            compiled: "bytecode",
+            fallback_reason: Some(NO_CODEGEN_YET.to_string()),
+        });
+        self.scope.push(name.to_string());
+        if is_function {
+            self.scope.push("<locals>".to_string());
+        }
+    }
+
+    fn leave(&mut self, kind: FunctionKind) {
+        if kind != FunctionKind::Class {
+            self.scope.pop();
+        }
+        self.scope.pop();
+    }
+}
+
+impl Visitor for FunctionFinder<'_> {
+    fn visit_stmt_function_def(&mut self, node: ast::StmtFunctionDef) {
+        // decorators and defaults run in the enclosing scope
+        for e in node.decorator_list.iter().cloned() {
+            self.visit_expr(e);
+        }
+        self.visit_arguments(*node.args.clone());
+        self.enter(
+            node.name.as_str(),
+            FunctionKind::Def,
+            node.range().start().to_usize(),
+        );
+        for s in node.body {
+            self.visit_stmt(s);
+        }
+        self.leave(FunctionKind::Def);
+    }
+
+    fn visit_stmt_async_function_def(&mut self, node: ast::StmtAsyncFunctionDef) {
+        for e in node.decorator_list.iter().cloned() {
+            self.visit_expr(e);
+        }
+        self.visit_arguments(*node.args.clone());
+        self.enter(
+            node.name.as_str(),
+            FunctionKind::Def,
+            node.range().start().to_usize(),
+        );
+        for s in node.body {
+            self.visit_stmt(s);
+        }
+        self.leave(FunctionKind::Def);
+    }
+
+    fn visit_stmt_class_def(&mut self, node: ast::StmtClassDef) {
+        for e in node
+            .decorator_list
+            .iter()
+            .cloned()
+            .chain(node.bases.iter().cloned())
+        {
+            self.visit_expr(e);
+        }
+        self.enter(
+            node.name.as_str(),
+            FunctionKind::Class,
+            node.range().start().to_usize(),
+        );
+        for s in node.body {
+            self.visit_stmt(s);
+        }
+        self.leave(FunctionKind::Class);
+    }
+
+    fn visit_expr_lambda(&mut self, node: ast::ExprLambda) {
+        self.visit_arguments(*node.args.clone());
+        self.enter(
+            "<lambda>",
+            FunctionKind::Lambda,
+            node.range().start().to_usize(),
+        );
+        self.visit_expr(*node.body);
+        self.leave(FunctionKind::Lambda);
+    }
+
+    fn visit_expr_list_comp(&mut self, node: ast::ExprListComp) {
+        self.comprehension(
+            "<listcomp>",
+            node.range().start().to_usize(),
+            vec![*node.elt],
+            node.generators,
+        );
+    }
+    fn visit_expr_set_comp(&mut self, node: ast::ExprSetComp) {
+        self.comprehension(
+            "<setcomp>",
+            node.range().start().to_usize(),
+            vec![*node.elt],
+            node.generators,
+        );
+    }
+    fn visit_expr_dict_comp(&mut self, node: ast::ExprDictComp) {
+        self.comprehension(
+            "<dictcomp>",
+            node.range().start().to_usize(),
+            vec![*node.key, *node.value],
+            node.generators,
+        );
+    }
+    fn visit_expr_generator_exp(&mut self, node: ast::ExprGeneratorExp) {
+        self.comprehension(
+            "<genexpr>",
+            node.range().start().to_usize(),
+            vec![*node.elt],
+            node.generators,
+        );
+    }
+}
+
+impl FunctionFinder<'_> {
+    /// The first iterable is evaluated outside the comprehension's scope.
+    fn comprehension(
+        &mut self,
+        name: &str,
+        offset: usize,
+        elts: Vec<ast::Expr>,
+        generators: Vec<ast::Comprehension>,
+    ) {
+        let mut generators = generators.into_iter();
+        let first = generators.next();
+        if let Some(first) = &first {
+            self.visit_expr(first.iter.clone());
+        }
+        self.enter(name, FunctionKind::Comprehension, offset);
+        if let Some(first) = first {
+            self.visit_expr(first.target);
+            for cond in first.ifs {
+                self.visit_expr(cond);
+            }
+        }
+        for g in generators {
+            self.visit_comprehension(g);
+        }
+        for e in elts {
+            self.visit_expr(e);
+        }
+        self.leave(FunctionKind::Comprehension);
+    }
+}

@@ -1,0 +1,310 @@
+//! Runs a compiled program in-process: wasmer (Cranelift) + wasmer-wasix.
+//! Used by `py2wasm run` and by the tests.
+//!
+//! Two things make it behave like a plain WASI host running CPython:
+//! - compiled modules are cached on disk by content hash (compiling the
+//!   CPython runtime with Cranelift takes seconds; loading it, a fraction);
+//! - stdio types follow the host: wasmer-wasix reports fds 0-2 as character
+//!   devices even when they are pipes or files, so CPython would think it
+//!   talks to a terminal (line-buffered stdout, `input()` prompting on
+//!   stderr). A wrapper around `fd_fdstat_get` reports a non-terminal
+//!   filetype for each stdio stream the host does not have on a terminal.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use sha2::{Digest, Sha256};
+use wasmer::{
+    Engine, Extern, Function, FunctionEnv, FunctionEnvMut, Memory, Module, RuntimeError, Store,
+    Value,
+};
+use wasmer_wasix::runtime::task_manager::tokio::TokioTaskManager;
+use wasmer_wasix::runtime::{InstantiationHook, InstantiationState};
+use wasmer_wasix::virtual_fs::{DualWriteFile, NullFile, StaticFile};
+use wasmer_wasix::{PluggableRuntime, WasiEnv, WasiError};
+
+/// What the program's stdin reads.
+pub enum Stdin {
+    /// The host's own stdin.
+    Inherit,
+    /// These bytes, then end of file.
+    Bytes(Vec<u8>),
+}
+
+pub struct RunConfig {
+    /// argv[0] as the program sees it.
+    pub program_name: String,
+    pub args: Vec<String>,
+    /// Host directory and the guest path it appears at.
+    pub dirs: Vec<(PathBuf, String)>,
+    pub env: Vec<(String, String)>,
+    pub stdin: Stdin,
+    /// Collect stdout and stderr instead of passing them to the host's.
+    pub capture: bool,
+}
+
+pub struct RunResult {
+    pub exit_code: i32,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+}
+
+pub struct Runner {
+    engine: Engine,
+    tokio: tokio::runtime::Runtime,
+    cache_dir: Option<PathBuf>,
+}
+
+/// The default cache: $PY2WASM_CACHE/modules, or ~/.cache/py2wasm/modules.
+pub fn default_cache_dir() -> Option<PathBuf> {
+    let base = std::env::var_os("PY2WASM_CACHE")
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("XDG_CACHE_HOME")
+                .map(PathBuf::from)
+                .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+                .map(|c| c.join("py2wasm"))
+        })?;
+    Some(base.join("modules"))
+}
+
+impl Runner {
+    pub fn new(cache_dir: Option<PathBuf>) -> Result<Runner, String> {
+        let tokio = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start the runner: {e}"))?;
+        Ok(Runner {
+            engine: Engine::default(),
+            tokio,
+            cache_dir,
+        })
+    }
+
+    /// Compiles `wasm`, or loads it from the cache.
+    pub fn load(&self, wasm: &[u8]) -> Result<Module, String> {
+        let key = format!(
+            "{:x}-wasmer-{}",
+            Sha256::digest(wasm),
+            env!("CARGO_PKG_VERSION")
+        );
+        let cached = self
+            .cache_dir
+            .as_ref()
+            .map(|d| d.join(format!("{key}.bin")));
+        if let Some(path) = cached.as_ref().filter(|p| p.is_file()) {
+            // SAFETY: the file was written by `Module::serialize` of this
+            // build (the key holds the content hash and our version); a stale
+            // or damaged file fails to deserialize and is recompiled.
+            if let Ok(module) = unsafe { Module::deserialize_from_file(&self.engine, path) } {
+                return Ok(module);
+            }
+        }
+        let module = Module::new(&self.engine, wasm)
+            .map_err(|e| format!("cannot compile the wasm module: {e}"))?;
+        if let (Some(path), Ok(bytes)) = (cached, module.serialize()) {
+            let _ = store_in_cache(&path, &bytes);
+        }
+        Ok(module)
+    }
+
+    pub fn run(&self, module: &Module, config: RunConfig) -> Result<RunResult, String> {
+        let _guard = self.tokio.enter();
+        let stdout = Arc::new(Mutex::new(Vec::new()));
+        let stderr = Arc::new(Mutex::new(Vec::new()));
+        let host_tty = |t: bool| !config.capture && t;
+        let not_tty = [
+            !(matches!(config.stdin, Stdin::Inherit) && std::io::stdin().is_terminal()),
+            !host_tty(std::io::stdout().is_terminal()),
+            !host_tty(std::io::stderr().is_terminal()),
+        ];
+        let mut runtime =
+            PluggableRuntime::new(Arc::new(TokioTaskManager::new(self.tokio.handle().clone())));
+        runtime.set_engine(self.engine.clone());
+        runtime.instantiation_hooks.push(Arc::new(StdioTypes {
+            not_tty,
+            memory: Arc::default(),
+        }));
+
+        let mut builder = WasiEnv::builder(config.program_name.clone())
+            .runtime(Arc::new(runtime))
+            .args(&config.args)
+            .envs(config.env.iter().map(|(k, v)| (k.clone(), v.clone())));
+        for (host, guest) in &config.dirs {
+            builder = builder
+                .map_dir(guest, host)
+                .map_err(|e| format!("cannot map {}: {e}", host.display()))?;
+        }
+        if let Some((_, guest)) = config.dirs.first() {
+            builder.set_current_dir(guest);
+        }
+        builder = builder
+            .stdout(Box::new(sink(config.capture, stdout.clone(), |b| {
+                std::io::stdout().write_all(b)
+            })))
+            .stderr(Box::new(sink(config.capture, stderr.clone(), |b| {
+                std::io::stderr().write_all(b)
+            })));
+        builder = match config.stdin {
+            Stdin::Bytes(bytes) => builder.stdin(Box::new(StaticFile::new(bytes))),
+            Stdin::Inherit => {
+                builder.stdin(Box::new(wasmer_wasix::virtual_fs::host_fs::Stdin::default()))
+            }
+        };
+
+        let mut store = Store::new(self.engine.clone());
+        let (instance, wasi_env) = builder
+            .instantiate(module.clone(), &mut store)
+            .map_err(|e| format!("cannot start the program: {e}"))?;
+        let start = instance
+            .exports
+            .get_function("_start")
+            .map_err(|e| format!("no _start: {e}"))?;
+        let outcome = start.call(&mut store, &[]);
+        let exit_code = match outcome {
+            Ok(_) => 0,
+            Err(err) => match err.downcast::<WasiError>() {
+                Ok(WasiError::Exit(code)) => code.raw(),
+                Ok(other) => return Err(format!("the program failed: {other}")),
+                Err(trap) => {
+                    let _ = std::io::stdout().flush();
+                    let mut err_bytes = stderr.lock().map(|e| e.clone()).unwrap_or_default();
+                    err_bytes.extend_from_slice(format!("wasm trap: {trap}\n").as_bytes());
+                    if !config.capture {
+                        eprintln!("wasm trap: {trap}");
+                    }
+                    wasi_env.on_exit(&mut store, None);
+                    let out = stdout.lock().map(|o| o.clone()).unwrap_or_default();
+                    return Ok(RunResult {
+                        exit_code: 134,
+                        stdout: out,
+                        stderr: err_bytes,
+                    });
+                }
+            },
+        };
+        wasi_env.on_exit(&mut store, None);
+        let take = |b: &Arc<Mutex<Vec<u8>>>| {
+            b.lock()
+                .map(|mut v| std::mem::take(&mut *v))
+                .unwrap_or_default()
+        };
+        Ok(RunResult {
+            exit_code,
+            stdout: take(&stdout),
+            stderr: take(&stderr),
+        })
+    }
+}
+
+/// A write-only stdio file: into `buffer` when capturing, else through `pass`.
+fn sink(
+    capture: bool,
+    buffer: Arc<Mutex<Vec<u8>>>,
+    pass: fn(&[u8]) -> std::io::Result<()>,
+) -> DualWriteFile {
+    DualWriteFile::new(Box::new(NullFile::default()), move |bytes| {
+        if capture {
+            if let Ok(mut b) = buffer.lock() {
+                b.extend_from_slice(bytes);
+            }
+        } else {
+            let _ = pass(bytes);
+        }
+    })
+}
+
+fn store_in_cache(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}
+
+/// See the module comment: makes fds 0-2 report the host's kind of stream.
+#[derive(Debug)]
+struct StdioTypes {
+    not_tty: [bool; 3],
+    memory: Arc<Mutex<Option<Memory>>>,
+}
+
+struct FdstatEnv {
+    original: Function,
+    not_tty: [bool; 3],
+    memory: Arc<Mutex<Option<Memory>>>,
+}
+
+/// WASI `filetype::unknown`: what wasmtime reports for a pipe.
+const FILETYPE_UNKNOWN: u8 = 0;
+
+fn fd_fdstat_get(
+    mut env: FunctionEnvMut<FdstatEnv>,
+    fd: i32,
+    stat_ptr: i32,
+) -> Result<i32, RuntimeError> {
+    let (data, mut store) = env.data_and_store_mut();
+    let result = data
+        .original
+        .call(&mut store, &[Value::I32(fd), Value::I32(stat_ptr)])?;
+    let errno = result.first().and_then(Value::i32).unwrap_or(0);
+    let is_redirected = usize::try_from(fd)
+        .ok()
+        .and_then(|fd| data.not_tty.get(fd))
+        .copied()
+        .unwrap_or(false);
+    if errno == 0 && is_redirected {
+        if let Some(memory) = data.memory.lock().ok().and_then(|m| m.clone()) {
+            // fdstat.fs_filetype is the struct's first byte
+            memory
+                .view(&store)
+                .write_u8(stat_ptr as u32 as u64, FILETYPE_UNKNOWN)
+                .map_err(|e| RuntimeError::new(e.to_string()))?;
+        }
+    }
+    Ok(errno)
+}
+
+impl InstantiationHook for StdioTypes {
+    fn prepare_imports(
+        &self,
+        _module: &Module,
+        store: &mut wasmer::StoreMut,
+        imports: &mut wasmer::Imports,
+    ) -> anyhow::Result<InstantiationState> {
+        for namespace in ["wasi_snapshot_preview1", "wasi_unstable"] {
+            if let Some(Extern::Function(original)) = imports.get_export(namespace, "fd_fdstat_get")
+            {
+                let env = FunctionEnv::new(
+                    store,
+                    FdstatEnv {
+                        original,
+                        not_tty: self.not_tty,
+                        memory: self.memory.clone(),
+                    },
+                );
+                let wrapped = Function::new_typed_with_env(store, &env, fd_fdstat_get);
+                imports.define(namespace, "fd_fdstat_get", wrapped);
+            }
+        }
+        Ok(InstantiationState::empty())
+    }
+
+    fn configure_new_instance(
+        &self,
+        _module: &Module,
+        _store: &mut wasmer::StoreMut,
+        instance: &wasmer::Instance,
+        _imported_memory: Option<&Memory>,
+        _state: InstantiationState,
+    ) -> anyhow::Result<()> {
+        if let Ok(memory) = instance.exports.get_memory("memory") {
+            if let Ok(mut slot) = self.memory.lock() {
+                *slot = Some(memory.clone());
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Builds the C half of py2wasm, once, from Debian sources, into a cache
+# outside the repository keyed by a hash of every input:
+#   stage 1 (cpython.sh): zlib, bzip2, xz, sqlite3 and CPython 3.11 for
+#     wasm32-wasi; python.wasm (the plain interpreter) and its Lib/.
+#   stage 2 (here, seconds): runtime.wasm = libpython + runtime/*.c, the
+#     stdlib precompiled and indexed (stdlib.py), and the assets the compiler
+#     embeds (sysroot/out/assets).
+# sysroot/out links to the current result. An unchanged recipe rebuilds nothing.
+#
+# Usage: sysroot/build.sh        (PY2WASM_CACHE overrides ~/.cache/py2wasm)
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+need_tools
+
+cpython=$("$here/cpython.sh")
+key=$( { echo "$cpython"; hash_files sysroot/build.sh sysroot/freeze.py sysroot/stdlib.py sysroot/lib-patches runtime; } | sha256sum | cut -c1-16)
+out=$cache/sysroot-$key
+if [ -f "$out/DONE" ]; then
+    ln -sfn "$out" "$here/out"
+    log "up to date: $out"
+    exit 0
+fi
+
+work=$cache/build-runtime-$key
+rm -rf "$work" && mkdir -p "$work" && cd "$work"
+wasi_cc "$work/wasi-sysroot"
+# The bootstrap importer is Python, marshalled by the build python into a C array.
+python3 "$here/freeze.py" "$repo/runtime/py2wasm_boot.py" _py2wasm_boot > boot_frozen.h
+exports=()
+while read -r sym _; do
+    case "$sym" in ''|'#'*) continue ;; esac
+    exports+=("-Wl,--export=$sym")
+done < "$repo/runtime/exports.txt"
+for c in "$repo"/runtime/*.c; do
+    # shellcheck disable=SC2086
+    $CC $opt -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers \
+        -I. -I"$cpython/include/python3.11" -c "$c" -o "$(basename "${c%.c}").o"
+done
+# shellcheck disable=SC2086
+$CC -o runtime.wasm ./*.o -L"$cpython/lib" -lpython3.11 -lmpdec -lexpat -lsqlite3 -llzma -lbz2 -lz \
+    $wasi_libs $wasi_stack -Wl,--wrap=poll -Wl,--wrap=select -Wl,--strip-debug "${exports[@]}" \
+    || die "linking runtime.wasm failed"
+
+stage=$cache/stage-$key
+rm -rf "$stage" && mkdir -p "$stage/assets"
+cp runtime.wasm "$stage/"
+ln -s "$cpython/python.wasm" "$stage/python.wasm"
+ln -s "$cpython/pylib" "$stage/pylib"
+# What the compiler embeds (include_dir): nothing else goes in assets/.
+zstd -q -19 runtime.wasm -o "$stage/assets/runtime.wasm.zst"
+# Our changes to the stdlib (lib-patches/) apply to what the compiler embeds;
+# python.wasm, the baseline interpreter, keeps CPython's own Lib.
+cp -r "$cpython/pylib/python3.11" "$work/Lib"
+for p in "$here"/lib-patches/*.patch; do
+    patch -d "$work" -p1 -s < "$p" || die "patch $p does not apply"
+done
+# Debian's sysconfig names its data module after the multiarch tuple alone.
+for f in "$work"/Lib/_sysconfigdata_*.py; do
+    [ "$f" = "$work/Lib/_sysconfigdata__wasm32-wasi.py" ] || mv "$f" "$work/Lib/_sysconfigdata__wasm32-wasi.py"
+done
+python3 "$here/stdlib.py" "$work/Lib" "$work/stdlib" || die "stdlib packaging failed"
+cp "$work/stdlib/stdlib.json" "$work/stdlib/stdlib.bin.zst" "$cpython/builtin-modules.txt" "$stage/assets/"
+cp "$cpython/versions.txt" "$stage/"
+touch "$stage/DONE"
+rm -rf "$out" && mv "$stage" "$out"
+ln -sfn "$out" "$here/out"
+rm -rf "$work"
+log "done: $out"
+ls -lL "$out" "$out/assets" >&2
