@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "image.h"
 #include "boot_frozen.h" /* _py2wasm_boot: runtime/py2wasm_boot.py, marshalled */
@@ -230,6 +231,13 @@ int main(int argc, char **argv) {
                 argc > 0 ? argv[0] : "runtime.wasm");
         return 2;
     }
+    /* WASI has no working directory: wasi-libc emulates one, starting at
+     * "/". Hosts that give the program a directory to work in name it in
+     * PWD (as shells do), so relative paths resolve where the user expects. */
+    const char *pwd = getenv("PWD");
+    if (pwd != NULL && pwd[0] == '/')
+        (void)chdir(pwd);
+
     struct _frozen *frozen = frozen_table();
     if (frozen == NULL) {
         fprintf(stderr, "py2wasm: out of memory at start-up\n");

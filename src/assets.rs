@@ -15,11 +15,10 @@ use crate::diagnostics::{Diagnostic, Result};
 static ASSETS: Dir<'static> = include_dir!("$PY2WASM_ASSETS");
 
 fn asset(name: &str) -> Result<&'static [u8]> {
-    ASSETS.get_file(name).map(|f| f.contents()).ok_or_else(|| {
-        Diagnostic::error(format!(
-            "internal error: asset {name} is missing from this build"
-        ))
-    })
+    ASSETS
+        .get_file(name)
+        .map(|f| f.contents())
+        .ok_or_else(|| Diagnostic::error(format!("internal error: asset {name} is missing from this build")))
 }
 
 fn unzstd(name: &str) -> Result<Vec<u8>> {
@@ -40,12 +39,7 @@ pub fn runtime_wasm() -> Result<Vec<u8>> {
 pub fn builtin_modules() -> Result<BTreeSet<String>> {
     let text = std::str::from_utf8(asset("builtin-modules.txt")?)
         .map_err(|_| Diagnostic::error("internal error: builtin-modules.txt is not UTF-8"))?;
-    Ok(text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(String::from)
-        .collect())
+    Ok(text.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect())
 }
 
 #[derive(Debug, Deserialize)]
@@ -77,17 +71,8 @@ impl Stdlib {
     pub fn load() -> Result<Stdlib> {
         let file: StdlibFile = serde_json::from_slice(asset("stdlib.json")?)
             .map_err(|e| Diagnostic::error(format!("internal error: stdlib.json: {e}")))?;
-        let by_name = file
-            .modules
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (m.name.clone(), i))
-            .collect();
-        Ok(Stdlib {
-            modules: file.modules,
-            by_name,
-            blob: std::sync::OnceLock::new(),
-        })
+        let by_name = file.modules.iter().enumerate().map(|(i, m)| (m.name.clone(), i)).collect();
+        Ok(Stdlib { modules: file.modules, by_name, blob: std::sync::OnceLock::new() })
     }
 
     pub fn get(&self, name: &str) -> Option<&StdlibModule> {
@@ -106,8 +91,6 @@ impl Stdlib {
         }
         let blob = self.blob.get().map(Vec::as_slice).unwrap_or_default();
         blob.get(module.offset..module.offset + module.size)
-            .ok_or_else(|| {
-                Diagnostic::error(format!("internal error: stdlib blob lacks {}", module.name))
-            })
+            .ok_or_else(|| Diagnostic::error(format!("internal error: stdlib blob lacks {}", module.name)))
     }
 }

@@ -25,16 +25,12 @@ impl Location {
     pub fn at_offset(file: &str, source: &str, offset: usize) -> Location {
         let offset = floor_char_boundary(source, offset.min(source.len()));
         let line_start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = source[offset..]
-            .find('\n')
-            .map_or(source.len(), |i| offset + i);
+        let line_end = source[offset..].find('\n').map_or(source.len(), |i| offset + i);
         Location {
             file: file.to_string(),
             line: source[..line_start].matches('\n').count() + 1,
             column: source[line_start..offset].chars().count() + 1,
-            source_line: source[line_start..line_end]
-                .trim_end_matches('\r')
-                .to_string(),
+            source_line: source[line_start..line_end].trim_end_matches('\r').to_string(),
         }
     }
 }
@@ -55,18 +51,10 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Error,
-            message: message.into(),
-            location: None,
-        }
+        Diagnostic { severity: Severity::Error, message: message.into(), location: None }
     }
     pub fn warning(message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            message: message.into(),
-            location: None,
-        }
+        Diagnostic { severity: Severity::Warning, message: message.into(), location: None }
     }
     pub fn at(mut self, location: Location) -> Self {
         self.location = Some(location);
@@ -84,11 +72,7 @@ impl fmt::Display for Diagnostic {
         match &self.location {
             None => write!(f, "{kind}: {}", self.message),
             Some(loc) => {
-                write!(
-                    f,
-                    "{}:{}:{}: {kind}: {}",
-                    loc.file, loc.line, loc.column, self.message
-                )?;
+                write!(f, "{}:{}:{}: {kind}: {}", loc.file, loc.line, loc.column, self.message)?;
                 if !loc.source_line.trim().is_empty() {
                     let pad: String = loc
                         .source_line
@@ -119,9 +103,6 @@ mod tests {
         assert_eq!((loc.line, loc.column), (2, 11));
         assert_eq!(loc.source_line, "b = 'é' +");
         let text = Diagnostic::error("invalid syntax").at(loc).to_string();
-        assert_eq!(
-            text,
-            "m.py:2:11: error: invalid syntax\n    b = 'é' +\n              ^"
-        );
+        assert_eq!(text, "m.py:2:11: error: invalid syntax\n    b = 'é' +\n              ^");
     }
 }

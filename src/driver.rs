@@ -26,10 +26,7 @@ pub struct Compiled {
 pub fn compile(opts: &Options) -> Result<Compiled> {
     let stdlib = Stdlib::load()?;
     let builtins = assets::builtin_modules()?;
-    let graph_opts = GraphOptions {
-        include: &opts.include_modules,
-        exclude: &opts.exclude_modules,
-    };
+    let graph_opts = GraphOptions { include: &opts.include_modules, exclude: &opts.exclude_modules };
     let graph = modgraph::build(&opts.input, &stdlib, &builtins, &graph_opts)?;
 
     // Image entries, in a fixed order (main, user modules, stdlib by name) so
@@ -64,9 +61,5 @@ pub fn compile(opts: &Options) -> Result<Compiled> {
     let image = image::build(&entries, 0);
     let wasm = link::append_image(&assets::runtime_wasm()?, &image)?;
     let report = Report::new(&graph, wasm.len());
-    Ok(Compiled {
-        wasm,
-        report,
-        warnings: graph.warnings,
-    })
+    Ok(Compiled { wasm, report, warnings: graph.warnings })
 }

@@ -53,11 +53,7 @@ impl SourceFile {
                 .at(Location::at_offset(name, &text, offset)));
             }
         }
-        Ok(SourceFile {
-            host_path: host_path.to_path_buf(),
-            name: name.to_string(),
-            text,
-        })
+        Ok(SourceFile { host_path: host_path.to_path_buf(), name: name.to_string(), text })
     }
 
     /// Parses the file as a module body.
@@ -117,10 +113,7 @@ mod tests {
 
     #[test]
     fn finds_coding_cookies() {
-        assert_eq!(
-            coding_cookie("# -*- coding: latin-1 -*-\nx=1\n").map(|c| c.0),
-            Some("latin-1".into())
-        );
+        assert_eq!(coding_cookie("# -*- coding: latin-1 -*-\nx=1\n").map(|c| c.0), Some("latin-1".into()));
         assert_eq!(
             coding_cookie("#!/usr/bin/env python\n# vim: set fileencoding=utf-8 :\n").map(|c| c.0),
             Some("utf-8".into())

@@ -103,22 +103,12 @@ fn compile_command(args: CompileArgs) -> ExitCode {
     let Some(input) = args.input else {
         return fail(&Diagnostic::error("no input file"));
     };
-    let output = args
-        .output
-        .clone()
-        .unwrap_or_else(|| input.with_extension("wasm"));
+    let output = args.output.clone().unwrap_or_else(|| input.with_extension("wasm"));
     if output == input {
-        return fail(&Diagnostic::error(format!(
-            "the output {} would overwrite the input",
-            output.display()
-        )));
+        return fail(&Diagnostic::error(format!("the output {} would overwrite the input", output.display())));
     }
     let started = Instant::now();
-    let opts = Options {
-        input,
-        include_modules: args.modules.include,
-        exclude_modules: args.modules.exclude,
-    };
+    let opts = Options { input, include_modules: args.modules.include, exclude_modules: args.modules.exclude };
     let compiled = match driver::compile(&opts) {
         Ok(c) => c,
         Err(e) => return fail(&e),
@@ -153,9 +143,7 @@ fn compile_command(args: CompileArgs) -> ExitCode {
 
 #[cfg(not(feature = "runner"))]
 fn run_command(_args: RunArgs) -> ExitCode {
-    fail(&Diagnostic::error(
-        "this build of py2wasm has no runner: run the output with wasmer or wasmtime",
-    ))
+    fail(&Diagnostic::error("this build of py2wasm has no runner: run the output with wasmer or wasmtime"))
 }
 
 #[cfg(feature = "runner")]
@@ -166,12 +154,7 @@ fn run_command(args: RunArgs) -> ExitCode {
     let wasm = if is_wasm {
         match std::fs::read(&args.program) {
             Ok(bytes) => bytes,
-            Err(e) => {
-                return fail(&Diagnostic::error(format!(
-                    "cannot read {}: {e}",
-                    args.program.display()
-                )))
-            }
+            Err(e) => return fail(&Diagnostic::error(format!("cannot read {}: {e}", args.program.display()))),
         }
     } else {
         let opts = Options {
@@ -200,11 +183,7 @@ fn run_command(args: RunArgs) -> ExitCode {
     for pair in &args.env {
         match pair.split_once('=') {
             Some((k, v)) if !k.is_empty() => env.push((k.to_string(), v.to_string())),
-            _ => {
-                return fail(&Diagnostic::error(format!(
-                    "--env {pair}: expected NAME=VALUE"
-                )))
-            }
+            _ => return fail(&Diagnostic::error(format!("--env {pair}: expected NAME=VALUE"))),
         }
     }
     let runner = match Runner::new(runner::default_cache_dir()) {
@@ -215,19 +194,8 @@ fn run_command(args: RunArgs) -> ExitCode {
         Ok(m) => m,
         Err(e) => return fail(&Diagnostic::error(e)),
     };
-    let program_name = args
-        .program
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let config = RunConfig {
-        program_name,
-        args: args.args,
-        dirs,
-        env,
-        stdin: Stdin::Inherit,
-        capture: false,
-    };
+    let program_name = args.program.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let config = RunConfig { program_name, args: args.args, dirs, env, stdin: Stdin::Inherit, capture: false };
     match runner.run(&module, config) {
         Ok(result) => ExitCode::from((result.exit_code & 0xff) as u8),
         Err(e) => fail(&Diagnostic::error(e)),
@@ -243,9 +211,7 @@ fn parse_dir(spec: &str) -> Result<(PathBuf, String), Diagnostic> {
     };
     let host_path = Path::new(host);
     if !host_path.is_dir() {
-        return Err(Diagnostic::error(format!(
-            "--dir {spec}: {host} is not a directory"
-        )));
+        return Err(Diagnostic::error(format!("--dir {spec}: {host} is not a directory")));
     }
     let guest = guest.unwrap_or_else(|| {
         if host_path.is_absolute() {

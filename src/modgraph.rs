@@ -56,27 +56,12 @@ const STARTUP_MODULES: &[&str] = &["site", "encodings", "struct", "warnings"];
 const HIDDEN_IMPORTS: &[(&str, &[&str])] = &[
     ("_asyncio", &["asyncio"]),
     ("_datetime", &["_strptime", "time"]),
-    (
-        "_decimal",
-        &["collections", "collections.abc", "numbers", "contextvars"],
-    ),
+    ("_decimal", &["collections", "collections.abc", "numbers", "contextvars"]),
     ("_elementtree", &["copy", "xml.etree.ElementPath"]),
     ("_operator", &["functools"]),
-    (
-        "_pickle",
-        &["_compat_pickle", "codecs", "copyreg", "functools"],
-    ),
+    ("_pickle", &["_compat_pickle", "codecs", "copyreg", "functools"]),
     ("_sqlite3", &["functools"]),
-    (
-        "_zoneinfo",
-        &[
-            "io",
-            "pickle",
-            "weakref",
-            "zoneinfo._common",
-            "zoneinfo._tzpath",
-        ],
-    ),
+    ("_zoneinfo", &["io", "pickle", "weakref", "zoneinfo._common", "zoneinfo._tzpath"]),
     ("array", &["collections.abc"]),
     ("time", &["_strptime"]),
     ("sysconfig", &["_sysconfigdata__wasm32-wasi"]),
@@ -97,42 +82,19 @@ struct Import {
     offset: usize,
 }
 
-pub fn build(
-    script: &Path,
-    stdlib: &Stdlib,
-    builtins: &BTreeSet<String>,
-    opts: &GraphOptions,
-) -> Result<ModuleGraph> {
+pub fn build(script: &Path, stdlib: &Stdlib, builtins: &BTreeSet<String>, opts: &GraphOptions) -> Result<ModuleGraph> {
     let root = script.parent().map(Path::to_path_buf).unwrap_or_default();
-    let root = if root.as_os_str().is_empty() {
-        PathBuf::from(".")
-    } else {
-        root
-    };
+    let root = if root.as_os_str().is_empty() { PathBuf::from(".") } else { root };
     let file_name = script
         .file_name()
         .and_then(|n| n.to_str())
         .ok_or_else(|| Diagnostic::error(format!("{}: not a file name", script.display())))?;
     let main_source = SourceFile::load(script, file_name)?;
     let main_body = main_source.parse()?;
-    let main = UserModule {
-        name: "__main__".into(),
-        is_package: false,
-        source: main_source,
-        body: main_body,
-    };
+    let main = UserModule { name: "__main__".into(), is_package: false, source: main_source, body: main_body };
 
-    let excluded = |name: &str| {
-        opts.exclude
-            .iter()
-            .any(|e| name == e || name.starts_with(&format!("{e}.")))
-    };
-    let mut graph = ModuleGraph {
-        main,
-        user: BTreeMap::new(),
-        stdlib: BTreeSet::new(),
-        warnings: Vec::new(),
-    };
+    let excluded = |name: &str| opts.exclude.iter().any(|e| name == e || name.starts_with(&format!("{e}.")));
+    let mut graph = ModuleGraph { main, user: BTreeMap::new(), stdlib: BTreeSet::new(), warnings: Vec::new() };
     // (module, follow its functions' imports too)
     let mut stdlib_queue: VecDeque<(String, bool)> = VecDeque::new();
     let mut user_queue: VecDeque<(String, Vec<Import>, SourceFile)> = VecDeque::new();
@@ -144,70 +106,34 @@ pub fn build(
     for name in STARTUP_MODULES {
         stdlib_queue.push_back(((*name).to_string(), false));
     }
-    stdlib_queue.extend(
-        stdlib
-            .modules()
-            .filter(|m| m.name.starts_with("encodings."))
-            .map(|m| (m.name.clone(), false)),
-    );
+    stdlib_queue.extend(stdlib.modules().filter(|m| m.name.starts_with("encodings.")).map(|m| (m.name.clone(), false)));
     for name in opts.include {
-        let known = builtins.contains(name)
-            || find_user_module(&root, name).is_some()
-            || stdlib.get(name).is_some();
+        let known = builtins.contains(name) || find_user_module(&root, name).is_some() || stdlib.get(name).is_some();
         if !known {
             return Err(Diagnostic::error(format!(
                 "--include-module {name}: no such module in the program or the standard library"
             )));
         }
-        let import = Import {
-            module: name.clone(),
-            maybe_attribute: false,
-            offset: 0,
-        };
-        user_queue.push_back((
-            "--include-module".into(),
-            vec![import],
-            graph.main.source.clone(),
-        ));
+        let import = Import { module: name.clone(), maybe_attribute: false, offset: 0 };
+        user_queue.push_back(("--include-module".into(), vec![import], graph.main.source.clone()));
     }
 
     while let Some((importer, imports, source)) = user_queue.pop_front() {
         for import in imports {
             let name = import.module;
             stdlib_queue.extend(hidden_imports(&name).map(|i| (i, true)));
-            if excluded(&name)
-                || builtins.contains(&name)
-                || graph.user.contains_key(&name)
-                || name == "__main__"
-            {
+            if excluded(&name) || builtins.contains(&name) || graph.user.contains_key(&name) || name == "__main__" {
                 continue;
             }
             if let Some((path, is_package)) = find_user_module(&root, &name) {
-                let display = path
-                    .strip_prefix(&root)
-                    .unwrap_or(&path)
-                    .to_string_lossy()
-                    .replace('\\', "/");
+                let display = path.strip_prefix(&root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
                 let module_source = SourceFile::load(&path, &display)?;
                 let body = module_source.parse()?;
-                user_queue.push_back((
-                    name.clone(),
-                    imports_of(&body, &name, is_package),
-                    module_source.clone(),
-                ));
-                graph.user.insert(
-                    name.clone(),
-                    UserModule {
-                        name,
-                        is_package,
-                        source: module_source,
-                        body,
-                    },
-                );
+                user_queue.push_back((name.clone(), imports_of(&body, &name, is_package), module_source.clone()));
+                graph.user.insert(name.clone(), UserModule { name, is_package, source: module_source, body });
             } else if stdlib.get(&name).is_some() {
                 stdlib_queue.push_back((name, true));
-            } else if !import.maybe_attribute && !is_attribute_of_module(&name, stdlib, &graph.user)
-            {
+            } else if !import.maybe_attribute && !is_attribute_of_module(&name, stdlib, &graph.user) {
                 let location = source.location(import.offset);
                 graph.warnings.push(
                     Diagnostic::warning(format!(
@@ -234,11 +160,7 @@ pub fn build(
             followed_all.insert(name.clone());
         }
         if let Some(module) = stdlib.get(&name) {
-            let lazy = if all {
-                module.lazy_imports.as_slice()
-            } else {
-                &[]
-            };
+            let lazy = if all { module.lazy_imports.as_slice() } else { &[] };
             for dep in module.imports.iter().chain(lazy) {
                 if stdlib.get(dep).is_some() {
                     stdlib_queue.push_back((dep.clone(), all));
@@ -252,16 +174,11 @@ pub fn build(
 
 /// `os.path`: the parent is a plain module (not a package), so the name is
 /// one of its attributes, bound when the parent is imported.
-fn is_attribute_of_module(
-    name: &str,
-    stdlib: &Stdlib,
-    user: &BTreeMap<String, UserModule>,
-) -> bool {
+fn is_attribute_of_module(name: &str, stdlib: &Stdlib, user: &BTreeMap<String, UserModule>) -> bool {
     let Some((parent, _)) = name.rsplit_once('.') else {
         return false;
     };
-    stdlib.get(parent).is_some_and(|m| !m.package)
-        || user.get(parent).is_some_and(|m| !m.is_package)
+    stdlib.get(parent).is_some_and(|m| !m.package) || user.get(parent).is_some_and(|m| !m.is_package)
 }
 
 /// `a.b.c` as a file under root: a/b/c.py or a/b/c/__init__.py, where every
@@ -293,14 +210,9 @@ fn imports_of(body: &ast::Suite, module: &str, is_package: bool) -> Vec<Import> 
     let package = if is_package {
         module.to_string()
     } else {
-        module
-            .rsplit_once('.')
-            .map_or(String::new(), |p| p.0.to_string())
+        module.rsplit_once('.').map_or(String::new(), |p| p.0.to_string())
     };
-    let mut collector = ImportCollector {
-        package,
-        imports: Vec::new(),
-    };
+    let mut collector = ImportCollector { package, imports: Vec::new() };
     for stmt in body.iter().cloned() {
         collector.visit_stmt(stmt);
     }
@@ -322,11 +234,7 @@ impl ImportCollector {
             }
             prefix.push_str(part);
             let last = prefix.len() == module.len();
-            self.imports.push(Import {
-                module: prefix.clone(),
-                maybe_attribute: maybe_attribute && last,
-                offset,
-            });
+            self.imports.push(Import { module: prefix.clone(), maybe_attribute: maybe_attribute && last, offset });
         }
     }
 }
@@ -343,16 +251,9 @@ impl Visitor for ImportCollector {
         let offset = node.range().start().to_usize();
         let level = node.level.map_or(0, |l| l.to_u32()) as usize;
         let base = if level == 0 {
-            node.module
-                .as_ref()
-                .map(|m| m.to_string())
-                .unwrap_or_default()
+            node.module.as_ref().map(|m| m.to_string()).unwrap_or_default()
         } else {
-            let mut parts: Vec<&str> = if self.package.is_empty() {
-                vec![]
-            } else {
-                self.package.split('.').collect()
-            };
+            let mut parts: Vec<&str> = if self.package.is_empty() { vec![] } else { self.package.split('.').collect() };
             if level - 1 > parts.len() {
                 return; // beyond the top-level package: ImportError at run time
             }

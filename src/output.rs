@@ -14,20 +14,12 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         _ => Path::new("."),
     };
     if !dir.is_dir() {
-        return Err(Diagnostic::error(format!(
-            "cannot write {shown}: directory {} does not exist",
-            dir.display()
-        )));
+        return Err(Diagnostic::error(format!("cannot write {shown}: directory {} does not exist", dir.display())));
     }
     if path.is_dir() {
-        return Err(Diagnostic::error(format!(
-            "cannot write {shown}: it is a directory"
-        )));
+        return Err(Diagnostic::error(format!("cannot write {shown}: it is a directory")));
     }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut file = std::fs::File::create(&tmp)?;

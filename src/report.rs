@@ -57,26 +57,12 @@ impl Report {
         let mut modules = Vec::new();
         let mut functions = Vec::new();
         for m in std::iter::once(&graph.main).chain(graph.user.values()) {
-            modules.push(ModuleReport {
-                name: m.name.clone(),
-                origin: "user",
-                file: Some(m.source.name.clone()),
-            });
+            modules.push(ModuleReport { name: m.name.clone(), origin: "user", file: Some(m.source.name.clone()) });
             functions.extend(functions_of(&m.name, &m.source, &m.body));
         }
-        modules.extend(graph.stdlib.iter().map(|n| ModuleReport {
-            name: n.clone(),
-            origin: "stdlib",
-            file: None,
-        }));
+        modules.extend(graph.stdlib.iter().map(|n| ModuleReport { name: n.clone(), origin: "stdlib", file: None }));
         let functions_native = functions.iter().filter(|f| f.compiled == "native").count();
-        Report {
-            modules,
-            functions_total: functions.len(),
-            functions_native,
-            functions,
-            output_bytes,
-        }
+        Report { modules, functions_total: functions.len(), functions_native, functions, output_bytes }
     }
 
     pub fn to_json(&self) -> String {
@@ -86,18 +72,8 @@ impl Report {
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         let user: Vec<_> = self.modules.iter().filter(|m| m.origin == "user").collect();
-        let stdlib: Vec<_> = self
-            .modules
-            .iter()
-            .filter(|m| m.origin == "stdlib")
-            .map(|m| m.name.as_str())
-            .collect();
-        let _ = writeln!(
-            out,
-            "modules: {} of the program, {} from the standard library",
-            user.len(),
-            stdlib.len()
-        );
+        let stdlib: Vec<_> = self.modules.iter().filter(|m| m.origin == "stdlib").map(|m| m.name.as_str()).collect();
+        let _ = writeln!(out, "modules: {} of the program, {} from the standard library", user.len(), stdlib.len());
         for m in &user {
             let _ = writeln!(out, "  {:<30} {}", m.name, m.file.as_deref().unwrap_or(""));
         }
@@ -114,11 +90,7 @@ impl Report {
                 Some(reason) => format!("{} ({reason})", f.compiled),
                 None => f.compiled.to_string(),
             };
-            let _ = writeln!(
-                out,
-                "  {}:{} {}.{} [{:?}]: {how}",
-                f.file, f.line, f.module, f.qualname, f.kind
-            );
+            let _ = writeln!(out, "  {}:{} {}.{} [{:?}]: {how}", f.file, f.line, f.module, f.qualname, f.kind);
         }
         let _ = writeln!(out, "output: {} bytes", self.output_bytes);
         out
@@ -126,12 +98,7 @@ impl Report {
 }
 
 fn functions_of(module: &str, source: &SourceFile, body: &ast::Suite) -> Vec<FunctionReport> {
-    let mut finder = FunctionFinder {
-        module,
-        source,
-        scope: Vec::new(),
-        found: Vec::new(),
-    };
+    let mut finder = FunctionFinder { module, source, scope: Vec::new(), found: Vec::new() };
     for stmt in body.iter().cloned() {
         finder.visit_stmt(stmt);
     }
@@ -148,13 +115,7 @@ struct FunctionFinder<'a> {
 
 impl FunctionFinder<'_> {
     fn enter(&mut self, name: &str, kind: FunctionKind, offset: usize) {
-        let qualname = self
-            .scope
-            .iter()
-            .map(String::as_str)
-            .chain(std::iter::once(name))
-            .collect::<Vec<_>>()
-            .join(".");
+        let qualname = self.scope.iter().map(String::as_str).chain(std::iter::once(name)).collect::<Vec<_>>().join(".");
         let line = self.source.location(offset).line;
         let is_function = kind != FunctionKind::Class;
         self.found.push(FunctionReport {
@@ -187,11 +148,7 @@ impl Visitor for FunctionFinder<'_> {
             self.visit_expr(e);
         }
         self.visit_arguments(*node.args.clone());
-        self.enter(
-            node.name.as_str(),
-            FunctionKind::Def,
-            node.range().start().to_usize(),
-        );
+        self.enter(node.name.as_str(), FunctionKind::Def, node.range().start().to_usize());
         for s in node.body {
             self.visit_stmt(s);
         }
@@ -203,11 +160,7 @@ impl Visitor for FunctionFinder<'_> {
             self.visit_expr(e);
         }
         self.visit_arguments(*node.args.clone());
-        self.enter(
-            node.name.as_str(),
-            FunctionKind::Def,
-            node.range().start().to_usize(),
-        );
+        self.enter(node.name.as_str(), FunctionKind::Def, node.range().start().to_usize());
         for s in node.body {
             self.visit_stmt(s);
         }
@@ -215,19 +168,10 @@ impl Visitor for FunctionFinder<'_> {
     }
 
     fn visit_stmt_class_def(&mut self, node: ast::StmtClassDef) {
-        for e in node
-            .decorator_list
-            .iter()
-            .cloned()
-            .chain(node.bases.iter().cloned())
-        {
+        for e in node.decorator_list.iter().cloned().chain(node.bases.iter().cloned()) {
             self.visit_expr(e);
         }
-        self.enter(
-            node.name.as_str(),
-            FunctionKind::Class,
-            node.range().start().to_usize(),
-        );
+        self.enter(node.name.as_str(), FunctionKind::Class, node.range().start().to_usize());
         for s in node.body {
             self.visit_stmt(s);
         }
@@ -236,30 +180,16 @@ impl Visitor for FunctionFinder<'_> {
 
     fn visit_expr_lambda(&mut self, node: ast::ExprLambda) {
         self.visit_arguments(*node.args.clone());
-        self.enter(
-            "<lambda>",
-            FunctionKind::Lambda,
-            node.range().start().to_usize(),
-        );
+        self.enter("<lambda>", FunctionKind::Lambda, node.range().start().to_usize());
         self.visit_expr(*node.body);
         self.leave(FunctionKind::Lambda);
     }
 
     fn visit_expr_list_comp(&mut self, node: ast::ExprListComp) {
-        self.comprehension(
-            "<listcomp>",
-            node.range().start().to_usize(),
-            vec![*node.elt],
-            node.generators,
-        );
+        self.comprehension("<listcomp>", node.range().start().to_usize(), vec![*node.elt], node.generators);
     }
     fn visit_expr_set_comp(&mut self, node: ast::ExprSetComp) {
-        self.comprehension(
-            "<setcomp>",
-            node.range().start().to_usize(),
-            vec![*node.elt],
-            node.generators,
-        );
+        self.comprehension("<setcomp>", node.range().start().to_usize(), vec![*node.elt], node.generators);
     }
     fn visit_expr_dict_comp(&mut self, node: ast::ExprDictComp) {
         self.comprehension(
@@ -270,24 +200,13 @@ impl Visitor for FunctionFinder<'_> {
         );
     }
     fn visit_expr_generator_exp(&mut self, node: ast::ExprGeneratorExp) {
-        self.comprehension(
-            "<genexpr>",
-            node.range().start().to_usize(),
-            vec![*node.elt],
-            node.generators,
-        );
+        self.comprehension("<genexpr>", node.range().start().to_usize(), vec![*node.elt], node.generators);
     }
 }
 
 impl FunctionFinder<'_> {
     /// The first iterable is evaluated outside the comprehension's scope.
-    fn comprehension(
-        &mut self,
-        name: &str,
-        offset: usize,
-        elts: Vec<ast::Expr>,
-        generators: Vec<ast::Comprehension>,
-    ) {
+    fn comprehension(&mut self, name: &str, offset: usize, elts: Vec<ast::Expr>, generators: Vec<ast::Comprehension>) {
         let mut generators = generators.into_iter();
         let first = generators.next();
         if let Some(first) = &first {

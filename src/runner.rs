@@ -15,10 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use sha2::{Digest, Sha256};
-use wasmer::{
-    Engine, Extern, Function, FunctionEnv, FunctionEnvMut, Memory, Module, RuntimeError, Store,
-    Value,
-};
+use wasmer::{Engine, Extern, Function, FunctionEnv, FunctionEnvMut, Memory, Module, RuntimeError, Store, Value};
 use wasmer_wasix::runtime::task_manager::tokio::TokioTaskManager;
 use wasmer_wasix::runtime::{InstantiationHook, InstantiationState};
 use wasmer_wasix::virtual_fs::{DualWriteFile, NullFile, StaticFile};
@@ -56,17 +53,19 @@ pub struct Runner {
     cache_dir: Option<PathBuf>,
 }
 
-/// The default cache: $PY2WASM_CACHE/modules, or ~/.cache/py2wasm/modules.
+/// py2wasm's cache directory: $PY2WASM_CACHE, or ~/.cache/py2wasm.
+pub fn cache_root() -> Option<PathBuf> {
+    std::env::var_os("PY2WASM_CACHE").map(PathBuf::from).or_else(|| {
+        std::env::var_os("XDG_CACHE_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+            .map(|c| c.join("py2wasm"))
+    })
+}
+
+/// Where compiled modules are cached: <cache_root>/modules.
 pub fn default_cache_dir() -> Option<PathBuf> {
-    let base = std::env::var_os("PY2WASM_CACHE")
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("XDG_CACHE_HOME")
-                .map(PathBuf::from)
-                .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-                .map(|c| c.join("py2wasm"))
-        })?;
-    Some(base.join("modules"))
+    cache_root().map(|c| c.join("modules"))
 }
 
 impl Runner {
@@ -75,24 +74,13 @@ impl Runner {
             .enable_all()
             .build()
             .map_err(|e| format!("cannot start the runner: {e}"))?;
-        Ok(Runner {
-            engine: Engine::default(),
-            tokio,
-            cache_dir,
-        })
+        Ok(Runner { engine: Engine::default(), tokio, cache_dir })
     }
 
     /// Compiles `wasm`, or loads it from the cache.
     pub fn load(&self, wasm: &[u8]) -> Result<Module, String> {
-        let key = format!(
-            "{:x}-wasmer-{}",
-            Sha256::digest(wasm),
-            env!("CARGO_PKG_VERSION")
-        );
-        let cached = self
-            .cache_dir
-            .as_ref()
-            .map(|d| d.join(format!("{key}.bin")));
+        let key = format!("{:x}-wasmer-{}", Sha256::digest(wasm), env!("CARGO_PKG_VERSION"));
+        let cached = self.cache_dir.as_ref().map(|d| d.join(format!("{key}.bin")));
         if let Some(path) = cached.as_ref().filter(|p| p.is_file()) {
             // SAFETY: the file was written by `Module::serialize` of this
             // build (the key holds the content hash and our version); a stale
@@ -101,8 +89,7 @@ impl Runner {
                 return Ok(module);
             }
         }
-        let module = Module::new(&self.engine, wasm)
-            .map_err(|e| format!("cannot compile the wasm module: {e}"))?;
+        let module = Module::new(&self.engine, wasm).map_err(|e| format!("cannot compile the wasm module: {e}"))?;
         if let (Some(path), Ok(bytes)) = (cached, module.serialize()) {
             let _ = store_in_cache(&path, &bytes);
         }
@@ -119,48 +106,44 @@ impl Runner {
             !host_tty(std::io::stdout().is_terminal()),
             !host_tty(std::io::stderr().is_terminal()),
         ];
-        let mut runtime =
-            PluggableRuntime::new(Arc::new(TokioTaskManager::new(self.tokio.handle().clone())));
+        let mut runtime = PluggableRuntime::new(Arc::new(TokioTaskManager::new(self.tokio.handle().clone())));
         runtime.set_engine(self.engine.clone());
-        runtime.instantiation_hooks.push(Arc::new(StdioTypes {
-            not_tty,
-            memory: Arc::default(),
-        }));
+        runtime.instantiation_hooks.push(Arc::new(StdioTypes { not_tty, memory: Arc::default() }));
 
         let mut builder = WasiEnv::builder(config.program_name.clone())
             .runtime(Arc::new(runtime))
             .args(&config.args)
             .envs(config.env.iter().map(|(k, v)| (k.clone(), v.clone())));
+        if !config.dirs.is_empty() {
+            // map_dir resolves host paths in this filesystem: the host's own.
+            let host_fs = wasmer_wasix::virtual_fs::host_fs::FileSystem::new(self.tokio.handle().clone(), "/")
+                .map_err(|e| format!("cannot open the host filesystem: {e}"))?;
+            builder = builder.fs(Arc::new(host_fs) as Arc<dyn wasmer_wasix::virtual_fs::FileSystem + Send + Sync>);
+        }
         for (host, guest) in &config.dirs {
-            builder = builder
-                .map_dir(guest, host)
-                .map_err(|e| format!("cannot map {}: {e}", host.display()))?;
+            let host = std::path::absolute(host).map_err(|e| format!("cannot map {}: {e}", host.display()))?;
+            builder = builder.map_dir(guest, &host).map_err(|e| format!("cannot map {}: {e}", host.display()))?;
         }
         if let Some((_, guest)) = config.dirs.first() {
+            // The runtime changes to $PWD at start-up (wasi-libc's own cwd
+            // starts at "/"); WASIX keeps its own notion too.
             builder.set_current_dir(guest);
+            if !config.env.iter().any(|(k, _)| k == "PWD") {
+                builder = builder.env("PWD", guest);
+            }
         }
         builder = builder
-            .stdout(Box::new(sink(config.capture, stdout.clone(), |b| {
-                std::io::stdout().write_all(b)
-            })))
-            .stderr(Box::new(sink(config.capture, stderr.clone(), |b| {
-                std::io::stderr().write_all(b)
-            })));
+            .stdout(Box::new(sink(config.capture, stdout.clone(), |b| std::io::stdout().write_all(b))))
+            .stderr(Box::new(sink(config.capture, stderr.clone(), |b| std::io::stderr().write_all(b))));
         builder = match config.stdin {
             Stdin::Bytes(bytes) => builder.stdin(Box::new(StaticFile::new(bytes))),
-            Stdin::Inherit => {
-                builder.stdin(Box::new(wasmer_wasix::virtual_fs::host_fs::Stdin::default()))
-            }
+            Stdin::Inherit => builder.stdin(Box::new(wasmer_wasix::virtual_fs::host_fs::Stdin::default())),
         };
 
         let mut store = Store::new(self.engine.clone());
-        let (instance, wasi_env) = builder
-            .instantiate(module.clone(), &mut store)
-            .map_err(|e| format!("cannot start the program: {e}"))?;
-        let start = instance
-            .exports
-            .get_function("_start")
-            .map_err(|e| format!("no _start: {e}"))?;
+        let (instance, wasi_env) =
+            builder.instantiate(module.clone(), &mut store).map_err(|e| format!("cannot start the program: {e}"))?;
+        let start = instance.exports.get_function("_start").map_err(|e| format!("no _start: {e}"))?;
         let outcome = start.call(&mut store, &[]);
         let exit_code = match outcome {
             Ok(_) => 0,
@@ -176,34 +159,18 @@ impl Runner {
                     }
                     wasi_env.on_exit(&mut store, None);
                     let out = stdout.lock().map(|o| o.clone()).unwrap_or_default();
-                    return Ok(RunResult {
-                        exit_code: 134,
-                        stdout: out,
-                        stderr: err_bytes,
-                    });
+                    return Ok(RunResult { exit_code: 134, stdout: out, stderr: err_bytes });
                 }
             },
         };
         wasi_env.on_exit(&mut store, None);
-        let take = |b: &Arc<Mutex<Vec<u8>>>| {
-            b.lock()
-                .map(|mut v| std::mem::take(&mut *v))
-                .unwrap_or_default()
-        };
-        Ok(RunResult {
-            exit_code,
-            stdout: take(&stdout),
-            stderr: take(&stderr),
-        })
+        let take = |b: &Arc<Mutex<Vec<u8>>>| b.lock().map(|mut v| std::mem::take(&mut *v)).unwrap_or_default();
+        Ok(RunResult { exit_code, stdout: take(&stdout), stderr: take(&stderr) })
     }
 }
 
 /// A write-only stdio file: into `buffer` when capturing, else through `pass`.
-fn sink(
-    capture: bool,
-    buffer: Arc<Mutex<Vec<u8>>>,
-    pass: fn(&[u8]) -> std::io::Result<()>,
-) -> DualWriteFile {
+fn sink(capture: bool, buffer: Arc<Mutex<Vec<u8>>>, pass: fn(&[u8]) -> std::io::Result<()>) -> DualWriteFile {
     DualWriteFile::new(Box::new(NullFile::default()), move |bytes| {
         if capture {
             if let Ok(mut b) = buffer.lock() {
@@ -240,21 +207,11 @@ struct FdstatEnv {
 /// WASI `filetype::unknown`: what wasmtime reports for a pipe.
 const FILETYPE_UNKNOWN: u8 = 0;
 
-fn fd_fdstat_get(
-    mut env: FunctionEnvMut<FdstatEnv>,
-    fd: i32,
-    stat_ptr: i32,
-) -> Result<i32, RuntimeError> {
+fn fd_fdstat_get(mut env: FunctionEnvMut<FdstatEnv>, fd: i32, stat_ptr: i32) -> Result<i32, RuntimeError> {
     let (data, mut store) = env.data_and_store_mut();
-    let result = data
-        .original
-        .call(&mut store, &[Value::I32(fd), Value::I32(stat_ptr)])?;
+    let result = data.original.call(&mut store, &[Value::I32(fd), Value::I32(stat_ptr)])?;
     let errno = result.first().and_then(Value::i32).unwrap_or(0);
-    let is_redirected = usize::try_from(fd)
-        .ok()
-        .and_then(|fd| data.not_tty.get(fd))
-        .copied()
-        .unwrap_or(false);
+    let is_redirected = usize::try_from(fd).ok().and_then(|fd| data.not_tty.get(fd)).copied().unwrap_or(false);
     if errno == 0 && is_redirected {
         if let Some(memory) = data.memory.lock().ok().and_then(|m| m.clone()) {
             // fdstat.fs_filetype is the struct's first byte
@@ -275,16 +232,9 @@ impl InstantiationHook for StdioTypes {
         imports: &mut wasmer::Imports,
     ) -> anyhow::Result<InstantiationState> {
         for namespace in ["wasi_snapshot_preview1", "wasi_unstable"] {
-            if let Some(Extern::Function(original)) = imports.get_export(namespace, "fd_fdstat_get")
-            {
-                let env = FunctionEnv::new(
-                    store,
-                    FdstatEnv {
-                        original,
-                        not_tty: self.not_tty,
-                        memory: self.memory.clone(),
-                    },
-                );
+            if let Some(Extern::Function(original)) = imports.get_export(namespace, "fd_fdstat_get") {
+                let env =
+                    FunctionEnv::new(store, FdstatEnv { original, not_tty: self.not_tty, memory: self.memory.clone() });
                 let wrapped = Function::new_typed_with_env(store, &env, fd_fdstat_get);
                 imports.define(namespace, "fd_fdstat_get", wrapped);
             }

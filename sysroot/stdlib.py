@@ -55,6 +55,21 @@ def module_files(libdir):
                 yield '.'.join(parts + [stem]), False, os.path.join(root, f)
 
 
+# Module-level functions that only a command line or a self-test runs
+# (`python -m pickle`, `pickle._test()`): their imports (doctest, pdb,
+# argparse, ...) are not the library's.
+SELF_TEST_FUNCTIONS = {'_test', 'test', '_main', 'main', '_demo', 'demo', '_script'}
+
+
+def is_main_guard(node):
+    """`if __name__ == '__main__':`"""
+    return (isinstance(node, ast.If) and isinstance(node.test, ast.Compare)
+            and isinstance(node.test.left, ast.Name) and node.test.left.id == '__name__'
+            and len(node.test.ops) == 1 and isinstance(node.test.ops[0], ast.Eq)
+            and isinstance(node.test.comparators[0], ast.Constant)
+            and node.test.comparators[0].value == '__main__')
+
+
 def imports_of(tree, name, is_package):
     """The modules the code may import: (eager, lazy).
 
@@ -88,6 +103,13 @@ def imports_of(tree, name, is_package):
               and ((isinstance(node.func, ast.Name) and node.func.id == '__import__')
                    or (isinstance(node.func, ast.Attribute) and node.func.attr == 'import_module'))):
             found.add(node.args[0].value)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in SELF_TEST_FUNCTIONS:
+            return
+        if is_main_guard(node):
+            # a stdlib module never runs as __main__ in a compiled program
+            for child in node.orelse:
+                visit(child, in_function)
+            return
         inner = in_function or isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
         for child in ast.iter_child_nodes(node):
             visit(child, inner)

@@ -47,10 +47,7 @@ impl Program {
         if self.source.is_dir() {
             "main.py"
         } else {
-            self.source
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or("main.py")
+            self.source.file_name().and_then(|n| n.to_str()).unwrap_or("main.py")
         }
     }
 
@@ -65,8 +62,7 @@ impl Program {
         }
         for extra in &self.extra {
             let name = extra.file_name().ok_or("extra file without a name")?;
-            std::fs::copy(extra, dir.join(name))
-                .map_err(|e| format!("{}: {e}", extra.display()))?;
+            std::fs::copy(extra, dir.join(name)).map_err(|e| format!("{}: {e}", extra.display()))?;
         }
         Ok(())
     }
@@ -117,13 +113,7 @@ fn programs() -> Vec<Program> {
             .map(|t| t.lines().map(String::from).collect())
             .unwrap_or_default();
         let stdin = Some(dir.join(format!("{name}.stdin"))).filter(|p| p.is_file());
-        found.push(Program {
-            name,
-            source: path,
-            extra: vec![],
-            args,
-            stdin,
-        });
+        found.push(Program { name, source: path, extra: vec![], args, stdin });
     }
     found.sort_by(|a, b| a.name.cmp(&b.name));
     found
@@ -131,24 +121,15 @@ fn programs() -> Vec<Program> {
 
 /// pyperformance's pure-stdlib benchmarks, as tests/pyperformance/fetch.py
 /// (run by setup.sh) downloads them, each with our pyperf stand-in.
-const PYPERFORMANCE: [&str; 7] = [
-    "richards",
-    "nbody",
-    "float",
-    "fannkuch",
-    "nqueens",
-    "spectral_norm",
-    "chaos",
-];
+const PYPERFORMANCE: [&str; 7] = ["richards", "nbody", "float", "fannkuch", "nqueens", "spectral_norm", "chaos"];
 
 fn pyperformance_dir() -> PathBuf {
-    match std::env::var_os("PY2WASM_CACHE") {
-        Some(cache) => PathBuf::from(cache),
-        None => runner::default_cache_dir()
-            .and_then(|m| m.parent().map(Path::to_path_buf))
-            .unwrap_or_default(),
-    }
-    .join("pyperformance")
+    runner::cache_root().unwrap_or_default().join("pyperformance")
+}
+
+/// The Python with the wasmtime package, from setup.sh.
+fn wasmtime_python() -> PathBuf {
+    runner::cache_root().unwrap_or_default().join("venv/bin/python3")
 }
 
 fn pyperformance_programs() -> Vec<Program> {
@@ -170,10 +151,7 @@ fn host_stdlib() -> &'static str {
     static DIR: OnceLock<String> = OnceLock::new();
     DIR.get_or_init(|| {
         Command::new("python3")
-            .args([
-                "-c",
-                "import sysconfig; print(sysconfig.get_paths()['stdlib'])",
-            ])
+            .args(["-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])"])
             .output()
             .ok()
             .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string() + "/")
@@ -191,11 +169,9 @@ fn normalize(text: &[u8], work_dir: &str, stdlib: &str) -> String {
     s.replace(&format!("{work_dir}/"), "")
 }
 
-const TEST_ENV: [(&str, &str); 3] = [
-    ("PYTHONHASHSEED", "0"),
-    ("PYTHONDONTWRITEBYTECODE", "1"),
-    ("LC_ALL", "C.UTF-8"),
-];
+const TEST_ENV: [(&str, &str); 3] = [("PYTHONHASHSEED", "0"), ("PYTHONDONTWRITEBYTECODE", "1"), ("LC_ALL", "C.UTF-8")];
+/// The wasm runs work in GUEST_DIR; the runtime changes to $PWD at start-up.
+const PWD: (&str, &str) = ("PWD", GUEST_DIR);
 
 fn run_cpython(p: &Program, work: &Path) -> Result<Outcome, String> {
     p.copy_to(work)?;
@@ -222,10 +198,7 @@ fn run_cpython(p: &Program, work: &Path) -> Result<Outcome, String> {
 
 fn shared_runner() -> Result<&'static Runner, String> {
     static RUNNER: OnceLock<Result<Runner, String>> = OnceLock::new();
-    RUNNER
-        .get_or_init(|| Runner::new(runner::default_cache_dir()))
-        .as_ref()
-        .map_err(Clone::clone)
+    RUNNER.get_or_init(|| Runner::new(runner::default_cache_dir())).as_ref().map_err(Clone::clone)
 }
 
 fn run_wasmer(p: &Program, wasm: &[u8], work: &Path) -> Result<Outcome, String> {
@@ -240,10 +213,7 @@ fn run_wasmer(p: &Program, wasm: &[u8], work: &Path) -> Result<Outcome, String> 
         program_name: p.script_name().to_string(),
         args: p.args.clone(),
         dirs: vec![(work.to_path_buf(), GUEST_DIR.to_string())],
-        env: TEST_ENV
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
+        env: TEST_ENV.iter().chain([&PWD]).map(|(k, v)| (k.to_string(), v.to_string())).collect(),
         stdin,
         capture: true,
     };
@@ -259,7 +229,7 @@ fn run_wasmtime(p: &Program, wasm_file: &Path, work: &Path) -> Result<Outcome, S
     p.copy_to(work)?;
     let out_file = work.with_extension("stdout");
     let err_file = work.with_extension("stderr");
-    let mut cmd = Command::new("python3");
+    let mut cmd = Command::new(wasmtime_python());
     cmd.arg(root().join("wasmtime_run.py"))
         .arg(wasm_file)
         .arg("--out")
@@ -268,22 +238,18 @@ fn run_wasmtime(p: &Program, wasm_file: &Path, work: &Path) -> Result<Outcome, S
         .arg(&err_file)
         .arg("--dir")
         .arg(format!("{}::{GUEST_DIR}", work.display()));
-    for (k, v) in TEST_ENV {
+    for (k, v) in TEST_ENV.iter().chain([&PWD]) {
         cmd.arg("--env").arg(format!("{k}={v}"));
     }
     if let Some(stdin) = &p.stdin {
         cmd.arg("--stdin").arg(stdin);
     }
     cmd.arg("--").arg(p.script_name()).args(&p.args);
-    let status = cmd
-        .status()
-        .map_err(|e| format!("cannot run wasmtime_run.py: {e}"))?;
+    let status = cmd.status().map_err(|e| format!("cannot run wasmtime_run.py: {e}"))?;
     let read = |f: &Path| std::fs::read(f).map_err(|e| format!("{}: {e}", f.display()));
     let stdout = read(&out_file)?;
     let stderr = read(&err_file)?;
-    if stderr.starts_with(b"Traceback")
-        && String::from_utf8_lossy(&stderr).contains("import wasmtime")
-    {
+    if stderr.starts_with(b"Traceback") && String::from_utf8_lossy(&stderr).contains("import wasmtime") {
         return Err("the wasmtime Python package is missing: pip install wasmtime".into());
     }
     Ok(Outcome {
@@ -299,28 +265,16 @@ fn golden_path(name: &str, ext: &str) -> PathBuf {
 
 fn read_golden(name: &str) -> Result<Outcome, String> {
     let read = |ext: &str| {
-        std::fs::read_to_string(golden_path(name, ext)).map_err(|e| {
-            format!("golden {name}.{ext}: {e} (BLESS=1 cargo test --test differential creates it)")
-        })
+        std::fs::read_to_string(golden_path(name, ext))
+            .map_err(|e| format!("golden {name}.{ext}: {e} (BLESS=1 cargo test --test differential creates it)"))
     };
-    let exit = read("exit")?
-        .trim()
-        .parse()
-        .map_err(|e| format!("golden {name}.exit: {e}"))?;
-    Ok(Outcome {
-        stdout: read("stdout")?,
-        stderr: read("stderr")?,
-        exit,
-    })
+    let exit = read("exit")?.trim().parse().map_err(|e| format!("golden {name}.exit: {e}"))?;
+    Ok(Outcome { stdout: read("stdout")?, stderr: read("stderr")?, exit })
 }
 
 fn write_golden(name: &str, o: &Outcome) -> Result<(), String> {
     std::fs::create_dir_all(root().join("golden")).map_err(|e| e.to_string())?;
-    for (ext, text) in [
-        ("stdout", o.stdout.clone()),
-        ("stderr", o.stderr.clone()),
-        ("exit", format!("{}\n", o.exit)),
-    ] {
+    for (ext, text) in [("stdout", o.stdout.clone()), ("stderr", o.stderr.clone()), ("exit", format!("{}\n", o.exit))] {
         std::fs::write(golden_path(name, ext), text).map_err(|e| e.to_string())?;
     }
     Ok(())
@@ -332,62 +286,35 @@ fn compare(what: &str, expected: &Outcome, got: &Outcome) -> Result<(), String> 
     }
     let mut msg = format!("{what} differs from CPython:\n");
     if expected.exit != got.exit {
-        msg += &format!(
-            "  exit code: expected {}, got {}\n",
-            expected.exit, got.exit
-        );
+        msg += &format!("  exit code: expected {}, got {}\n", expected.exit, got.exit);
     }
-    for (stream, e, g) in [
-        ("stdout", &expected.stdout, &got.stdout),
-        ("stderr", &expected.stderr, &got.stderr),
-    ] {
+    for (stream, e, g) in [("stdout", &expected.stdout, &got.stdout), ("stderr", &expected.stderr, &got.stderr)] {
         if e != g {
-            msg += &format!(
-                "  {stream}: expected\n{}\n  got\n{}\n",
-                indent(e),
-                indent(g)
-            );
+            msg += &format!("  {stream}: expected\n{}\n  got\n{}\n", indent(e), indent(g));
         }
     }
     Err(msg)
 }
 
 fn indent(s: &str) -> String {
-    s.lines()
-        .map(|l| format!("    |{l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
+    s.lines().map(|l| format!("    |{l}")).collect::<Vec<_>>().join("\n")
 }
 
 fn check(p: &Program) -> Result<(), Failed> {
     if !p.source.exists() {
-        return Err(format!(
-            "{} is missing: run ./setup.sh (it downloads pyperformance)",
-            p.source.display()
-        )
-        .into());
+        return Err(format!("{} is missing: run ./setup.sh (it downloads pyperformance)", p.source.display()).into());
     }
-    let base = std::env::temp_dir()
-        .join(format!("py2wasm-tests-{}", std::process::id()))
-        .join(&p.name);
+    let base = std::env::temp_dir().join(format!("py2wasm-tests-{}", std::process::id())).join(&p.name);
     let cpython = run_cpython(p, &base.join("cpython"))?;
     if std::env::var_os("BLESS").is_some() {
         write_golden(&p.name, &cpython)?;
     }
     let golden = read_golden(&p.name)?;
-    compare(
-        "host CPython (the golden file is stale?)",
-        &golden,
-        &cpython,
-    )?;
+    compare("host CPython (the golden file is stale?)", &golden, &cpython)?;
 
     let script = base.join("src").join(p.script_name());
     p.copy_to(&base.join("src"))?;
-    let compiled = driver::compile(&Options {
-        input: script,
-        ..Options::default()
-    })
-    .map_err(|e| e.to_string())?;
+    let compiled = driver::compile(&Options { input: script, ..Options::default() }).map_err(|e| e.to_string())?;
     let wasm_file = base.join(format!("{}.wasm", p.name));
     std::fs::write(&wasm_file, &compiled.wasm).map_err(|e| e.to_string())?;
 

@@ -21,8 +21,10 @@ def main():
     p.add_argument('--stdin')
     p.add_argument('--dir', action='append', default=[])
     p.add_argument('--env', action='append', default=[])
-    p.add_argument('argv', nargs='*')
-    a = p.parse_args()
+    args = sys.argv[1:]
+    split = args.index('--') if '--' in args else len(args)
+    a = p.parse_args(args[:split])
+    a.argv = args[split + 1:]
 
     config = wasmtime.Config()
     config.cache = True

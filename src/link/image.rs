@@ -30,11 +30,7 @@ pub struct Entry<'a> {
 pub fn build(entries: &[Entry], main_index: usize) -> Vec<u8> {
     let table_end = HEADER_SIZE + ENTRY_SIZE * entries.len();
     let mut out = Vec::with_capacity(
-        table_end
-            + entries
-                .iter()
-                .map(|e| e.data.len() + e.name.len() + e.path.len() + 2)
-                .sum::<usize>(),
+        table_end + entries.iter().map(|e| e.data.len() + e.name.len() + e.path.len() + 2).sum::<usize>(),
     );
     out.extend_from_slice(MAGIC);
     for v in [VERSION, entries.len() as u32, main_index as u32, 0] {
@@ -79,13 +75,8 @@ mod tests {
 
     #[test]
     fn lays_out_header_entries_and_strings() {
-        let entries = [Entry {
-            name: "m",
-            kind: EntryKind::Source,
-            is_package: true,
-            data: b"x=1",
-            path: "m/__init__.py",
-        }];
+        let entries =
+            [Entry { name: "m", kind: EntryKind::Source, is_package: true, data: b"x=1", path: "m/__init__.py" }];
         let img = build(&entries, 0);
         assert_eq!(&img[..8], MAGIC);
         let u32_at = |o: usize| u32::from_le_bytes(img[o..o + 4].try_into().unwrap()) as usize;

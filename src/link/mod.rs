@@ -22,9 +22,7 @@ const PAGE: u64 = 65536;
 const IMAGE_REF_EXPORT: &str = "py2wasm_image";
 
 fn malformed(what: impl std::fmt::Display) -> Diagnostic {
-    Diagnostic::error(format!(
-        "internal error: the embedded runtime.wasm is not as expected: {what}"
-    ))
+    Diagnostic::error(format!("internal error: the embedded runtime.wasm is not as expected: {what}"))
 }
 
 /// What the link step needs to know about the runtime before writing.
@@ -57,12 +55,7 @@ fn inspect(runtime: &[u8]) -> Result<RuntimeLayout> {
             Payload::GlobalSection(reader) => {
                 for global in reader {
                     let global = global.map_err(malformed)?;
-                    let addr = match global
-                        .init_expr
-                        .get_operators_reader()
-                        .read()
-                        .map_err(malformed)?
-                    {
+                    let addr = match global.init_expr.get_operators_reader().read().map_err(malformed)? {
                         Operator::I32Const { value } => u32::try_from(value).ok(),
                         _ => None,
                     };
@@ -86,10 +79,7 @@ fn inspect(runtime: &[u8]) -> Result<RuntimeLayout> {
         .and_then(|i| global_addrs.get(i as usize).copied().flatten())
         .ok_or_else(|| malformed(format!("{IMAGE_REF_EXPORT} is not a constant address")))?;
     let initial_pages = initial_pages.ok_or_else(|| malformed("no memory"))?;
-    Ok(RuntimeLayout {
-        initial_pages,
-        image_ref_addr,
-    })
+    Ok(RuntimeLayout { initial_pages, image_ref_addr })
 }
 
 /// runtime + image -> a complete program module, validated.
@@ -99,9 +89,7 @@ pub fn append_image(runtime: &[u8], image: &[u8]) -> Result<Vec<u8>> {
     let image_pages = (image.len() as u64).div_ceil(PAGE);
     let new_pages = layout.initial_pages + image_pages;
     if image_addr + image.len() as u64 > u64::from(u32::MAX) {
-        return Err(Diagnostic::error(
-            "the program is too large for a 4 GiB wasm32 memory",
-        ));
+        return Err(Diagnostic::error("the program is too large for a 4 GiB wasm32 memory"));
     }
     let mut image_ref = Vec::with_capacity(8);
     image_ref.extend_from_slice(&(image_addr as u32).to_le_bytes());
@@ -119,9 +107,7 @@ pub fn append_image(runtime: &[u8], image: &[u8]) -> Result<Vec<u8>> {
                     let m = memory.map_err(malformed)?;
                     let minimum = if i == 0 { new_pages } else { m.initial };
                     if i == 0 && m.maximum.is_some_and(|max| max < minimum) {
-                        return Err(Diagnostic::error(
-                            "the program does not fit the runtime's maximum memory",
-                        ));
+                        return Err(Diagnostic::error("the program does not fit the runtime's maximum memory"));
                     }
                     memories.memory(MemoryType {
                         minimum,
@@ -143,25 +129,14 @@ pub fn append_image(runtime: &[u8], image: &[u8]) -> Result<Vec<u8>> {
                 }
                 // Active segments apply in order: the image, then its reference
                 // written over the runtime's zero-initialised variable.
-                data.active(
-                    0,
-                    &ConstExpr::i32_const(image_addr as i32),
-                    image.iter().copied(),
-                );
-                data.active(
-                    0,
-                    &ConstExpr::i32_const(layout.image_ref_addr as i32),
-                    image_ref.iter().copied(),
-                );
+                data.active(0, &ConstExpr::i32_const(image_addr as i32), image.iter().copied());
+                data.active(0, &ConstExpr::i32_const(layout.image_ref_addr as i32), image_ref.iter().copied());
                 module.section(&data);
                 added_data = true;
             }
             other => {
                 if let Some((id, range)) = other.as_section() {
-                    module.section(&RawSection {
-                        id,
-                        data: &runtime[range],
-                    });
+                    module.section(&RawSection { id, data: &runtime[range] });
                 }
             }
         }

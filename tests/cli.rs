@@ -1,0 +1,205 @@
+//! The `py2wasm` command line: what users type, and what they see when the
+//! input is bad (a message with file:line:col, a non-zero exit, no output
+//! file left behind).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn py2wasm(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_py2wasm")).args(args).current_dir(cwd).output().expect("py2wasm runs")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("py2wasm-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn syntax_error_names_file_line_and_column_and_writes_nothing() {
+    let dir = scratch("syntax");
+    std::fs::write(dir.join("bad.py"), "x = 1\nif x\n    print(x)\n").unwrap();
+    let out = py2wasm(&["bad.py", "-o", "bad.wasm"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.starts_with("bad.py:2:5: error: SyntaxError"), "{err}");
+    assert!(err.contains("\n    if x\n        ^"), "{err}");
+    assert!(!dir.join("bad.wasm").exists());
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "no stray files");
+}
+
+#[test]
+fn syntax_error_in_an_imported_module_names_that_module() {
+    let dir = scratch("syntax-import");
+    std::fs::write(dir.join("main.py"), "import helper\n").unwrap();
+    std::fs::write(dir.join("helper.py"), "def f(:\n    pass\n").unwrap();
+    let out = py2wasm(&["main.py"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).starts_with("helper.py:1:7: error: SyntaxError"), "{}", stderr(&out));
+    assert!(!dir.join("main.wasm").exists());
+}
+
+#[test]
+fn missing_input_is_a_clear_error() {
+    let dir = scratch("missing");
+    let out = py2wasm(&["nope.py"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr(&out).trim(), "error: cannot read nope.py: no such file");
+}
+
+#[test]
+fn directory_as_input_is_a_clear_error() {
+    let dir = scratch("dir-input");
+    std::fs::create_dir(dir.join("pkg.py")).unwrap();
+    let out = py2wasm(&["pkg.py", "-o", "x.wasm"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("cannot read pkg.py: it is a directory"), "{}", stderr(&out));
+}
+
+#[test]
+fn non_utf8_input_points_at_the_bad_byte() {
+    let dir = scratch("latin1");
+    std::fs::write(dir.join("l.py"), b"s = 'ok'\nt = '\xe9t\xe9'\n").unwrap();
+    let out = py2wasm(&["l.py"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.starts_with("l.py:2:6: error: l.py is not valid UTF-8 (byte 0xe9)"), "{err}");
+    assert!(!dir.join("l.wasm").exists());
+}
+
+#[test]
+fn unsupported_coding_declaration_is_reported() {
+    let dir = scratch("cookie");
+    std::fs::write(dir.join("c.py"), "# -*- coding: latin-1 -*-\nprint(1)\n").unwrap();
+    let out = py2wasm(&["c.py"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).starts_with("c.py:1:1: error: source encoding 'latin-1' is not supported"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn output_in_a_missing_directory_is_an_error_and_leaves_nothing() {
+    let dir = scratch("outdir");
+    std::fs::write(dir.join("ok.py"), "print(1)\n").unwrap();
+    let out = py2wasm(&["ok.py", "-o", "no/such/dir/ok.wasm"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr(&out).trim(), "error: cannot write no/such/dir/ok.wasm: directory no/such/dir does not exist");
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+}
+
+#[test]
+fn bad_options_are_usage_errors() {
+    let dir = scratch("usage");
+    let out = py2wasm(&["--no-such-flag", "x.py"], &dir);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("unexpected argument '--no-such-flag'"), "{}", stderr(&out));
+    let out = py2wasm(&[], &dir);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn unknown_import_warns_with_location_and_still_compiles() {
+    let dir = scratch("unknown-import");
+    std::fs::write(dir.join("u.py"), "try:\n    import numpy\nexcept ImportError:\n    print('no numpy')\n").unwrap();
+    let out = py2wasm(&["u.py"], &dir);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).starts_with("u.py:2:5: warning: module 'numpy' not found"), "{}", stderr(&out));
+    assert!(dir.join("u.wasm").is_file());
+}
+
+#[test]
+fn include_module_that_does_not_exist_is_an_error() {
+    let dir = scratch("include");
+    std::fs::write(dir.join("i.py"), "print(1)\n").unwrap();
+    let out = py2wasm(&["i.py", "--include-module", "no_such_mod"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("--include-module no_such_mod: no such module"), "{}", stderr(&out));
+}
+
+#[test]
+fn same_input_gives_byte_identical_output_and_a_valid_report() {
+    let dir = scratch("determinism");
+    std::fs::create_dir(dir.join("pkg")).unwrap();
+    std::fs::write(dir.join("pkg/__init__.py"), "from .m import f\n").unwrap();
+    std::fs::write(dir.join("pkg/m.py"), "def f():\n    return [x * 2 for x in range(3)]\n").unwrap();
+    std::fs::write(
+        dir.join("app.py"),
+        "import json, pkg\nclass A:\n    g = lambda self: 1\nprint(json.dumps(pkg.f()))\n",
+    )
+    .unwrap();
+    let a = py2wasm(&["app.py", "-o", "a.wasm", "--report-json", "r.json"], &dir);
+    assert_eq!(a.status.code(), Some(0), "{}", stderr(&a));
+    let b = py2wasm(&["app.py", "-o", "b.wasm"], &dir);
+    assert_eq!(b.status.code(), Some(0));
+    let (wa, wb) = (std::fs::read(dir.join("a.wasm")).unwrap(), std::fs::read(dir.join("b.wasm")).unwrap());
+    assert!(wa == wb, "outputs differ");
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("r.json")).unwrap()).unwrap();
+    assert_eq!(report["output_bytes"], serde_json::json!(wa.len()));
+    // A (class body), A.<lambda>, f, f.<locals>.<listcomp>
+    assert_eq!(report["functions_total"], serde_json::json!(4));
+    assert_eq!(report["functions_native"], serde_json::json!(0));
+    let modules: Vec<&str> =
+        report["modules"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap()).collect();
+    for m in ["__main__", "pkg", "pkg.m", "json", "json.decoder", "encodings.utf_8"] {
+        assert!(modules.contains(&m), "{m} missing from {modules:?}");
+    }
+}
+
+#[test]
+fn default_output_name_is_the_input_with_wasm() {
+    let dir = scratch("default-out");
+    std::fs::write(dir.join("prog.py"), "print(1)\n").unwrap();
+    let out = py2wasm(&["prog.py"], &dir);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(dir.join("prog.wasm").is_file());
+}
+
+#[test]
+fn run_compiles_and_runs_with_arguments_and_exit_code() {
+    let dir = scratch("run");
+    std::fs::write(dir.join("r.py"), "import sys\nprint(sys.argv)\nsys.exit(len(sys.argv))\n").unwrap();
+    let out = py2wasm(&["run", "r.py", "--", "a", "b"], &dir);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "['r.py', 'a', 'b']\n");
+    assert_eq!(out.status.code(), Some(3));
+}
+
+#[test]
+fn run_gives_programs_non_terminal_stdio_when_piped() {
+    let dir = scratch("isatty");
+    std::fs::write(
+        dir.join("t.py"),
+        "import sys\nprint(sys.stdin.isatty(), sys.stdout.isatty(), sys.stderr.isatty())\n",
+    )
+    .unwrap();
+    let out = py2wasm(&["run", "t.py"], &dir);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "False False False\n", "{}", stderr(&out));
+}
+
+#[test]
+fn run_maps_directories_for_file_io() {
+    let dir = scratch("run-dir");
+    std::fs::create_dir(dir.join("data")).unwrap();
+    std::fs::write(dir.join("data/in.txt"), "hello\n").unwrap();
+    std::fs::write(dir.join("f.py"), "t = open('in.txt').read()\nopen('out.txt', 'w').write(t.upper())\n").unwrap();
+    let out = py2wasm(&["run", "f.py", "--dir", "data"], &dir);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(dir.join("data/out.txt")).unwrap(), "HELLO\n");
+}
+
+#[test]
+fn bare_runtime_says_what_it_is() {
+    // A module without a program image must not crash: it explains itself.
+    let dir = scratch("bare");
+    std::fs::write(dir.join("x.wasm"), b"not wasm").unwrap();
+    let out = py2wasm(&["run", "x.wasm"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("cannot compile the wasm module"), "{}", stderr(&out));
+}
