@@ -4,6 +4,7 @@
 #   - Debian packages: clang/lld 19, wasi-libc, ... (see sysroot/common.sh)
 #   - the wasm32-wasip1 Rust target (for the compiler's own wasm build)
 #   - the sysroot: CPython 3.11 for wasm32-wasi and runtime.wasm (sysroot/build.sh)
+#   - the compiler built for wasm32-wasip1 (target/wasm32-wasip1/release/py2wasm.wasm)
 #   - for the tests: a venv with wasmtime (the second engine) and the
 #     pyperformance benchmarks, downloaded from PyPI
 # The cache is $PY2WASM_CACHE, default ~/.cache/py2wasm.
@@ -21,6 +22,9 @@ if command -v rustup >/dev/null && ! rustup target list --installed | grep -qx w
 fi
 
 sysroot/build.sh
+
+# The compiler as WebAssembly (wasmer.toml), which the tests run too.
+cargo build --release --quiet --target wasm32-wasip1 --no-default-features
 
 venv=$cache/venv
 if [ ! -x "$venv/bin/python3" ] || ! "$venv/bin/python3" -c 'import wasmtime' 2>/dev/null; then

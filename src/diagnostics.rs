@@ -92,6 +92,21 @@ impl std::error::Error for Diagnostic {}
 
 pub type Result<T> = std::result::Result<T, Diagnostic>;
 
+/// Why a file operation on `path` failed, in words for the user.
+pub fn describe_io_error(e: &std::io::Error, path: &std::path::Path) -> String {
+    /// WASI's ENOTCAPABLE: the path is outside every directory the host granted.
+    const ENOTCAPABLE: i32 = 76;
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ if cfg!(target_os = "wasi") && e.raw_os_error() == Some(ENOTCAPABLE) => {
+            "it is outside the directories this program was given (wasmer run --dir, wasmtime --dir)".to_string()
+        }
+        _ if path.is_dir() => "it is a directory".to_string(),
+        _ => e.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

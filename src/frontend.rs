@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use rustpython_parser::{ast, Mode};
 
-use crate::diagnostics::{Diagnostic, Location, Result};
+use crate::diagnostics::{describe_io_error, Diagnostic, Location, Result};
 
 /// One Python source file of the program.
 #[derive(Debug, Clone)]
@@ -23,15 +23,8 @@ impl SourceFile {
     /// Reads `host_path`; `name` is what the program will call it.
     pub fn load(host_path: &Path, name: &str) -> Result<SourceFile> {
         let shown = host_path.display();
-        let bytes = std::fs::read(host_path).map_err(|e| {
-            let why = match e.kind() {
-                std::io::ErrorKind::NotFound => "no such file".to_string(),
-                std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-                _ if host_path.is_dir() => "it is a directory".to_string(),
-                _ => e.to_string(),
-            };
-            Diagnostic::error(format!("cannot read {shown}: {why}"))
-        })?;
+        let bytes = std::fs::read(host_path)
+            .map_err(|e| Diagnostic::error(format!("cannot read {shown}: {}", describe_io_error(&e, host_path))))?;
         let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
         let text = match std::str::from_utf8(bytes) {
             Ok(text) => text.to_string(),

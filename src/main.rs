@@ -1,7 +1,7 @@
 //! The `py2wasm` command line: compile a program (`py2wasm app.py -o app.wasm`)
 //! or compile-and-run it in-process (`py2wasm run app.py -- args`).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -87,6 +87,13 @@ struct RunArgs {
 }
 
 fn main() -> ExitCode {
+    // As a WASI program, relative paths resolve against wasi-libc's emulated
+    // working directory, which starts at "/": hosts that give a directory
+    // to work in name it in PWD (our runtime does the same for programs).
+    #[cfg(target_os = "wasi")]
+    if let Some(pwd) = std::env::var_os("PWD") {
+        let _ = std::env::set_current_dir(pwd);
+    }
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Run(run)) => run_command(run),
@@ -205,6 +212,7 @@ fn run_command(args: RunArgs) -> ExitCode {
 /// HOST[:GUEST] for --dir.
 #[cfg(feature = "runner")]
 fn parse_dir(spec: &str) -> Result<(PathBuf, String), Diagnostic> {
+    use std::path::Path;
     let (host, guest) = match spec.split_once(':') {
         Some((h, g)) if !g.is_empty() => (h, Some(g.to_string())),
         _ => (spec, None),

@@ -159,6 +159,10 @@ pub fn build(script: &Path, stdlib: &Stdlib, builtins: &BTreeSet<String>, opts: 
         if all {
             followed_all.insert(name.clone());
         }
+        // importing a.b.c imports its packages a and a.b first
+        if let Some((parent, _)) = name.rsplit_once('.') {
+            stdlib_queue.push_back((parent.to_string(), all));
+        }
         if let Some(module) = stdlib.get(&name) {
             let lazy = if all { module.lazy_imports.as_slice() } else { &[] };
             for dep in module.imports.iter().chain(lazy) {
