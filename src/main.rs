@@ -36,6 +36,9 @@ struct CompileArgs {
     output: Option<PathBuf>,
     #[command(flatten)]
     modules: ModuleArgs,
+    /// Optimise the output with Binaryen's wasm-opt -O2 (smaller and a little faster; takes seconds)
+    #[arg(short = 'O', long = "optimize")]
+    optimize: bool,
     /// Print what was compiled and how: modules, functions, output size
     #[arg(long)]
     report: bool,
@@ -115,7 +118,12 @@ fn compile_command(args: CompileArgs) -> ExitCode {
         return fail(&Diagnostic::error(format!("the output {} would overwrite the input", output.display())));
     }
     let started = Instant::now();
-    let opts = Options { input, include_modules: args.modules.include, exclude_modules: args.modules.exclude };
+    let opts = Options {
+        input,
+        include_modules: args.modules.include,
+        exclude_modules: args.modules.exclude,
+        optimize: args.optimize,
+    };
     let compiled = match driver::compile(&opts) {
         Ok(c) => c,
         Err(e) => return fail(&e),
@@ -168,6 +176,7 @@ fn run_command(args: RunArgs) -> ExitCode {
             input: args.program.clone(),
             include_modules: args.modules.include.clone(),
             exclude_modules: args.modules.exclude.clone(),
+            optimize: false,
         };
         match driver::compile(&opts) {
             Ok(c) => {

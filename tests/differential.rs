@@ -132,6 +132,18 @@ fn wasmtime_python() -> PathBuf {
     runner::cache_root().unwrap_or_default().join("venv/bin/python3")
 }
 
+/// The benchmark harness's own programs (bench/), at small sizes.
+fn bench_programs() -> Vec<Program> {
+    let bench = root().parent().map(|r| r.join("bench")).unwrap_or_default();
+    vec![Program {
+        name: "bench_pystone_like".into(),
+        source: bench.join("pystone_like.py"),
+        extra: vec![],
+        args: vec!["2000".into()],
+        stdin: None,
+    }]
+}
+
 fn pyperformance_programs() -> Vec<Program> {
     let dir = pyperformance_dir();
     PYPERFORMANCE
@@ -332,6 +344,7 @@ fn main() {
     let trials = programs()
         .into_iter()
         .chain(pyperformance_programs())
+        .chain(bench_programs())
         .filter(|p| p.name.contains(&filter))
         .map(|p| Trial::test(p.name.clone(), move || check(&p)))
         .collect();

@@ -11,6 +11,7 @@
 //! variable). Generated functions will be appended the same way.
 
 pub mod image;
+pub mod optimize;
 
 use wasm_encoder::{ConstExpr, DataSection, MemorySection, MemoryType, Module, RawSection};
 use wasmparser::{ExternalKind, Operator, Parser, Payload, TypeRef};

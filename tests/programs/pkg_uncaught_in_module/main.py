@@ -1,0 +1,4 @@
+from engine import run
+
+print("starting")
+run(["load", "step", "explode", "never"])
