@@ -91,7 +91,9 @@ impl Runner {
         }
         let module = Module::new(&self.engine, wasm).map_err(|e| format!("cannot compile the wasm module: {e}"))?;
         if let (Some(path), Ok(bytes)) = (cached, module.serialize()) {
-            let _ = store_in_cache(&path, &bytes);
+            if store_in_cache(&path, &bytes).is_ok() {
+                prune_cache(path.parent().unwrap_or(&path));
+            }
         }
         Ok(module)
     }
@@ -189,6 +191,25 @@ fn store_in_cache(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
     std::fs::write(&tmp, bytes)?;
     std::fs::rename(&tmp, path)
+}
+
+/// Compiled modules are 10-20 MB each: keep the most recently written ones.
+const CACHE_KEEP: usize = 150;
+
+fn prune_cache(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut files: Vec<(std::time::SystemTime, PathBuf)> = entries
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "bin"))
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    if files.len() <= CACHE_KEEP {
+        return;
+    }
+    files.sort();
+    for (_, path) in &files[..files.len() - CACHE_KEEP] {
+        let _ = std::fs::remove_file(path);
+    }
 }
 
 /// See the module comment: makes fds 0-2 report the host's kind of stream.

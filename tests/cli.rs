@@ -203,3 +203,14 @@ fn bare_runtime_says_what_it_is() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("cannot compile the wasm module"), "{}", stderr(&out));
 }
+
+#[cfg(not(feature = "opt"))]
+#[test]
+fn optimize_without_binaryen_says_how_to_get_it() {
+    let dir = scratch("no-opt");
+    std::fs::write(dir.join("o.py"), "print(1)\n").unwrap();
+    let out = py2wasm(&["o.py", "-O"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("-O needs wasm-opt"), "{}", stderr(&out));
+    assert!(!dir.join("o.wasm").exists());
+}
