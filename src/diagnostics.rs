@@ -115,9 +115,9 @@ mod tests {
     fn location_counts_lines_and_characters() {
         let src = "a = 1\nb = 'é' +\n";
         let loc = Location::at_offset("m.py", src, src.find('+').unwrap());
-        assert_eq!((loc.line, loc.column), (2, 11));
+        assert_eq!((loc.line, loc.column), (2, 9));
         assert_eq!(loc.source_line, "b = 'é' +");
         let text = Diagnostic::error("invalid syntax").at(loc).to_string();
-        assert_eq!(text, "m.py:2:11: error: invalid syntax\n    b = 'é' +\n              ^");
+        assert_eq!(text, "m.py:2:9: error: invalid syntax\n    b = 'é' +\n            ^");
     }
 }
