@@ -38,13 +38,17 @@ class EmbeddedImporter:
         exec(cls.get_code(module.__spec__.name), module.__dict__)
 
     @staticmethod
-    def get_code(fullname):
+    def get_filename(fullname):
         found = _py2wasm.user_module(fullname)
         if found is None:
             raise ImportError(f'no embedded module named {fullname!r}',
                               name=fullname)
-        return compile(_py2wasm.user_source(fullname), found[0], 'exec',
-                       dont_inherit=True)
+        return found[0]
+
+    @classmethod
+    def get_code(cls, fullname):
+        return compile(_py2wasm.user_source(fullname), cls.get_filename(fullname),
+                       'exec', dont_inherit=True)
 
     @staticmethod
     def get_source(fullname):
@@ -54,14 +58,6 @@ class EmbeddedImporter:
     def is_package(fullname):
         found = _py2wasm.user_module(fullname)
         return bool(found and found[1])
-
-    @staticmethod
-    def get_filename(fullname):
-        found = _py2wasm.user_module(fullname)
-        if found is None:
-            raise ImportError(f'no embedded module named {fullname!r}',
-                              name=fullname)
-        return found[0]
 
 
 # Before the frozen importer: a user's module shadows a stdlib module of the

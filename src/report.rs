@@ -143,28 +143,13 @@ impl FunctionFinder<'_> {
 
 impl Visitor for FunctionFinder<'_> {
     fn visit_stmt_function_def(&mut self, node: ast::StmtFunctionDef) {
-        // decorators and defaults run in the enclosing scope
-        for e in node.decorator_list.iter().cloned() {
-            self.visit_expr(e);
-        }
-        self.visit_arguments(*node.args.clone());
-        self.enter(node.name.as_str(), FunctionKind::Def, node.range().start().to_usize());
-        for s in node.body {
-            self.visit_stmt(s);
-        }
-        self.leave(FunctionKind::Def);
+        let offset = node.range().start().to_usize();
+        self.function(node.name.as_str(), offset, node.decorator_list, *node.args, node.body);
     }
 
     fn visit_stmt_async_function_def(&mut self, node: ast::StmtAsyncFunctionDef) {
-        for e in node.decorator_list.iter().cloned() {
-            self.visit_expr(e);
-        }
-        self.visit_arguments(*node.args.clone());
-        self.enter(node.name.as_str(), FunctionKind::Def, node.range().start().to_usize());
-        for s in node.body {
-            self.visit_stmt(s);
-        }
-        self.leave(FunctionKind::Def);
+        let offset = node.range().start().to_usize();
+        self.function(node.name.as_str(), offset, node.decorator_list, *node.args, node.body);
     }
 
     fn visit_stmt_class_def(&mut self, node: ast::StmtClassDef) {
@@ -205,6 +190,26 @@ impl Visitor for FunctionFinder<'_> {
 }
 
 impl FunctionFinder<'_> {
+    /// A def or async def: decorators and defaults run in the enclosing scope.
+    fn function(
+        &mut self,
+        name: &str,
+        offset: usize,
+        decorators: Vec<ast::Expr>,
+        args: ast::Arguments,
+        body: ast::Suite,
+    ) {
+        for e in decorators {
+            self.visit_expr(e);
+        }
+        self.visit_arguments(args);
+        self.enter(name, FunctionKind::Def, offset);
+        for s in body {
+            self.visit_stmt(s);
+        }
+        self.leave(FunctionKind::Def);
+    }
+
     /// The first iterable is evaluated outside the comprehension's scope.
     fn comprehension(&mut self, name: &str, offset: usize, elts: Vec<ast::Expr>, generators: Vec<ast::Comprehension>) {
         let mut generators = generators.into_iter();
