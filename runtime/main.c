@@ -233,10 +233,14 @@ int main(int argc, char **argv) {
     }
     /* WASI has no working directory: wasi-libc emulates one, starting at
      * "/". Hosts that give the program a directory to work in name it in
-     * PWD (as shells do), so relative paths resolve where the user expects. */
+     * PWD (as shells do); `wasmer run --dir=.` mounts the current directory
+     * at /home and says nothing. Relative paths then resolve where the user
+     * expects. */
     const char *pwd = getenv("PWD");
     if (pwd != NULL && pwd[0] == '/')
         (void)chdir(pwd);
+    else
+        (void)chdir("/home"); /* fails harmlessly when nothing is mounted there */
 
     struct _frozen *frozen = frozen_table();
     if (frozen == NULL) {

@@ -91,11 +91,16 @@ struct RunArgs {
 
 fn main() -> ExitCode {
     // As a WASI program, relative paths resolve against wasi-libc's emulated
-    // working directory, which starts at "/": hosts that give a directory
-    // to work in name it in PWD (our runtime does the same for programs).
+    // working directory, which starts at "/". Hosts that give a directory to
+    // work in name it in PWD; `wasmer run --dir=.` mounts the current
+    // directory at /home and says nothing. The runtime does the same.
     #[cfg(target_os = "wasi")]
-    if let Some(pwd) = std::env::var_os("PWD") {
-        let _ = std::env::set_current_dir(pwd);
+    {
+        let home = std::path::Path::new("/home");
+        let pwd = std::env::var_os("PWD").map(PathBuf::from).or_else(|| home.is_dir().then(|| home.to_path_buf()));
+        if let Some(dir) = pwd {
+            let _ = std::env::set_current_dir(dir);
+        }
     }
     let cli = Cli::parse();
     match cli.command {

@@ -100,25 +100,30 @@ fn wasm_compiler_under_wasmer_matches_native_byte_for_byte() {
     }
 }
 
+/// Under wasmtime, with the working directory named in PWD, and without it
+/// (as `wasmer run --dir=.` does: the directory is mounted at /home, no PWD).
 #[test]
 fn wasm_compiler_under_wasmtime_matches_native_byte_for_byte() {
     let compiler_path = target_dir().join("wasm32-wasip1/release/py2wasm.wasm");
     let python = runner::cache_root().unwrap().join("venv/bin/python3");
-    let (dir, script) = workspace("wasmtime", &repo().join("examples/hello.py"));
-    let status = Command::new(&python)
-        .arg(repo().join("tests/wasmtime_run.py"))
-        .arg(&compiler_path)
-        .args(["--out", "/dev/null", "--err"])
-        .arg(dir.join("stderr.txt"))
-        .arg("--dir")
-        .arg(format!("{}::/home", dir.display()))
-        .args(["--env", "PWD=/home", "--", "py2wasm", &script, "-o", "out.wasm"])
-        .status()
-        .unwrap_or_else(|e| panic!("{}: {e} (./setup.sh makes it)", python.display()));
-    let stderr = std::fs::read_to_string(dir.join("stderr.txt")).unwrap_or_default();
-    assert!(status.success(), "{stderr}");
-    assert!(std::fs::read(dir.join("out.wasm")).unwrap() == native_output(&dir, &script), "outputs differ");
-    let _ = std::fs::remove_dir_all(&dir);
+    for (i, env) in [&["--env", "PWD=/home"][..], &[][..]].iter().enumerate() {
+        let (dir, script) = workspace(&format!("wasmtime{i}"), &repo().join("examples/hello.py"));
+        let status = Command::new(&python)
+            .arg(repo().join("tests/wasmtime_run.py"))
+            .arg(&compiler_path)
+            .args(["--out", "/dev/null", "--err"])
+            .arg(dir.join("stderr.txt"))
+            .arg("--dir")
+            .arg(format!("{}::/home", dir.display()))
+            .args(*env)
+            .args(["--", "py2wasm", &script, "-o", "out.wasm"])
+            .status()
+            .unwrap_or_else(|e| panic!("{}: {e} (./setup.sh makes it)", python.display()));
+        let stderr = std::fs::read_to_string(dir.join("stderr.txt")).unwrap_or_default();
+        assert!(status.success(), "{env:?}: {stderr}");
+        assert!(std::fs::read(dir.join("out.wasm")).unwrap() == native_output(&dir, &script), "outputs differ");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
 
 #[test]
