@@ -138,13 +138,13 @@ fn compile_command(args: CompileArgs) -> ExitCode {
             eprintln!("{w}");
         }
     }
+    if let Err(e) = output::write_atomically(&output, &compiled.wasm) {
+        return fail(&e);
+    }
     if let Some(path) = &args.report_json {
         if let Err(e) = output::write_atomically(path, compiled.report.to_json().as_bytes()) {
             return fail(&e);
         }
-    }
-    if let Err(e) = output::write_atomically(&output, &compiled.wasm) {
-        return fail(&e);
     }
     if args.report {
         print!("{}", compiled.report.to_text());
