@@ -91,7 +91,7 @@ impl Runner {
         }
         let module = Module::new(&self.engine, wasm).map_err(|e| format!("cannot compile the wasm module: {e}"))?;
         if let (Some(path), Ok(bytes)) = (cached, module.serialize()) {
-            if store_in_cache(&path, &bytes).is_ok() {
+            if store_in_cache(&path, &bytes) {
                 prune_cache(path.parent().unwrap_or(&path));
             }
         }
@@ -153,15 +153,17 @@ impl Runner {
                 Ok(WasiError::Exit(code)) => code.raw(),
                 Ok(other) => return Err(format!("the program failed: {other}")),
                 Err(trap) => {
-                    let _ = std::io::stdout().flush();
-                    let mut err_bytes = stderr.lock().map(|e| e.clone()).unwrap_or_default();
-                    err_bytes.extend_from_slice(format!("wasm trap: {trap}\n").as_bytes());
-                    if !config.capture {
-                        eprintln!("wasm trap: {trap}");
+                    // Reported as a crashed process: the trap on stderr, exit code 134.
+                    let message = format!("wasm trap: {trap}\n");
+                    if config.capture {
+                        if let Ok(mut e) = stderr.lock() {
+                            e.extend_from_slice(message.as_bytes());
+                        }
+                    } else {
+                        let _ = std::io::stdout().flush();
+                        eprint!("{message}");
                     }
-                    wasi_env.on_exit(&mut store, None);
-                    let out = stdout.lock().map(|o| o.clone()).unwrap_or_default();
-                    return Ok(RunResult { exit_code: 134, stdout: out, stderr: err_bytes });
+                    134
                 }
             },
         };
@@ -184,13 +186,10 @@ fn sink(capture: bool, buffer: Arc<Mutex<Vec<u8>>>, pass: fn(&[u8]) -> std::io::
     })
 }
 
-fn store_in_cache(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
+/// Whole files only (a concurrent reader never sees half a module).
+fn store_in_cache(path: &Path, bytes: &[u8]) -> bool {
+    path.parent().is_some_and(|dir| std::fs::create_dir_all(dir).is_ok())
+        && crate::output::write_atomically(path, bytes).is_ok()
 }
 
 /// Compiled modules are 10-20 MB each: keep the most recently written ones.

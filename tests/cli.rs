@@ -214,3 +214,15 @@ fn optimize_without_binaryen_says_how_to_get_it() {
     assert!(stderr(&out).contains("-O needs wasm-opt"), "{}", stderr(&out));
     assert!(!dir.join("o.wasm").exists());
 }
+
+#[test]
+fn run_reports_a_trap_with_exit_code_134() {
+    // (module (memory (export "memory") 1) (func (export "_start") unreachable))
+    let dir = scratch("trap");
+    let wasm: &[u8] = b"\0asm\x01\0\0\0\x01\x04\x01\x60\0\0\x03\x02\x01\0\x05\x03\x01\0\x01\
+        \x07\x13\x02\x06_start\0\0\x06memory\x02\0\x0a\x05\x01\x03\0\0\x0b";
+    std::fs::write(dir.join("trap.wasm"), wasm).unwrap();
+    let out = py2wasm(&["run", "trap.wasm"], &dir);
+    assert_eq!(out.status.code(), Some(134));
+    assert!(stderr(&out).starts_with("wasm trap: RuntimeError: unreachable"), "{}", stderr(&out));
+}
