@@ -6,8 +6,9 @@
  * once, here and in src/link/image.rs; all integers are little-endian u32 and
  * all offsets are relative to the start of the image.
  *
- *   header:  magic "PY2WASM\0", version, module_count, main_index
- *   entries: module_count x struct py2wasm_entry
+ *   header:  struct py2wasm_image_header
+ *   slots:   constant and code-object pointers, zero until start-up
+ *   entries: module_count x struct py2wasm_entry, the code table
  *   then the strings and payloads the entries point to.
  */
 #ifndef PY2WASM_IMAGE_H
@@ -16,7 +17,7 @@
 #include <stdint.h>
 
 #define PY2WASM_IMAGE_MAGIC "PY2WASM"
-#define PY2WASM_IMAGE_VERSION 1
+#define PY2WASM_IMAGE_VERSION 2
 
 /* kind of an entry */
 #define PY2WASM_KIND_FROZEN 0 /* a marshalled code object (precompiled stdlib) */
@@ -29,8 +30,28 @@ struct py2wasm_image_header {
     char magic[8];
     uint32_t version;
     uint32_t module_count;
-    uint32_t main_index; /* the entry that runs as __main__ */
-    uint32_t reserved;
+    uint32_t main_index;     /* the entry that runs as __main__ */
+    uint32_t entries_off;    /* module_count x struct py2wasm_entry */
+    /* Natively compiled code (native.c). Generated code reads constants
+     * from fixed addresses: slots_off holds const_count object pointers
+     * (filled from the marshalled tuple at consts_off at start-up), then
+     * code_count code-object pointers (filled by attach). */
+    uint32_t slots_off;
+    uint32_t const_count;
+    uint32_t consts_off, consts_len;
+    uint32_t code_count;
+    uint32_t code_table_off; /* code_count x struct py2wasm_code_entry */
+    uint32_t reserved[2];
+};
+
+/* A code object of the user's modules that generated code refers to. */
+#define PY2WASM_NO_ENTRY 0xffffffffu
+struct py2wasm_code_entry {
+    uint32_t module_off;     /* the module's dotted name, NUL-terminated */
+    uint32_t qualname_off;   /* co_qualname, NUL-terminated */
+    uint32_t firstlineno;
+    uint32_t entry;          /* table index of its native entry, or PY2WASM_NO_ENTRY */
+    uint32_t freevars_off;   /* co_freevars as the compiler sees them, comma-separated */
 };
 
 struct py2wasm_entry {

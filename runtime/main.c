@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "image.h"
+#include "native.h"
 #include "boot_frozen.h" /* _py2wasm_boot: runtime/py2wasm_boot.py, marshalled */
 
 /* Exported (runtime/exports.txt); the compiler's data segment fills it in. */
@@ -41,9 +42,13 @@ static int image_open(void) {
     if (memcmp(header->magic, PY2WASM_IMAGE_MAGIC, 8) != 0 || header->version != PY2WASM_IMAGE_VERSION)
         return 0;
     uint64_t table = (uint64_t)header->module_count * sizeof(struct py2wasm_entry);
-    if (table > py2wasm_image.size - sizeof(*header))
+    uint64_t codes = (uint64_t)header->code_count * sizeof(struct py2wasm_code_entry);
+    uint64_t slots = ((uint64_t)header->const_count + header->code_count) * sizeof(void *);
+    if (table > py2wasm_image.size || !in_image(header->entries_off, (uint32_t)table) || codes > py2wasm_image.size ||
+        !in_image(header->code_table_off, (uint32_t)codes) || slots > py2wasm_image.size ||
+        !in_image(header->slots_off, (uint32_t)slots) || !in_image(header->consts_off, header->consts_len))
         return 0;
-    entries = (const struct py2wasm_entry *)(py2wasm_image.data + sizeof(*header));
+    entries = (const struct py2wasm_entry *)(py2wasm_image.data + header->entries_off);
     for (uint32_t i = 0; i < header->module_count; i++) {
         const struct py2wasm_entry *e = &entries[i];
         if (!in_image(e->name_off, e->name_len + 1) || !in_image(e->data_off, e->data_len) ||
@@ -122,7 +127,21 @@ static PyObject *py_user_source(PyObject *self, PyObject *arg) {
     return source_text(e);
 }
 
+/* attach(name, code): marks the natively compiled functions of CODE, the
+ * code object CPython compiled from module NAME's embedded source. */
+static PyObject *py_attach(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2 || !PyUnicode_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "attach(name, code)");
+        return NULL;
+    }
+    const char *name = PyUnicode_AsUTF8(args[0]);
+    if (name == NULL || py2wasm_attach(name, args[1]) < 0)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef py2wasm_methods[] = {
+    {"attach", (PyCFunction)(void (*)(void))py_attach, METH_FASTCALL, "attach(name, code): use the native code"},
     {"user_module", py_user_module, METH_O, "user_module(name) -> (path, is_package) or None"},
     {"user_source", py_user_source, METH_O, "user_source(name) -> the embedded source text"},
     {NULL, NULL, 0, NULL},
@@ -210,6 +229,8 @@ static int run_main(PyObject *boot) {
         PyObject *code = source ? Py_CompileStringObject(PyUnicode_AsUTF8(source), path, Py_file_input, NULL, -1)
                                 : NULL;
         Py_XDECREF(source);
+        if (code != NULL && py2wasm_attach("__main__", code) < 0)
+            Py_CLEAR(code);
         if (code != NULL) {
             PyObject *result = PyEval_EvalCode(code, globals, globals);
             Py_DECREF(code);
@@ -277,7 +298,7 @@ int main(int argc, char **argv) {
     Py_SetRecursionLimit(1000);
 
     int exitcode = 0;
-    PyObject *boot = run_boot();
+    PyObject *boot = py2wasm_native_init(header, py2wasm_image.data) < 0 ? NULL : run_boot();
     if (boot == NULL || run_main(boot) < 0) {
         /* Prints the traceback through sys.excepthook; for SystemExit it
          * finalizes and exits with the code itself, as CPython does. */

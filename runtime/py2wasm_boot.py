@@ -47,8 +47,11 @@ class EmbeddedImporter:
 
     @classmethod
     def get_code(cls, fullname):
-        return compile(_py2wasm.user_source(fullname), cls.get_filename(fullname),
+        code = compile(_py2wasm.user_source(fullname), cls.get_filename(fullname),
                        'exec', dont_inherit=True)
+        # The functions the compiler made native run their wasm code.
+        _py2wasm.attach(fullname, code)
+        return code
 
     @staticmethod
     def get_source(fullname):

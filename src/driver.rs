@@ -1,14 +1,20 @@
-//! The pipeline, phase by phase: parse and resolve (modgraph), then link the
-//! program image onto the runtime. Native code generation will sit between
-//! the two; until then every function runs on CPython's bytecode path.
+//! The pipeline, phase by phase: parse and resolve (modgraph), scopes,
+//! lowering to IR and code generation for every def and lambda of the
+//! user's modules (a function that cannot be compiled yet falls back to
+//! CPython's bytecode), then link: generated functions and the program
+//! image appended to the runtime.
 
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use crate::assets::{self, Stdlib};
+use crate::codegen::{self, consts::ConstPool};
 use crate::diagnostics::{Diagnostic, Result};
 use crate::link::{self, image};
-use crate::modgraph::{self, GraphOptions};
+use crate::modgraph::{self, GraphOptions, UserModule};
 use crate::report::Report;
+use crate::scope::{self, ScopeKind};
+use crate::{ir, lower};
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -17,6 +23,98 @@ pub struct Options {
     pub exclude_modules: Vec<String>,
     /// Run Binaryen's optimiser over the output (`-O`).
     pub optimize: bool,
+    /// A function that would fall back to bytecode is an error (`--no-fallback`).
+    pub no_fallback: bool,
+}
+
+/// How each function of the user's code was compiled: by (module, node
+/// offset), None for native, else the reason it fell back.
+pub type Outcomes = HashMap<(String, usize), Option<String>>;
+
+/// Native code for the user's modules.
+struct NativeProgram {
+    functions: Vec<wasm_encoder::Function>,
+    consts: ConstPool,
+    codes: Vec<image::CodeEntry>,
+    outcomes: Outcomes,
+    fallbacks: Vec<Diagnostic>,
+}
+
+fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> NativeProgram {
+    let mut p = NativeProgram {
+        functions: Vec::new(),
+        consts: ConstPool::default(),
+        codes: Vec::new(),
+        outcomes: HashMap::new(),
+        fallbacks: Vec::new(),
+    };
+    let env = codegen::Env {
+        funcs: &layout.funcs,
+        stack_pointer: layout.stack_pointer,
+        const_base: layout.image_addr + image::SLOTS_OFFSET as u32,
+    };
+    for m in modules {
+        let scopes = scope::analyze(&m.source, &m.body);
+        let bodies = lower::bodies(&m.body);
+        let future_annotations = m.body.iter().any(|s| {
+            matches!(s, rustpython_parser::ast::Stmt::ImportFrom(i)
+                if i.module.as_deref() == Some("__future__") && i.names.iter().any(|a| a.name.as_str() == "annotations"))
+        });
+        let mut lines = vec![0usize];
+        lines.extend(m.source.text.match_indices('\n').map(|(i, _)| i + 1));
+        // The code table: every scope CPython makes a code object for, keyed
+        // as the runtime finds them (qualified name, first line); a key two
+        // scopes share is ambiguous and left out.
+        let mut keys: BTreeMap<(String, usize), usize> = BTreeMap::new();
+        for s in scopes.scopes.iter().skip(1) {
+            *keys.entry((s.qualname.clone(), s.line)).or_default() += 1;
+        }
+        let mut code_ids = vec![None; scopes.scopes.len()];
+        for (id, s) in scopes.scopes.iter().enumerate().skip(1) {
+            if keys[&(s.qualname.clone(), s.line)] == 1 {
+                code_ids[id] = Some(p.codes.len() as u32);
+                p.codes.push(image::CodeEntry {
+                    module: m.name.clone(),
+                    qualname: s.qualname.clone(),
+                    firstlineno: s.line as u32,
+                    entry: image::NO_ENTRY,
+                    freevars: s.freevars.clone(),
+                });
+            }
+        }
+        for (id, s) in scopes.scopes.iter().enumerate().skip(1) {
+            let result = match (s.kind, bodies.get(&s.offset), code_ids[id]) {
+                (ScopeKind::Class, ..) => Err("class bodies run on the interpreter (once, at definition)".to_string()),
+                _ if s.is_generator || s.is_coroutine => {
+                    Err("generators and coroutines are not compiled natively yet".to_string())
+                }
+                (_, None, _) => Err("internal: function body not found".to_string()),
+                (_, _, None) => Err("another function has the same qualified name and first line".to_string()),
+                (_, Some(body), Some(code)) => {
+                    let mut cx = lower::Context {
+                        consts: &mut p.consts,
+                        scopes: &scopes,
+                        code_ids: &code_ids,
+                        lines: &lines,
+                        future_annotations,
+                    };
+                    lower::lower_function(&mut cx, id, body.as_body())
+                        .and_then(|f: ir::Function| codegen::generate(&f, &env))
+                        .map(|wasm| {
+                            p.codes[code as usize].entry = layout.table_index(p.functions.len());
+                            p.functions.push(wasm);
+                        })
+                }
+            };
+            if let Err(reason) = &result {
+                let loc = m.source.location(s.offset);
+                p.fallbacks
+                    .push(Diagnostic::error(format!("`{}` cannot be compiled natively: {reason}", s.qualname)).at(loc));
+            }
+            p.outcomes.insert((m.name.clone(), s.offset), result.err());
+        }
+    }
+    p
 }
 
 pub struct Compiled {
@@ -60,11 +158,26 @@ pub fn compile(opts: &Options) -> Result<Compiled> {
             });
         }
     }
-    let image = image::build(&entries, 0);
-    let mut wasm = link::append_image(&assets::runtime_wasm()?, &image)?;
+    let runtime = assets::runtime_wasm()?;
+    let layout = link::inspect(&runtime)?;
+    let user: Vec<&UserModule> = std::iter::once(&graph.main).chain(graph.user.values()).collect();
+    let native = compile_native(&user, &layout);
+    if opts.no_fallback && !native.fallbacks.is_empty() {
+        let list: Vec<String> = native.fallbacks.iter().map(|d| d.to_string()).collect();
+        return Err(Diagnostic::error(format!(
+            "--no-fallback: {} function(s) would run on the bytecode interpreter:\n{}",
+            list.len(),
+            list.join("\n")
+        )));
+    }
+    let consts = native.consts.marshal();
+    let native_image = image::Native { const_count: native.consts.len() as u32, consts: &consts, codes: &native.codes };
+    let image = image::build(&entries, 0, &native_image);
+    let generated = link::Generated { functions: native.functions };
+    let mut wasm = link::append(&runtime, &layout, &generated, &image)?;
     if opts.optimize {
         wasm = link::optimize::optimize(&wasm)?;
     }
-    let report = Report::new(&graph, wasm.len());
+    let report = Report::new(&graph, wasm.len(), &native.outcomes);
     Ok(Compiled { wasm, report, warnings: graph.warnings })
 }

@@ -2,12 +2,16 @@
 //! preview 1). See ARCHITECTURE.md for the phases and how they fit.
 
 pub mod assets;
+pub mod codegen;
 pub mod diagnostics;
 pub mod driver;
 pub mod frontend;
+pub mod ir;
 pub mod link;
+pub mod lower;
 pub mod modgraph;
 pub mod output;
 pub mod report;
 #[cfg(feature = "runner")]
 pub mod runner;
+pub mod scope;

@@ -39,6 +39,9 @@ struct CompileArgs {
     /// Optimise the output with Binaryen's wasm-opt -O2 (smaller and a little faster; takes seconds)
     #[arg(short = 'O', long = "optimize")]
     optimize: bool,
+    /// Fail if any function would fall back to the bytecode interpreter (lists each with the reason)
+    #[arg(long)]
+    no_fallback: bool,
     /// Print what was compiled and how: modules, functions, output size
     #[arg(long)]
     report: bool,
@@ -128,6 +131,7 @@ fn compile_command(args: CompileArgs) -> ExitCode {
         include_modules: args.modules.include,
         exclude_modules: args.modules.exclude,
         optimize: args.optimize,
+        no_fallback: args.no_fallback,
     };
     let compiled = match driver::compile(&opts) {
         Ok(c) => c,
@@ -182,6 +186,7 @@ fn run_command(args: RunArgs) -> ExitCode {
             include_modules: args.modules.include.clone(),
             exclude_modules: args.modules.exclude.clone(),
             optimize: false,
+            no_fallback: false,
         };
         match driver::compile(&opts) {
             Ok(c) => {

@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use rustpython_parser::ast::{self, Ranged, Visitor};
 use serde::Serialize;
 
+use crate::driver::Outcomes;
 use crate::frontend::SourceFile;
 use crate::modgraph::ModuleGraph;
 
@@ -48,17 +49,13 @@ pub struct Report {
     pub output_bytes: usize,
 }
 
-/// Why a function is not compiled to wasm yet: at this stage every function
-/// runs on CPython's bytecode interpreter inside the runtime.
-pub const NO_CODEGEN_YET: &str = "native code generation is not implemented yet";
-
 impl Report {
-    pub fn new(graph: &ModuleGraph, output_bytes: usize) -> Report {
+    pub fn new(graph: &ModuleGraph, output_bytes: usize, outcomes: &Outcomes) -> Report {
         let mut modules = Vec::new();
         let mut functions = Vec::new();
         for m in std::iter::once(&graph.main).chain(graph.user.values()) {
             modules.push(ModuleReport { name: m.name.clone(), origin: "user", file: Some(m.source.name.clone()) });
-            functions.extend(functions_of(&m.name, &m.source, &m.body));
+            functions.extend(functions_of(&m.name, &m.source, &m.body, outcomes));
         }
         modules.extend(graph.stdlib.iter().map(|n| ModuleReport { name: n.clone(), origin: "stdlib", file: None }));
         let functions_native = functions.iter().filter(|f| f.compiled == "native").count();
@@ -97,8 +94,8 @@ impl Report {
     }
 }
 
-fn functions_of(module: &str, source: &SourceFile, body: &ast::Suite) -> Vec<FunctionReport> {
-    let mut finder = FunctionFinder { module, source, scope: Vec::new(), found: Vec::new() };
+fn functions_of(module: &str, source: &SourceFile, body: &ast::Suite, outcomes: &Outcomes) -> Vec<FunctionReport> {
+    let mut finder = FunctionFinder { module, source, outcomes, scope: Vec::new(), found: Vec::new() };
     for stmt in body.iter().cloned() {
         finder.visit_stmt(stmt);
     }
@@ -108,6 +105,7 @@ fn functions_of(module: &str, source: &SourceFile, body: &ast::Suite) -> Vec<Fun
 struct FunctionFinder<'a> {
     module: &'a str,
     source: &'a SourceFile,
+    outcomes: &'a Outcomes,
     /// Enclosing qualname parts; functions add `<locals>` as CPython does.
     scope: Vec<String>,
     found: Vec<FunctionReport>,
@@ -117,15 +115,21 @@ impl FunctionFinder<'_> {
     fn enter(&mut self, name: &str, kind: FunctionKind, offset: usize) {
         let qualname = self.scope.iter().map(String::as_str).chain(std::iter::once(name)).collect::<Vec<_>>().join(".");
         let line = self.source.location(offset).line;
-        let is_function = kind != FunctionKind::Class;
+        // CPython adds `<locals>` under functions and lambdas, not under
+        // classes or comprehensions.
+        let is_function = matches!(kind, FunctionKind::Def | FunctionKind::Lambda);
+        let reason = match self.outcomes.get(&(self.module.to_string(), offset)) {
+            Some(outcome) => outcome.clone(),
+            None => Some("not analysed".to_string()),
+        };
         self.found.push(FunctionReport {
             module: self.module.to_string(),
             qualname,
             kind,
             file: self.source.name.clone(),
             line,
-            compiled: "bytecode",
-            fallback_reason: Some(NO_CODEGEN_YET.to_string()),
+            compiled: if reason.is_none() { "native" } else { "bytecode" },
+            fallback_reason: reason,
         });
         self.scope.push(name.to_string());
         if is_function {
@@ -134,7 +138,7 @@ impl FunctionFinder<'_> {
     }
 
     fn leave(&mut self, kind: FunctionKind) {
-        if kind != FunctionKind::Class {
+        if matches!(kind, FunctionKind::Def | FunctionKind::Lambda) {
             self.scope.pop();
         }
         self.scope.pop();

@@ -47,9 +47,29 @@ hash_files() { (cd "$repo" && find "$@" -type f | LC_ALL=C sort | xargs sha256su
 # --sysroot keeps clang away from the host's glibc headers (configure would
 # otherwise misdetect functions). $1: a directory to hold the sysroot links.
 wasi_cc() {
-    mkdir -p "$1/include" "$1/lib"
+    mkdir -p "$1/include" "$1/lib" "$1/bin"
     ln -sfn /usr/include/wasm32-wasi "$1/include/wasm32-wasi"
     ln -sfn /usr/lib/wasm32-wasi "$1/lib/wasm32-wasi"
+    # clang runs any `wasm-opt` on PATH after linking; Debian's (binaryen
+    # 108) cannot read clang-19's output, which makes configure's link
+    # checks fail and drop modules. This one only copies its input.
+    cat > "$1/bin/wasm-opt" <<'SHIM'
+#!/bin/sh
+# wasm-opt stand-in for the sysroot build: copies INPUT to the -o file.
+in="" out=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+        -o) out=$2; shift ;;
+        -*) ;;
+        *) in=$1 ;;
+    esac
+    shift
+done
+[ -z "$out" ] || [ "$in" = "$out" ] || cp "$in" "$out"
+SHIM
+    chmod +x "$1/bin/wasm-opt"
+    PATH="$1/bin:$PATH"
+    export PATH
     CC="clang-19 --target=wasm32-wasi --sysroot=$1"
     AR=llvm-ar-19
     RANLIB=llvm-ranlib-19

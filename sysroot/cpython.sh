@@ -111,6 +111,14 @@ build_python() {
     # build otherwise writes only during `make install`.
     rm -f pybuilddir.txt
     make pybuilddir.txt >>"$work/cpython-make.log" 2>&1 || die "generating _sysconfigdata failed: $work/cpython-make.log"
+    # configure drops a module silently when a check fails: insist on the
+    # C modules the README promises.
+    local m
+    for m in _decimal pyexpat _elementtree zlib _bz2 _lzma _sqlite3 _json math _struct _pickle _datetime \
+             unicodedata _csv array select _socket _zoneinfo _asyncio; do
+        grep -q "{\"$m\"," Modules/config.c \
+            || die "CPython was configured without $m: see $work/cpython-configure.log and build/config.log"
+    done
 }
 
 stage_products() { # stage_products DIR: what later stages and the compiler use

@@ -2,9 +2,13 @@
 //! step (the version number guards a mismatch).
 
 pub const MAGIC: &[u8; 8] = b"PY2WASM\0";
-pub const VERSION: u32 = 1;
-const HEADER_SIZE: usize = 24;
+pub const VERSION: u32 = 2;
+/// The slots (constants, then code objects) start right after the header,
+/// at a fixed offset, so code generation knows their addresses.
+pub const SLOTS_OFFSET: usize = 56;
 const ENTRY_SIZE: usize = 32;
+const CODE_ENTRY_SIZE: usize = 20;
+pub const NO_ENTRY: u32 = u32::MAX;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntryKind {
@@ -26,16 +30,37 @@ pub struct Entry<'a> {
     pub path: &'a str,
 }
 
-/// Lays out header, entry table, then each entry's name, path and data.
-pub fn build(entries: &[Entry], main_index: usize) -> Vec<u8> {
-    let table_end = HEADER_SIZE + ENTRY_SIZE * entries.len();
+/// A code object of the user's modules that generated code refers to.
+#[derive(Debug, Clone)]
+pub struct CodeEntry {
+    pub module: String,
+    pub qualname: String,
+    pub firstlineno: u32,
+    /// Table index of the native entry, or NO_ENTRY.
+    pub entry: u32,
+    /// co_freevars as the compiler computed them (the runtime checks).
+    pub freevars: Vec<String>,
+}
+
+/// What native code needs in the image: the marshalled constants tuple
+/// (with its length) and the code table.
+#[derive(Debug, Default)]
+pub struct Native<'a> {
+    pub const_count: u32,
+    pub consts: &'a [u8],
+    pub codes: &'a [CodeEntry],
+}
+
+/// Lays out header, slots, entry table, code table, then the names, paths
+/// and data they point to.
+pub fn build(entries: &[Entry], main_index: usize, native: &Native) -> Vec<u8> {
+    let nslots = native.const_count as usize + native.codes.len();
+    let entries_off = SLOTS_OFFSET + 4 * nslots;
+    let codes_off = entries_off + ENTRY_SIZE * entries.len();
+    let table_end = codes_off + CODE_ENTRY_SIZE * native.codes.len();
     let mut out = Vec::with_capacity(
         table_end + entries.iter().map(|e| e.data.len() + e.name.len() + e.path.len() + 2).sum::<usize>(),
     );
-    out.extend_from_slice(MAGIC);
-    for v in [VERSION, entries.len() as u32, main_index as u32, 0] {
-        out.extend_from_slice(&v.to_le_bytes());
-    }
     out.resize(table_end, 0);
     let mut payload = Vec::new();
     let mut put = |bytes: &[u8], nul: bool| -> u32 {
@@ -60,13 +85,43 @@ pub fn build(entries: &[Entry], main_index: usize) -> Vec<u8> {
             path_off,
             e.path.len() as u32,
         ];
-        let at = HEADER_SIZE + i * ENTRY_SIZE;
-        for (j, v) in fields.iter().enumerate() {
-            out[at + 4 * j..at + 4 * j + 4].copy_from_slice(&v.to_le_bytes());
-        }
+        put_u32s(&mut out, entries_off + i * ENTRY_SIZE, &fields);
     }
+    for (i, c) in native.codes.iter().enumerate() {
+        let module_off = put(c.module.as_bytes(), true);
+        let qualname_off = put(c.qualname.as_bytes(), true);
+        let freevars_off = put(c.freevars.join(",").as_bytes(), true);
+        put_u32s(
+            &mut out,
+            codes_off + i * CODE_ENTRY_SIZE,
+            &[module_off, qualname_off, c.firstlineno, c.entry, freevars_off],
+        );
+    }
+    let consts_off = put(native.consts, false);
+    out[..8].copy_from_slice(MAGIC);
+    let header = [
+        VERSION,
+        entries.len() as u32,
+        main_index as u32,
+        entries_off as u32,
+        SLOTS_OFFSET as u32,
+        native.const_count,
+        consts_off,
+        native.consts.len() as u32,
+        native.codes.len() as u32,
+        codes_off as u32,
+        0,
+        0,
+    ];
+    put_u32s(&mut out, 8, &header);
     out.extend_from_slice(&payload);
     out
+}
+
+fn put_u32s(out: &mut [u8], at: usize, values: &[u32]) {
+    for (j, v) in values.iter().enumerate() {
+        out[at + 4 * j..at + 4 * j + 4].copy_from_slice(&v.to_le_bytes());
+    }
 }
 
 #[cfg(test)]
@@ -77,14 +132,15 @@ mod tests {
     fn lays_out_header_entries_and_strings() {
         let entries =
             [Entry { name: "m", kind: EntryKind::Source, is_package: true, data: b"x=1", path: "m/__init__.py" }];
-        let img = build(&entries, 0);
+        let img = build(&entries, 0, &Native::default());
         assert_eq!(&img[..8], MAGIC);
         let u32_at = |o: usize| u32::from_le_bytes(img[o..o + 4].try_into().unwrap()) as usize;
-        assert_eq!((u32_at(8), u32_at(12), u32_at(16)), (1, 1, 0));
-        let (name, data, path) = (u32_at(24), u32_at(40), u32_at(48));
+        assert_eq!((u32_at(8), u32_at(12), u32_at(16), u32_at(20)), (2, 1, 0, SLOTS_OFFSET));
+        let e = SLOTS_OFFSET;
+        let (name, data, path) = (u32_at(e), u32_at(e + 16), u32_at(e + 24));
         assert_eq!(&img[name..name + 2], b"m\0");
         assert_eq!(&img[data..data + 3], b"x=1");
         assert_eq!(&img[path..path + 14], b"m/__init__.py\0");
-        assert_eq!((u32_at(32), u32_at(36)), (1, 1));
+        assert_eq!((u32_at(e + 8), u32_at(e + 12)), (1, 1));
     }
 }

@@ -13,8 +13,14 @@
 pub mod image;
 pub mod optimize;
 
-use wasm_encoder::{ConstExpr, DataSection, MemorySection, MemoryType, Module, RawSection};
-use wasmparser::{ExternalKind, Operator, Parser, Payload, TypeRef};
+use std::collections::HashMap;
+
+use wasm_encoder::{
+    ConstExpr, DataSection, Encode, MemorySection, MemoryType, Module, RawSection, TableSection, TableType,
+};
+use wasmparser::{BinaryReader, ExternalKind, Operator, Parser, Payload, TypeRef};
+
+use crate::codegen::runtime::Rt;
 
 use crate::diagnostics::{Diagnostic, Result};
 
@@ -26,23 +32,42 @@ fn malformed(what: impl std::fmt::Display) -> Diagnostic {
     Diagnostic::error(format!("internal error: the embedded runtime.wasm is not as expected: {what}"))
 }
 
-/// What the link step needs to know about the runtime before writing.
-struct RuntimeLayout {
+/// What the link step (and code generation) needs to know about the
+/// runtime before writing.
+pub struct RuntimeLayout {
     initial_pages: u64,
     image_ref_addr: u32,
+    /// Where the appended image starts in memory.
+    pub image_addr: u32,
+    /// Function index of each runtime function generated code calls.
+    pub funcs: HashMap<Rt, u32>,
+    pub stack_pointer: u32,
+    /// Functions (imported and defined) and types the runtime has: appended
+    /// ones are numbered after them.
+    function_count: u32,
+    type_count: u32,
+    /// The indirect function table's size: appended entries start there.
+    table_size: u64,
 }
 
-fn inspect(runtime: &[u8]) -> Result<RuntimeLayout> {
+pub fn inspect(runtime: &[u8]) -> Result<RuntimeLayout> {
     let mut imported_globals = 0u32;
     let mut global_addrs: Vec<Option<u32>> = Vec::new();
     let mut export_global = None;
     let mut initial_pages = None;
+    let mut func_types: Vec<u32> = Vec::new();
+    let mut types: Vec<(usize, usize)> = Vec::new();
+    let mut exports: HashMap<String, u32> = HashMap::new();
+    let mut function_names: HashMap<String, u32> = HashMap::new();
+    let mut stack_pointer = None;
+    let mut table_size = None;
     for payload in Parser::new(0).parse_all(runtime) {
         match payload.map_err(malformed)? {
             Payload::ImportSection(reader) => {
                 for import in reader {
                     match import.map_err(malformed)?.ty {
                         TypeRef::Global(_) => imported_globals += 1,
+                        TypeRef::Func(t) => func_types.push(t),
                         TypeRef::Memory(_) => return Err(malformed("its memory is imported")),
                         _ => {}
                     }
@@ -51,6 +76,33 @@ fn inspect(runtime: &[u8]) -> Result<RuntimeLayout> {
             Payload::MemorySection(reader) => {
                 for memory in reader {
                     initial_pages.get_or_insert(memory.map_err(malformed)?.initial);
+                }
+            }
+            Payload::CustomSection(reader) => {
+                if let wasmparser::KnownCustom::Name(names) = reader.as_known() {
+                    for name in names {
+                        if let Ok(wasmparser::Name::Function(map)) = name {
+                            for naming in map.into_iter().flatten() {
+                                function_names.insert(naming.name.to_string(), naming.index);
+                            }
+                        }
+                    }
+                }
+            }
+            Payload::TypeSection(reader) => {
+                for ty in reader.into_iter_err_on_gc_types() {
+                    let ty = ty.map_err(malformed)?;
+                    types.push((ty.params().len(), ty.results().len()));
+                }
+            }
+            Payload::FunctionSection(reader) => {
+                for t in reader {
+                    func_types.push(t.map_err(malformed)?);
+                }
+            }
+            Payload::TableSection(reader) => {
+                for table in reader {
+                    table_size.get_or_insert(table.map_err(malformed)?.ty.initial);
                 }
             }
             Payload::GlobalSection(reader) => {
@@ -69,6 +121,12 @@ fn inspect(runtime: &[u8]) -> Result<RuntimeLayout> {
                     if export.name == IMAGE_REF_EXPORT && export.kind == ExternalKind::Global {
                         export_global = Some(export.index);
                     }
+                    if export.name == "__stack_pointer" && export.kind == ExternalKind::Global {
+                        stack_pointer = Some(export.index);
+                    }
+                    if export.kind == ExternalKind::Func {
+                        exports.insert(export.name.to_string(), export.index);
+                    }
                 }
             }
             _ => {}
@@ -80,12 +138,74 @@ fn inspect(runtime: &[u8]) -> Result<RuntimeLayout> {
         .and_then(|i| global_addrs.get(i as usize).copied().flatten())
         .ok_or_else(|| malformed(format!("{IMAGE_REF_EXPORT} is not a constant address")))?;
     let initial_pages = initial_pages.ok_or_else(|| malformed("no memory"))?;
-    Ok(RuntimeLayout { initial_pages, image_ref_addr })
+    let mut funcs = HashMap::new();
+    // The functions themselves, found by the name section: a command
+    // module's exports are wrappers that run the C constructors around
+    // every call. (Exporting keeps them from being removed by the linker.)
+    for &rt in Rt::ALL {
+        let (name, params, returns) = rt.signature();
+        if !exports.contains_key(name) {
+            return Err(malformed(format!("no export {name}")));
+        }
+        let index = *function_names.get(name).ok_or_else(|| malformed(format!("no function named {name}")))?;
+        let ty = func_types.get(index as usize).and_then(|&t| types.get(t as usize));
+        if ty != Some(&(params, usize::from(returns))) {
+            return Err(malformed(format!("{name} has another signature")));
+        }
+        funcs.insert(rt, index);
+    }
+    Ok(RuntimeLayout {
+        initial_pages,
+        image_ref_addr,
+        image_addr: (initial_pages * PAGE) as u32,
+        funcs,
+        stack_pointer: stack_pointer.ok_or_else(|| malformed("no export __stack_pointer"))?,
+        function_count: func_types.len() as u32,
+        type_count: types.len() as u32,
+        table_size: table_size.ok_or_else(|| malformed("no function table"))?,
+    })
 }
 
-/// runtime + image -> a complete program module, validated.
-pub fn append_image(runtime: &[u8], image: &[u8]) -> Result<Vec<u8>> {
-    let layout = inspect(runtime)?;
+/// Functions generated for the program: each has the entry signature
+/// (i32, i32) -> i32 and gets a table slot, so C can call it by pointer.
+pub struct Generated {
+    pub functions: Vec<wasm_encoder::Function>,
+}
+
+impl RuntimeLayout {
+    /// The table index (the C function pointer) of generated function I.
+    pub fn table_index(&self, i: usize) -> u32 {
+        (self.table_size + i as u64) as u32
+    }
+}
+
+fn leb(mut v: u32, out: &mut Vec<u8>) {
+    loop {
+        let byte = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+/// A vector section's payload with EXTRA entries (already encoded) appended.
+fn extend_vec(payload: &[u8], extra_count: u32, extra: &[u8]) -> Result<Vec<u8>> {
+    let mut reader = BinaryReader::new(payload, 0);
+    let count = reader.read_var_u32().map_err(malformed)?;
+    let rest = &payload[reader.current_position()..];
+    let mut out = Vec::with_capacity(payload.len() + extra.len() + 5);
+    leb(count + extra_count, &mut out);
+    out.extend_from_slice(rest);
+    out.extend_from_slice(extra);
+    Ok(out)
+}
+
+/// runtime + generated functions + image -> a complete program module, validated.
+pub fn append(runtime: &[u8], layout: &RuntimeLayout, generated: &Generated, image: &[u8]) -> Result<Vec<u8>> {
+    let n = generated.functions.len() as u32;
     let image_addr = layout.initial_pages * PAGE;
     let image_pages = (image.len() as u64).div_ceil(PAGE);
     let new_pages = layout.initial_pages + image_pages;
@@ -120,6 +240,55 @@ pub fn append_image(runtime: &[u8], image: &[u8]) -> Result<Vec<u8>> {
                 }
                 module.section(&memories);
             }
+            Payload::TypeSection(reader) if n > 0 => {
+                // (i32, i32) -> i32, the entry signature
+                let entry_type = [0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f];
+                let data = extend_vec(&runtime[reader.range()], 1, &entry_type)?;
+                module.section(&RawSection { id: 1, data: &data });
+            }
+            Payload::FunctionSection(reader) if n > 0 => {
+                let mut extra = Vec::new();
+                for _ in 0..n {
+                    leb(layout.type_count, &mut extra);
+                }
+                let data = extend_vec(&runtime[reader.range()], n, &extra)?;
+                module.section(&RawSection { id: 3, data: &data });
+            }
+            Payload::TableSection(reader) if n > 0 => {
+                let mut tables = TableSection::new();
+                for (i, table) in reader.clone().into_iter().enumerate() {
+                    let t = table.map_err(malformed)?.ty;
+                    let grow = if i == 0 { u64::from(n) } else { 0 };
+                    tables.table(TableType {
+                        element_type: wasm_encoder::RefType::FUNCREF,
+                        table64: t.table64,
+                        minimum: t.initial + grow,
+                        maximum: t.maximum.map(|m| m.max(t.initial + grow)),
+                        shared: t.shared,
+                    });
+                }
+                module.section(&tables);
+            }
+            Payload::ElementSection(reader) if n > 0 => {
+                // An active segment: table 0 from the old size, the new functions.
+                let mut extra = vec![0x00];
+                ConstExpr::i32_const(layout.table_size as i32).encode(&mut extra);
+                leb(n, &mut extra);
+                for i in 0..n {
+                    leb(layout.function_count + i, &mut extra);
+                }
+                let data = extend_vec(&runtime[reader.range()], 1, &extra)?;
+                module.section(&RawSection { id: 9, data: &data });
+            }
+            Payload::CodeSectionStart { range, .. } if n > 0 => {
+                let mut extra = Vec::new();
+                for f in &generated.functions {
+                    f.encode(&mut extra);
+                }
+                let data = extend_vec(&runtime[range.clone()], n, &extra)?;
+                module.section(&RawSection { id: 10, data: &data });
+            }
+            Payload::CodeSectionEntry(_) => continue,
             Payload::DataCountSection { count, .. } => {
                 module.section(&wasm_encoder::DataCountSection { count: count + 2 });
             }

@@ -1,0 +1,848 @@
+/* Natively compiled functions: the glue between CPython and the wasm the
+ * compiler generates (src/codegen), and the helpers that generated code calls.
+ *
+ * A compiled function is an ordinary CPython function object (so inspect,
+ * pickle, functools and every library that checks FunctionType see nothing
+ * unusual) whose vectorcall is `native_vectorcall`: it binds the arguments
+ * with CPython's own binder and jumps to the generated entry through the
+ * indirect function table. Our CPython patch (cpython-native.patch) calls
+ * `_Py_FunctionNewHook` for every new function, keeps such functions out of
+ * the interpreter's inlined calls and specialisations, and exports the binder.
+ *
+ * The image (image.h) lists every code object of the user's modules that
+ * generated code refers to; `attach` matches them, by qualified name and
+ * first line, in the code objects CPython compiles from the embedded sources.
+ *
+ * Conventions of the helpers (as CPython's C API): a PyObject * result is a
+ * new reference, NULL with an exception set on error; an int result is -1
+ * on error. Arguments are borrowed unless a comment says "steals".
+ */
+#define Py_BUILD_CORE 1
+#include <Python.h>
+#include <marshal.h>
+#include <frameobject.h>
+#include "internal/pycore_frame.h"
+#include "internal/pycore_pystate.h"
+
+#include "image.h"
+#include "native.h"
+
+/* From our CPython patch. */
+extern void (*_Py_FunctionNewHook)(PyFunctionObject *func);
+extern int _Py2wasm_BindArguments(PyFunctionObject *func, PyObject **localsplus, PyObject *const *args,
+                                  size_t argcount, PyObject *kwnames);
+
+typedef PyObject *(*native_entry)(PyObject *func, PyObject **slots);
+
+static Py_ssize_t extra_index = -1;
+static const struct py2wasm_image_header *img_header;
+static const uint8_t *img_base;
+
+/* ------------------------------------------------------------ set-up */
+
+int py2wasm_native_init(const struct py2wasm_image_header *header, const uint8_t *image) {
+    img_header = header;
+    img_base = image;
+    if (header->const_count > 0) {
+        PyObject *consts = PyMarshal_ReadObjectFromString((const char *)image + header->consts_off,
+                                                          header->consts_len);
+        if (consts == NULL)
+            return -1;
+        if (!PyTuple_Check(consts) || PyTuple_GET_SIZE(consts) != (Py_ssize_t)header->const_count) {
+            Py_DECREF(consts);
+            PyErr_SetString(PyExc_SystemError, "py2wasm: the image's constants are damaged");
+            return -1;
+        }
+        /* The slots live in the image (zero-filled by the compiler); generated
+         * code reads them at fixed addresses. The tuple is kept forever, so
+         * the slots are borrowed references that never die. */
+        PyObject **slots = (PyObject **)(image + header->slots_off);
+        for (uint32_t i = 0; i < header->const_count; i++)
+            slots[i] = PyTuple_GET_ITEM(consts, i);
+    }
+    extra_index = _PyEval_RequestCodeExtraIndex(NULL);
+    if (extra_index < 0)
+        return -1;
+    _Py_FunctionNewHook = py2wasm_function_new_hook;
+    return 0;
+}
+
+static const struct py2wasm_code_entry *code_entries(void) {
+    return (const struct py2wasm_code_entry *)(img_base + img_header->code_table_off);
+}
+
+static PyObject **code_slots(void) {
+    return (PyObject **)(img_base + img_header->slots_off) + img_header->const_count;
+}
+
+/* Whether CODE's free variables are the ones the compiler expected
+ * (comma-separated in EXPECTED): native code builds closures by that list. */
+static int freevars_match(PyCodeObject *code, const char *expected) {
+    PyObject *names = PyCode_GetFreevars(code);
+    if (names == NULL)
+        return -1;
+    PyObject *sep = PyUnicode_FromString(",");
+    PyObject *joined = sep ? PyUnicode_Join(sep, names) : NULL;
+    Py_XDECREF(sep);
+    Py_DECREF(names);
+    if (joined == NULL)
+        return -1;
+    const char *s = PyUnicode_AsUTF8(joined);
+    int same = s != NULL && strcmp(s, expected) == 0;
+    Py_DECREF(joined);
+    return s == NULL ? -1 : same;
+}
+
+/* Walks CODE and the code objects among its constants, matching them with
+ * the image's code table for MODULE. With APPLY 0 it only checks that every
+ * match has the closure layout the compiler assumed (1 if so); with APPLY 1
+ * it records the code objects and marks the natively compiled ones. */
+static uint32_t matched; /* code table entries found by the checking walk */
+
+static int attach_walk(const char *module, PyCodeObject *code, int apply) {
+    const char *qualname = PyUnicode_AsUTF8(code->co_qualname);
+    if (qualname == NULL)
+        return -1;
+    const struct py2wasm_code_entry *e = code_entries();
+    for (uint32_t i = 0; i < img_header->code_count; i++) {
+        if ((int)e[i].firstlineno != code->co_firstlineno ||
+            strcmp((const char *)img_base + e[i].qualname_off, qualname) != 0 ||
+            strcmp((const char *)img_base + e[i].module_off, module) != 0)
+            continue;
+        if (!apply) {
+            int same = freevars_match(code, (const char *)img_base + e[i].freevars_off);
+            if (same <= 0)
+                return same;
+            matched++;
+            break;
+        }
+        PyObject **slot = &code_slots()[i];
+        Py_INCREF(code);
+        Py_XSETREF(*slot, (PyObject *)code);
+        if (e[i].entry != PY2WASM_NO_ENTRY &&
+            _PyCode_SetExtra((PyObject *)code, extra_index, (void *)&e[i]) < 0)
+            return -1;
+        break;
+    }
+    PyObject *consts = code->co_consts;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(consts); i++) {
+        PyObject *c = PyTuple_GET_ITEM(consts, i);
+        if (PyCode_Check(c)) {
+            int r = attach_walk(module, (PyCodeObject *)c, apply);
+            if (r <= 0)
+                return r;
+        }
+    }
+    return 1;
+}
+
+/* A module whose code objects differ from what the compiler assumed (one
+ * missing, or with other free variables: a compiler bug) runs entirely on
+ * the interpreter: correct, only slower. */
+int py2wasm_attach(const char *module, PyObject *code) {
+    if (img_header == NULL || img_header->code_count == 0 || !PyCode_Check(code))
+        return 0;
+    matched = 0;
+    int ok = attach_walk(module, (PyCodeObject *)code, 0);
+    if (ok <= 0)
+        return ok;
+    /* Every code object the compiler listed for the module must be there. */
+    uint32_t listed = 0;
+    const struct py2wasm_code_entry *e = code_entries();
+    for (uint32_t i = 0; i < img_header->code_count; i++)
+        listed += strcmp((const char *)img_base + e[i].module_off, module) == 0;
+    if (matched != listed)
+        return 0;
+    return attach_walk(module, (PyCodeObject *)code, 1) < 0 ? -1 : 0;
+}
+
+/* ------------------------------------------------------------ calls */
+
+static PyObject *native_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
+    PyFunctionObject *func = (PyFunctionObject *)callable;
+    PyCodeObject *co = (PyCodeObject *)func->func_code;
+    void *extra = NULL;
+    if (_PyCode_GetExtra((PyObject *)co, extra_index, &extra) < 0 || extra == NULL) {
+        PyErr_SetString(PyExc_SystemError, "py2wasm: a compiled function lost its native code");
+        return NULL;
+    }
+    const struct py2wasm_code_entry *e = extra;
+    Py_ssize_t n = co->co_nlocalsplus;
+    PyObject *small[16];
+    PyObject **slots = small;
+    if (n > 16) {
+        slots = PyMem_Calloc(n, sizeof(PyObject *));
+        if (slots == NULL)
+            return PyErr_NoMemory();
+    } else {
+        memset(small, 0, sizeof(small));
+    }
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    PyObject *result = NULL;
+    if (kwnames == NULL && nargs == co->co_argcount && co->co_kwonlyargcount == 0 &&
+        (co->co_flags & (CO_VARARGS | CO_VARKEYWORDS)) == 0) {
+        for (Py_ssize_t i = 0; i < nargs; i++)
+            slots[i] = Py_NewRef(args[i]);
+    } else if (_Py2wasm_BindArguments(func, slots, args, nargs, kwnames) < 0) {
+        for (Py_ssize_t i = 0; i < n; i++)
+            Py_XDECREF(slots[i]);
+        goto done;
+    }
+    /* The same limit and message as a call of a Python function. */
+    if (Py_EnterRecursiveCall("")) {
+        for (Py_ssize_t i = 0; i < n; i++)
+            Py_XDECREF(slots[i]);
+        goto done;
+    }
+    /* The entry takes over the references in the slots. */
+    result = ((native_entry)(uintptr_t)e->entry)(callable, slots);
+    Py_LeaveRecursiveCall();
+done:
+    if (slots != small)
+        PyMem_Free(slots);
+    return result;
+}
+
+void py2wasm_function_new_hook(PyFunctionObject *func) {
+    void *extra = NULL;
+    if (_PyCode_GetExtra(func->func_code, extra_index, &extra) == 0 && extra != NULL)
+        func->vectorcall = native_vectorcall;
+    else
+        PyErr_Clear();
+}
+
+/* A nested def, lambda or comprehension: the function object for code
+ * CODE_ID with the globals of the function running it. */
+PyObject *py2wasm_make_function(PyObject *outer, uint32_t code_id) {
+    PyObject *code = code_slots()[code_id];
+    if (code == NULL) {
+        PyErr_SetString(PyExc_SystemError, "py2wasm: a nested function's code was not found");
+        return NULL;
+    }
+    return PyFunction_New(code, ((PyFunctionObject *)outer)->func_globals);
+}
+
+/* Steals DEFAULTS, KWDEFAULTS, ANNOTATIONS and CLOSURE (each may be NULL). */
+int py2wasm_function_set(PyObject *f, PyObject *defaults, PyObject *kwdefaults, PyObject *annotations,
+                         PyObject *closure) {
+    PyFunctionObject *func = (PyFunctionObject *)f;
+    Py_XSETREF(func->func_defaults, defaults);
+    Py_XSETREF(func->func_kwdefaults, kwdefaults);
+    Py_XSETREF(func->func_annotations, annotations);
+    Py_XSETREF(func->func_closure, closure);
+    return 0;
+}
+
+/* The closure's cells, borrowed (the function outlives its own call). */
+PyObject **py2wasm_closure(PyObject *func) {
+    PyObject *closure = ((PyFunctionObject *)func)->func_closure;
+    return closure == NULL ? NULL : &PyTuple_GET_ITEM(closure, 0);
+}
+
+/* ------------------------------------------------------------ names */
+
+PyObject *py2wasm_load_global(PyObject *f, PyObject *name) {
+    PyFunctionObject *func = (PyFunctionObject *)f;
+    PyObject *v = PyDict_GetItemWithError(func->func_globals, name);
+    if (v == NULL && !PyErr_Occurred()) {
+        if (PyDict_CheckExact(func->func_builtins)) {
+            v = PyDict_GetItemWithError(func->func_builtins, name);
+        } else {
+            v = PyObject_GetItem(func->func_builtins, name);
+            if (v != NULL)
+                return v;
+            if (PyErr_ExceptionMatches(PyExc_KeyError))
+                PyErr_Clear();
+        }
+        if (v == NULL && !PyErr_Occurred()) {
+            PyErr_Format(PyExc_NameError, "name '%U' is not defined", name);
+            /* As CPython: NameError knows the name, for "Did you mean". */
+            PyObject *t, *val, *tb;
+            PyErr_Fetch(&t, &val, &tb);
+            PyErr_NormalizeException(&t, &val, &tb);
+            if (val != NULL)
+                PyObject_SetAttrString(val, "name", name);
+            PyErr_Restore(t, val, tb);
+            return NULL;
+        }
+    }
+    return Py_XNewRef(v);
+}
+
+int py2wasm_store_global(PyObject *f, PyObject *name, PyObject *v) {
+    return PyDict_SetItem(((PyFunctionObject *)f)->func_globals, name, v);
+}
+
+int py2wasm_delete_global(PyObject *f, PyObject *name) {
+    int r = PyDict_DelItem(((PyFunctionObject *)f)->func_globals, name);
+    if (r < 0 && PyErr_ExceptionMatches(PyExc_KeyError)) {
+        PyErr_Clear();
+        PyErr_Format(PyExc_NameError, "name '%U' is not defined", name);
+    }
+    return r;
+}
+
+/* Always returns 0 (the error result of the instruction that failed). */
+int py2wasm_unbound_local(PyObject *name) {
+    PyErr_Format(PyExc_UnboundLocalError, "cannot access local variable '%U' where it is not associated with a value",
+                 name);
+    return 0;
+}
+
+int py2wasm_unbound_free(PyObject *name) {
+    PyErr_Format(PyExc_NameError,
+                 "cannot access free variable '%U' where it is not associated with a value in enclosing scope", name);
+    return 0;
+}
+
+/* ------------------------------------------------------------ operators */
+
+/* Operator numbers: src/codegen keeps the same list (BinaryOp). */
+static PyObject *binary_slow(PyObject *a, PyObject *b, int op) {
+    switch (op) {
+    case PY2WASM_ADD: return PyNumber_Add(a, b);
+    case PY2WASM_SUB: return PyNumber_Subtract(a, b);
+    case PY2WASM_MUL: return PyNumber_Multiply(a, b);
+    case PY2WASM_TRUEDIV: return PyNumber_TrueDivide(a, b);
+    case PY2WASM_FLOORDIV: return PyNumber_FloorDivide(a, b);
+    case PY2WASM_MOD: return PyNumber_Remainder(a, b);
+    case PY2WASM_POW: return PyNumber_Power(a, b, Py_None);
+    case PY2WASM_LSHIFT: return PyNumber_Lshift(a, b);
+    case PY2WASM_RSHIFT: return PyNumber_Rshift(a, b);
+    case PY2WASM_AND: return PyNumber_And(a, b);
+    case PY2WASM_OR: return PyNumber_Or(a, b);
+    case PY2WASM_XOR: return PyNumber_Xor(a, b);
+    case PY2WASM_MATMUL: return PyNumber_MatrixMultiply(a, b);
+    case PY2WASM_ADD | PY2WASM_INPLACE: return PyNumber_InPlaceAdd(a, b);
+    case PY2WASM_SUB | PY2WASM_INPLACE: return PyNumber_InPlaceSubtract(a, b);
+    case PY2WASM_MUL | PY2WASM_INPLACE: return PyNumber_InPlaceMultiply(a, b);
+    case PY2WASM_TRUEDIV | PY2WASM_INPLACE: return PyNumber_InPlaceTrueDivide(a, b);
+    case PY2WASM_FLOORDIV | PY2WASM_INPLACE: return PyNumber_InPlaceFloorDivide(a, b);
+    case PY2WASM_MOD | PY2WASM_INPLACE: return PyNumber_InPlaceRemainder(a, b);
+    case PY2WASM_POW | PY2WASM_INPLACE: return PyNumber_InPlacePower(a, b, Py_None);
+    case PY2WASM_LSHIFT | PY2WASM_INPLACE: return PyNumber_InPlaceLshift(a, b);
+    case PY2WASM_RSHIFT | PY2WASM_INPLACE: return PyNumber_InPlaceRshift(a, b);
+    case PY2WASM_AND | PY2WASM_INPLACE: return PyNumber_InPlaceAnd(a, b);
+    case PY2WASM_OR | PY2WASM_INPLACE: return PyNumber_InPlaceOr(a, b);
+    case PY2WASM_XOR | PY2WASM_INPLACE: return PyNumber_InPlaceXor(a, b);
+    case PY2WASM_MATMUL | PY2WASM_INPLACE: return PyNumber_InPlaceMatrixMultiply(a, b);
+    }
+    PyErr_SetString(PyExc_SystemError, "py2wasm: unknown binary operator");
+    return NULL;
+}
+
+/* A "medium" int: one that fits a C long without CPython's digit loop. */
+static int small_long(PyObject *o, long *out) {
+    if (!PyLong_CheckExact(o))
+        return 0;
+    Py_ssize_t size = Py_SIZE(o);
+    if (size == 0) {
+        *out = 0;
+        return 1;
+    }
+    if (size == 1 || size == -1) {
+        long d = (long)((PyLongObject *)o)->ob_digit[0];
+        *out = size < 0 ? -d : d;
+        return 1;
+    }
+    return 0;
+}
+
+/* Fast paths for ints that fit one CPython digit and for floats; every
+ * other case (and any overflow) takes CPython's own operator. */
+PyObject *py2wasm_binary(PyObject *a, PyObject *b, int op) {
+    long x, y;
+    if (small_long(a, &x) && small_long(b, &y)) {
+        long long r;
+        switch (op & ~PY2WASM_INPLACE) {
+        case PY2WASM_ADD: return PyLong_FromLongLong((long long)x + y);
+        case PY2WASM_SUB: return PyLong_FromLongLong((long long)x - y);
+        case PY2WASM_MUL: return PyLong_FromLongLong((long long)x * y);
+        case PY2WASM_FLOORDIV:
+        case PY2WASM_MOD:
+            if (y == 0)
+                break;
+            r = x / y;
+            if ((x % y != 0) && ((x < 0) != (y < 0)))
+                r -= 1;
+            if ((op & ~PY2WASM_INPLACE) == PY2WASM_FLOORDIV)
+                return PyLong_FromLongLong(r);
+            return PyLong_FromLongLong((long long)x - r * y);
+        case PY2WASM_AND: return PyLong_FromLong(x & y);
+        case PY2WASM_OR: return PyLong_FromLong(x | y);
+        case PY2WASM_XOR: return PyLong_FromLong(x ^ y);
+        }
+    } else if (PyFloat_CheckExact(a) && PyFloat_CheckExact(b)) {
+        double p = PyFloat_AS_DOUBLE(a), q = PyFloat_AS_DOUBLE(b);
+        switch (op & ~PY2WASM_INPLACE) {
+        case PY2WASM_ADD: return PyFloat_FromDouble(p + q);
+        case PY2WASM_SUB: return PyFloat_FromDouble(p - q);
+        case PY2WASM_MUL: return PyFloat_FromDouble(p * q);
+        case PY2WASM_TRUEDIV:
+            if (q != 0.0)
+                return PyFloat_FromDouble(p / q);
+            break;
+        }
+    }
+    return binary_slow(a, b, op);
+}
+
+PyObject *py2wasm_unary(PyObject *a, int op) {
+    switch (op) {
+    case PY2WASM_NEG: return PyNumber_Negative(a);
+    case PY2WASM_POS: return PyNumber_Positive(a);
+    case PY2WASM_INVERT: return PyNumber_Invert(a);
+    }
+    PyErr_SetString(PyExc_SystemError, "py2wasm: unknown unary operator");
+    return NULL;
+}
+
+/* op is CPython's Py_LT..Py_GE. */
+PyObject *py2wasm_compare(PyObject *a, PyObject *b, int op) {
+    long x, y;
+    if (small_long(a, &x) && small_long(b, &y))
+        Py_RETURN_RICHCOMPARE(x, y, op);
+    return PyObject_RichCompare(a, b, op);
+}
+
+/* The comparison as a condition: 1, 0, or -1 on error. */
+int py2wasm_compare_bool(PyObject *a, PyObject *b, int op) {
+    long x, y;
+    if (small_long(a, &x) && small_long(b, &y)) {
+        switch (op) {
+        case Py_LT: return x < y;
+        case Py_LE: return x <= y;
+        case Py_EQ: return x == y;
+        case Py_NE: return x != y;
+        case Py_GT: return x > y;
+        case Py_GE: return x >= y;
+        }
+    }
+    PyObject *r = PyObject_RichCompare(a, b, op);
+    if (r == NULL)
+        return -1;
+    int t = r == Py_True ? 1 : r == Py_False ? 0 : PyObject_IsTrue(r);
+    Py_DECREF(r);
+    return t;
+}
+
+int py2wasm_is_true(PyObject *o) {
+    if (o == Py_True)
+        return 1;
+    if (o == Py_False || o == Py_None)
+        return 0;
+    return PyObject_IsTrue(o);
+}
+
+PyObject *py2wasm_bool(int b) { return Py_NewRef(b ? Py_True : Py_False); }
+
+PyObject *py2wasm_getitem(PyObject *o, PyObject *key) {
+    if (PyLong_CheckExact(key)) {
+        Py_ssize_t i = PyLong_AsSsize_t(key);
+        if (i == -1 && PyErr_Occurred()) {
+            PyErr_Clear();
+        } else if (PyList_CheckExact(o)) {
+            Py_ssize_t n = PyList_GET_SIZE(o);
+            if (i < 0)
+                i += n;
+            if (i >= 0 && i < n)
+                return Py_NewRef(PyList_GET_ITEM(o, i));
+        } else if (PyTuple_CheckExact(o)) {
+            Py_ssize_t n = PyTuple_GET_SIZE(o);
+            if (i < 0)
+                i += n;
+            if (i >= 0 && i < n)
+                return Py_NewRef(PyTuple_GET_ITEM(o, i));
+        }
+    }
+    return PyObject_GetItem(o, key);
+}
+
+int py2wasm_setitem(PyObject *o, PyObject *key, PyObject *v) {
+    if (PyList_CheckExact(o) && PyLong_CheckExact(key)) {
+        Py_ssize_t i = PyLong_AsSsize_t(key);
+        if (i == -1 && PyErr_Occurred()) {
+            PyErr_Clear();
+        } else {
+            Py_ssize_t n = PyList_GET_SIZE(o);
+            if (i < 0)
+                i += n;
+            if (i >= 0 && i < n) {
+                Py_INCREF(v);
+                Py_SETREF(PyList_GET_ITEM(o, i), v);
+                return 0;
+            }
+        }
+    }
+    return PyObject_SetItem(o, key, v);
+}
+
+/* `in` / `not in`: 1, 0, or -1. */
+int py2wasm_contains(PyObject *item, PyObject *container) { return PySequence_Contains(container, item); }
+
+/* ------------------------------------------------------------ containers */
+
+/* ITEMS: N borrowed references in memory (generated code's argument area). */
+PyObject *py2wasm_build_tuple(PyObject **items, int n) {
+    PyObject *t = PyTuple_New(n);
+    if (t == NULL)
+        return NULL;
+    for (int i = 0; i < n; i++)
+        PyTuple_SET_ITEM(t, i, Py_NewRef(items[i]));
+    return t;
+}
+
+PyObject *py2wasm_build_list(PyObject **items, int n) {
+    PyObject *l = PyList_New(n);
+    if (l == NULL)
+        return NULL;
+    for (int i = 0; i < n; i++)
+        PyList_SET_ITEM(l, i, Py_NewRef(items[i]));
+    return l;
+}
+
+PyObject *py2wasm_build_set(PyObject **items, int n) {
+    PyObject *s = PySet_New(NULL);
+    if (s == NULL)
+        return NULL;
+    for (int i = 0; i < n; i++) {
+        if (PySet_Add(s, items[i]) < 0) {
+            Py_DECREF(s);
+            return NULL;
+        }
+    }
+    return s;
+}
+
+/* ITEMS: key, value, key, value, ... (N pairs). */
+PyObject *py2wasm_build_dict(PyObject **items, int n) {
+    PyObject *d = _PyDict_NewPresized(n);
+    if (d == NULL)
+        return NULL;
+    for (int i = 0; i < n; i++) {
+        if (PyDict_SetItem(d, items[2 * i], items[2 * i + 1]) < 0) {
+            Py_DECREF(d);
+            return NULL;
+        }
+    }
+    return d;
+}
+
+PyObject *py2wasm_build_string(PyObject **items, int n) {
+    PyObject *empty = PyUnicode_New(0, 0);
+    if (empty == NULL)
+        return NULL;
+    PyObject *s = _PyUnicode_JoinArray(empty, items, n);
+    Py_DECREF(empty);
+    return s;
+}
+
+/* f-string replacement field: CONV is 0, 's', 'r' or 'a'; SPEC may be NULL. */
+PyObject *py2wasm_format(PyObject *v, int conv, PyObject *spec) {
+    PyObject *c = NULL;
+    switch (conv) {
+    case 's': c = PyObject_Str(v); break;
+    case 'r': c = PyObject_Repr(v); break;
+    case 'a': c = PyObject_ASCII(v); break;
+    default: c = Py_NewRef(v);
+    }
+    if (c == NULL)
+        return NULL;
+    if (spec == NULL && PyUnicode_CheckExact(c))
+        return c;
+    PyObject *r = PyObject_Format(c, spec);
+    Py_DECREF(c);
+    return r;
+}
+
+/* Unpacks SEQ into exactly N values: a tuple (new reference) of them, with
+ * CPython's messages for too many or too few. */
+PyObject *py2wasm_unpack(PyObject *seq, int n) {
+    if (PyTuple_CheckExact(seq) && PyTuple_GET_SIZE(seq) == n)
+        return Py_NewRef(seq);
+    if (PyList_CheckExact(seq) && PyList_GET_SIZE(seq) == n)
+        return PyList_AsTuple(seq);
+    PyObject *it = PyObject_GetIter(seq);
+    if (it == NULL) {
+        if (PyErr_ExceptionMatches(PyExc_TypeError) && Py_TYPE(seq)->tp_iter == NULL && !PySequence_Check(seq)) {
+            PyErr_Format(PyExc_TypeError, "cannot unpack non-iterable %.200s object", Py_TYPE(seq)->tp_name);
+        }
+        return NULL;
+    }
+    PyObject *t = PyTuple_New(n);
+    if (t == NULL)
+        goto fail;
+    for (int i = 0; i < n; i++) {
+        PyObject *v = PyIter_Next(it);
+        if (v == NULL) {
+            if (!PyErr_Occurred())
+                PyErr_Format(PyExc_ValueError, "not enough values to unpack (expected %d, got %d)", n, i);
+            goto fail;
+        }
+        PyTuple_SET_ITEM(t, i, v);
+    }
+    PyObject *extra = PyIter_Next(it);
+    if (extra != NULL) {
+        Py_DECREF(extra);
+        if (PyList_CheckExact(seq) || PyTuple_CheckExact(seq))
+            PyErr_Format(PyExc_ValueError, "too many values to unpack (expected %d, got %zd)", n, Py_SIZE(seq));
+        else
+            PyErr_Format(PyExc_ValueError, "too many values to unpack (expected %d)", n);
+        goto fail;
+    }
+    if (PyErr_Occurred())
+        goto fail;
+    Py_DECREF(it);
+    return t;
+fail:
+    Py_XDECREF(t);
+    Py_DECREF(it);
+    return NULL;
+}
+
+/* The next item, or NULL: at the end with no exception set (StopIteration
+ * is cleared, as FOR_ITER does), or on error with one. */
+PyObject *py2wasm_iter_next(PyObject *it) {
+    PyObject *v = Py_TYPE(it)->tp_iternext(it);
+    if (v == NULL && PyErr_Occurred() && PyErr_ExceptionMatches(PyExc_StopIteration))
+        PyErr_Clear();
+    return v;
+}
+
+int py2wasm_error_occurred(void) { return PyErr_Occurred() != NULL; }
+
+/* ------------------------------------------------------------ exceptions */
+
+/* The instruction of CODE at exactly these source positions, for the
+ * traceback's carets (-1 if none). */
+static int instruction_at(PyCodeObject *code, int line, int col, int end_line, int end_col) {
+    Py_ssize_t n = Py_SIZE(code); /* code units (co_code_adaptive is inline) */
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int sl, sc, el, ec;
+        if (PyCode_Addr2Location(code, (int)(i * sizeof(_Py_CODEUNIT)), &sl, &sc, &el, &ec) && sl == line &&
+            sc == col && el == end_line && ec == end_col)
+            return (int)i;
+    }
+    return -1;
+}
+
+/* Adds this function's entry to the traceback of the exception being
+ * raised, as the interpreter does when an exception reaches a frame: a
+ * frame object of the real code, at the instruction of the failing
+ * expression (so the printed line and carets are CPython's). */
+void py2wasm_traceback(PyObject *f, int line, int col, int end_line, int end_col) {
+    PyFunctionObject *func = (PyFunctionObject *)f;
+    PyCodeObject *code = (PyCodeObject *)func->func_code;
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyFrameObject *frame = PyFrame_New(PyThreadState_Get(), code, func->func_globals, NULL);
+    if (frame == NULL) {
+        PyErr_Clear();
+        PyErr_Restore(type, value, tb);
+        return;
+    }
+    int index = instruction_at(code, line, col, end_line, end_col);
+    if (index >= 0)
+        frame->f_frame->prev_instr = _PyCode_CODE(code) + index;
+    frame->f_lineno = line;
+    PyErr_Restore(type, value, tb);
+    PyTraceBack_Here(frame);
+    Py_DECREF(frame);
+}
+
+/* At an except clause: takes the exception being raised (a new reference
+ * to its value, with its traceback attached). */
+PyObject *py2wasm_exc_fetch(void) {
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyErr_NormalizeException(&type, &value, &tb);
+    if (value == NULL) { /* cannot happen after a failed instruction */
+        Py_XDECREF(type);
+        Py_XDECREF(tb);
+        return Py_NewRef(Py_None);
+    }
+    PyException_SetTraceback(value, tb != NULL ? tb : Py_None);
+    Py_XDECREF(type);
+    Py_XDECREF(tb);
+    return value;
+}
+
+/* Raises EXC again as it was (steals EXC): no new traceback entry. */
+void py2wasm_exc_restore(PyObject *exc) {
+    PyErr_Restore(Py_NewRef(PyExceptionInstance_Class(exc)), exc, PyException_GetTraceback(exc));
+}
+
+/* Makes EXC the exception being handled (sys.exc_info()); returns the one
+ * handled before (a reference, possibly NULL) for py2wasm_exc_pop. */
+PyObject *py2wasm_exc_push(PyObject *exc) {
+    _PyErr_StackItem *info = PyThreadState_Get()->exc_info;
+    PyObject *prev = info->exc_value;
+    info->exc_value = Py_NewRef(exc);
+    return prev;
+}
+
+/* Steals PREV. */
+void py2wasm_exc_pop(PyObject *prev) {
+    _PyErr_StackItem *info = PyThreadState_Get()->exc_info;
+    PyObject *cur = info->exc_value;
+    info->exc_value = prev;
+    Py_XDECREF(cur);
+}
+
+/* `except TYPE:` for exception EXC: 1, 0 or -1. */
+int py2wasm_exc_matches(PyObject *exc, PyObject *type) {
+    if (PyTuple_Check(type)) {
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(type); i++) {
+            PyObject *t = PyTuple_GET_ITEM(type, i);
+            if (!PyExceptionClass_Check(t)) {
+                PyErr_SetString(PyExc_TypeError,
+                                "catching classes that do not inherit from BaseException is not allowed");
+                return -1;
+            }
+        }
+    } else if (!PyExceptionClass_Check(type)) {
+        PyErr_SetString(PyExc_TypeError, "catching classes that do not inherit from BaseException is not allowed");
+        return -1;
+    }
+    return PyErr_GivenExceptionMatches(exc, type);
+}
+
+/* `raise EXC [from CAUSE]` (CAUSE may be NULL). Always returns 0. */
+int py2wasm_raise(PyObject *exc, PyObject *cause) {
+    PyObject *type = NULL, *value = NULL;
+    if (PyExceptionClass_Check(exc)) {
+        type = exc;
+        value = PyObject_CallNoArgs(exc);
+        if (value == NULL)
+            return 0;
+        if (!PyExceptionInstance_Check(value)) {
+            PyErr_Format(PyExc_TypeError, "calling %R should have returned an instance of BaseException, not %R",
+                         type, Py_TYPE(value));
+            Py_DECREF(value);
+            return 0;
+        }
+    } else if (PyExceptionInstance_Check(exc)) {
+        value = Py_NewRef(exc);
+        type = PyExceptionInstance_Class(exc);
+    } else {
+        PyErr_SetString(PyExc_TypeError, "exceptions must derive from BaseException");
+        return 0;
+    }
+    if (cause != NULL) {
+        PyObject *fixed;
+        if (PyExceptionClass_Check(cause)) {
+            fixed = PyObject_CallNoArgs(cause);
+            if (fixed == NULL) {
+                Py_DECREF(value);
+                return 0;
+            }
+        } else if (PyExceptionInstance_Check(cause)) {
+            fixed = Py_NewRef(cause);
+        } else if (cause == Py_None) {
+            fixed = NULL;
+        } else {
+            PyErr_SetString(PyExc_TypeError, "exception causes must derive from BaseException");
+            Py_DECREF(value);
+            return 0;
+        }
+        PyException_SetCause(value, fixed);
+    }
+    PyErr_SetObject(type, value);
+    Py_DECREF(value);
+    return 0;
+}
+
+/* A bare `raise`: 1 when the handled exception is raised again (no new
+ * traceback entry), 0 when there is none (RuntimeError raised). */
+int py2wasm_reraise(void) {
+    PyObject *exc = PyThreadState_Get()->exc_info->exc_value;
+    if (exc == NULL || exc == Py_None) {
+        PyErr_SetString(PyExc_RuntimeError, "No active exception to reraise");
+        return 0;
+    }
+    py2wasm_exc_restore(Py_NewRef(exc));
+    return 1;
+}
+
+/* `assert` with MSG (may be NULL). Always returns 0. */
+int py2wasm_assert_fail(PyObject *msg) {
+    if (msg == NULL)
+        PyErr_SetNone(PyExc_AssertionError);
+    else
+        PyErr_SetObject(PyExc_AssertionError, msg);
+    return 0;
+}
+
+/* ------------------------------------------------------------ imports */
+
+/* `import NAME` / `from NAME import FROMLIST` at relative LEVEL, through
+ * builtins.__import__ as IMPORT_NAME does. */
+PyObject *py2wasm_import_name(PyObject *f, PyObject *name, PyObject *fromlist, int level) {
+    PyFunctionObject *func = (PyFunctionObject *)f;
+    PyObject *import = PyDict_GetItemWithError(func->func_builtins, &_Py_ID(__import__));
+    if (import == NULL) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_ImportError, "__import__ not found");
+        return NULL;
+    }
+    PyObject *lvl = PyLong_FromLong(level);
+    if (lvl == NULL)
+        return NULL;
+    PyObject *args[5] = {name, func->func_globals, Py_None, fromlist, lvl};
+    PyObject *r = PyObject_Vectorcall(import, args, 5, NULL);
+    Py_DECREF(lvl);
+    return r;
+}
+
+/* `from module import NAME`, with IMPORT_FROM's fallback to sys.modules
+ * for submodules and its error message. */
+PyObject *py2wasm_import_from(PyObject *module, PyObject *name) {
+    PyObject *x;
+    if (_PyObject_LookupAttr(module, name, &x) != 0)
+        return x;
+    PyObject *pkgname = NULL, *fullname = NULL;
+    if (_PyObject_LookupAttr(module, &_Py_ID(__name__), &pkgname) > 0 && PyUnicode_Check(pkgname)) {
+        fullname = PyUnicode_FromFormat("%U.%U", pkgname, name);
+        if (fullname != NULL) {
+            x = PyImport_GetModule(fullname);
+            Py_DECREF(fullname);
+            if (x != NULL) {
+                Py_DECREF(pkgname);
+                return x;
+            }
+        }
+    }
+    if (PyErr_Occurred() && !PyErr_ExceptionMatches(PyExc_AttributeError)) {
+        Py_XDECREF(pkgname);
+        return NULL;
+    }
+    PyErr_Clear();
+    PyObject *pkgpath = pkgname ? PyModule_GetFilenameObject(module) : NULL;
+    if (pkgpath == NULL)
+        PyErr_Clear();
+    if (pkgname == NULL || !PyUnicode_Check(pkgname)) {
+        Py_XSETREF(pkgname, PyUnicode_FromString("<unknown module name>"));
+    }
+    if (pkgpath == NULL) {
+        PyErr_Format(PyExc_ImportError, "cannot import name %R from %R (unknown location)", name, pkgname);
+    } else {
+        PyErr_Format(PyExc_ImportError, "cannot import name %R from %R (%S)", name, pkgname, pkgpath);
+    }
+    Py_XDECREF(pkgname);
+    Py_XDECREF(pkgpath);
+    return NULL;
+}
+
+/* Zero-argument super() in a method: super(__class__, first argument),
+ * with KLASS the content of the __class__ cell (may be NULL). A rebound
+ * `super` is called with no arguments, as written. */
+PyObject *py2wasm_super(PyObject *super, PyObject *klass, PyObject *self) {
+    if (super != (PyObject *)&PySuper_Type)
+        return PyObject_CallNoArgs(super);
+    if (klass == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "super(): empty __class__ cell");
+        return NULL;
+    }
+    PyObject *args[2] = {klass, self};
+    return PyObject_Vectorcall(super, args, 2, NULL);
+}

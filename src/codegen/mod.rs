@@ -1,0 +1,881 @@
+//! Phase 5: code generation. Each IR function becomes one wasm function
+//! `entry(func, slots) -> result` (the signature runtime/native.c calls
+//! through the table), built with wasm-encoder. Control flow is laid out
+//! by stackify; every call into CPython goes to a runtime export by its
+//! function index (link resolves `Rt` names); reference counts of Python
+//! objects are updated inline, as Py_INCREF/Py_DECREF do (wasm32 layout:
+//! ob_refcnt at offset 0).
+
+pub mod consts;
+pub mod runtime;
+pub mod stackify;
+
+use std::collections::HashMap;
+
+use wasm_encoder::{BlockType, Function, Instruction as I, MemArg, ValType};
+
+use crate::ir::{self, Inst, LocalKind, Op, Temp, Term, Ty};
+use runtime::Rt;
+
+/// Where generated code finds things in the linked module.
+pub struct Env<'a> {
+    /// Function index of each runtime export.
+    pub funcs: &'a HashMap<Rt, u32>,
+    /// Global index of the C stack pointer.
+    pub stack_pointer: u32,
+    /// Address of constant slot 0 (4 bytes a slot).
+    pub const_base: u32,
+}
+
+fn mem(offset: u64) -> MemArg {
+    MemArg { offset, align: 2, memory_index: 0 }
+}
+
+enum Ctx {
+    Loop(usize),
+    Block(usize),
+    If,
+}
+
+struct Gen<'a> {
+    f: &'a ir::Function,
+    env: &'a Env<'a>,
+    out: Function,
+    layout: stackify::Layout,
+    ctx: Vec<Ctx>,
+    /// Owned temps at each block's entry (checked for agreement).
+    entry_owned: Vec<Option<Vec<Temp>>>,
+    exit: usize,
+    // wasm local indices
+    func_l: u32,
+    slots_l: u32,
+    ret_l: u32,
+    frame_l: u32,
+    scratch_l: u32,
+    old_l: u32,
+    first_local: u32,
+    first_temp: u32,
+    frame_size: u32,
+}
+
+/// Generates the wasm function of F, or the reason it cannot (an internal
+/// inconsistency: the function then falls back to bytecode).
+pub fn generate(f: &ir::Function, env: &Env) -> Result<Function, String> {
+    let exit = f.blocks.len();
+    let mut succs: Vec<Vec<usize>> = Vec::with_capacity(exit + 1);
+    let mut forced = vec![false; exit + 1];
+    forced[exit] = true;
+    for b in &f.blocks {
+        let mut s = b.term.successors();
+        let h = b.handler.unwrap_or(exit);
+        forced[h] = true;
+        s.push(h);
+        if matches!(b.term, Term::Return(_)) {
+            s.push(exit);
+        }
+        succs.push(s);
+    }
+    succs.push(Vec::new());
+    let layout = stackify::layout(&stackify::Graph { succs, forced_merge: forced });
+    let nlocals = f.locals.len() as u32;
+    let ntemps = f.temps.len() as u32;
+    // wasm locals: 0 func, 1 slots, then ret, frame, scratch, old, Python locals, temps.
+    let out = Function::new([(4 + nlocals + ntemps, ValType::I32)]);
+    let frame_size = (f.max_args * 4).div_ceil(16) * 16;
+    let mut g = Gen {
+        f,
+        env,
+        out,
+        layout,
+        ctx: Vec::new(),
+        entry_owned: vec![None; exit + 1],
+        exit,
+        func_l: 0,
+        slots_l: 1,
+        ret_l: 2,
+        frame_l: 3,
+        scratch_l: 4,
+        old_l: 5,
+        first_local: 6,
+        first_temp: 6 + nlocals,
+        frame_size,
+    };
+    g.prologue();
+    g.entry_owned[0] = Some(Vec::new());
+    g.tree(0)?;
+    g.out.instruction(&I::Unreachable);
+    g.out.instruction(&I::End);
+    Ok(g.out)
+}
+
+impl Gen<'_> {
+    fn ins(&mut self, i: I) {
+        self.out.instruction(&i);
+    }
+    fn call(&mut self, rt: Rt) {
+        let idx = self.env.funcs[&rt];
+        self.ins(I::Call(idx));
+    }
+    fn local(&self, l: ir::LocalId) -> u32 {
+        self.first_local + l
+    }
+    fn temp(&self, t: Temp) -> u32 {
+        self.first_temp + t
+    }
+    fn ty(&self, t: Temp) -> Ty {
+        self.f.temps[t as usize]
+    }
+    fn get(&mut self, l: u32) {
+        self.ins(I::LocalGet(l));
+    }
+    fn konst(&mut self, v: i32) {
+        self.ins(I::I32Const(v));
+    }
+    fn const_slot(&mut self, k: ir::ConstId) {
+        self.konst(0);
+        self.ins(I::I32Load(mem(u64::from(self.env.const_base) + 4 * u64::from(k))));
+    }
+
+    fn incref(&mut self, l: u32) {
+        self.get(l);
+        self.get(l);
+        self.ins(I::I32Load(mem(0)));
+        self.konst(1);
+        self.ins(I::I32Add);
+        self.ins(I::I32Store(mem(0)));
+    }
+
+    fn decref(&mut self, l: u32) {
+        self.get(l);
+        self.get(l);
+        self.ins(I::I32Load(mem(0)));
+        self.konst(1);
+        self.ins(I::I32Sub);
+        self.ins(I::LocalTee(self.scratch_l));
+        self.ins(I::I32Store(mem(0)));
+        self.get(self.scratch_l);
+        self.ins(I::I32Eqz);
+        self.ins(I::If(BlockType::Empty));
+        self.get(l);
+        self.call(Rt::Dealloc);
+        self.ins(I::End);
+    }
+
+    fn xdecref(&mut self, l: u32) {
+        self.get(l);
+        self.ins(I::If(BlockType::Empty));
+        self.decref(l);
+        self.ins(I::End);
+    }
+
+    fn prologue(&mut self) {
+        let f = self.f;
+        for i in 0..f.nparams {
+            self.get(self.slots_l);
+            self.ins(I::I32Load(mem(u64::from(i) * 4)));
+            self.ins(I::LocalSet(self.local(i)));
+        }
+        for (i, l) in f.locals.iter().enumerate() {
+            let w = self.local(i as u32);
+            match l.kind {
+                LocalKind::Cell => {
+                    // The cell takes the parameter's value (or starts empty).
+                    self.get(w);
+                    self.call(Rt::CellNew);
+                    self.get(w);
+                    self.ins(I::If(BlockType::Empty));
+                    self.decref(w);
+                    self.ins(I::End);
+                    self.ins(I::LocalSet(w));
+                }
+                LocalKind::Free(index) => {
+                    self.get(self.func_l);
+                    self.call(Rt::Closure);
+                    self.ins(I::I32Load(mem(u64::from(index) * 4)));
+                    self.ins(I::LocalSet(w));
+                }
+                _ => {}
+            }
+        }
+        if self.frame_size > 0 {
+            self.ins(I::GlobalGet(self.env.stack_pointer));
+            self.konst(self.frame_size as i32);
+            self.ins(I::I32Sub);
+            self.ins(I::LocalTee(self.frame_l));
+            self.ins(I::GlobalSet(self.env.stack_pointer));
+        }
+    }
+
+    /// The exit node: release the locals, pop the argument frame, return.
+    fn epilogue(&mut self) {
+        for (i, l) in self.f.locals.iter().enumerate() {
+            if !matches!(l.kind, LocalKind::Free(_)) {
+                self.xdecref(self.local(i as u32));
+            }
+        }
+        if self.frame_size > 0 {
+            self.get(self.frame_l);
+            self.konst(self.frame_size as i32);
+            self.ins(I::I32Add);
+            self.ins(I::GlobalSet(self.env.stack_pointer));
+        }
+        self.get(self.ret_l);
+        self.ins(I::Return);
+    }
+
+    // ------------------------------------------------------------ layout
+
+    fn tree(&mut self, x: usize) -> Result<(), String> {
+        let merges = self.layout.merge_children[x].clone();
+        if self.layout.loop_header[x] {
+            self.ins(I::Loop(BlockType::Empty));
+            self.ctx.push(Ctx::Loop(x));
+            self.within(x, &merges)?;
+            self.ctx.pop();
+            self.ins(I::End);
+        } else {
+            self.within(x, &merges)?;
+        }
+        Ok(())
+    }
+
+    fn within(&mut self, x: usize, merges: &[usize]) -> Result<(), String> {
+        match merges.split_first() {
+            None => self.node(x),
+            Some((&y, rest)) => {
+                self.ins(I::Block(BlockType::Empty));
+                self.ctx.push(Ctx::Block(y));
+                self.within(x, rest)?;
+                self.ctx.pop();
+                self.ins(I::End);
+                self.tree(y)
+            }
+        }
+    }
+
+    fn depth_of(&self, target: usize, want_loop: bool) -> Result<u32, String> {
+        for (i, c) in self.ctx.iter().rev().enumerate() {
+            match c {
+                Ctx::Loop(b) if want_loop && *b == target => return Ok(i as u32),
+                Ctx::Block(b) if !want_loop && *b == target => return Ok(i as u32),
+                _ => {}
+            }
+        }
+        Err(format!("internal: no branch target for block {target}"))
+    }
+
+    /// Control goes from SOURCE to TARGET with OWNED temps.
+    fn branch(&mut self, source: usize, target: usize, owned: &[Temp]) -> Result<(), String> {
+        match &self.entry_owned[target] {
+            Some(o) if o.as_slice() != owned => {
+                return Err(format!("internal: reference ownership differs at the start of block {target}"))
+            }
+            Some(_) => {}
+            None => self.entry_owned[target] = Some(owned.to_vec()),
+        }
+        if self.layout.order[target] <= self.layout.order[source] {
+            let d = self.depth_of(target, true)?;
+            self.ins(I::Br(d));
+        } else if self.layout.merge[target] {
+            let d = self.depth_of(target, false)?;
+            self.ins(I::Br(d));
+        } else {
+            self.tree(target)?;
+        }
+        Ok(())
+    }
+
+    /// The failure path of the instruction just emitted (its result is on
+    /// the wasm stack as an i32 condition: nonzero means failed): release
+    /// what the block owns, add the traceback entry, go to the handler.
+    fn fail_if(&mut self, x: usize, owned: &[Temp], pos: Option<ir::Pos>) -> Result<(), String> {
+        self.ins(I::If(BlockType::Empty));
+        self.ctx.push(Ctx::If);
+        self.unwind(x, owned, pos)?;
+        self.ctx.pop();
+        self.ins(I::End);
+        Ok(())
+    }
+
+    fn unwind(&mut self, x: usize, owned: &[Temp], pos: Option<ir::Pos>) -> Result<(), String> {
+        for &t in owned.iter().rev() {
+            let w = self.temp(t);
+            self.xdecref(w);
+        }
+        if let Some(p) = pos {
+            self.get(self.func_l);
+            for v in [p.line, p.col, p.end_line, p.end_col] {
+                self.konst(v as i32);
+            }
+            self.call(Rt::Traceback);
+        }
+        let handler = self.f.blocks[x].handler.unwrap_or(self.exit);
+        if handler == self.exit {
+            self.konst(0);
+            self.ins(I::LocalSet(self.ret_l));
+        }
+        self.branch(x, handler, &[])
+    }
+
+    fn node(&mut self, x: usize) -> Result<(), String> {
+        if x == self.exit {
+            self.epilogue();
+            return Ok(());
+        }
+        let mut owned = self.entry_owned[x].clone().unwrap_or_default();
+        let block = &self.f.blocks[x];
+        for inst in &block.insts {
+            self.inst(x, inst, &mut owned)?;
+        }
+        match block.term.clone() {
+            Term::Jump(t) => self.branch(x, t, &owned)?,
+            Term::Branch(c, t, e) => {
+                self.get(self.temp(c));
+                self.ins(I::If(BlockType::Empty));
+                self.ctx.push(Ctx::If);
+                self.branch(x, t, &owned)?;
+                self.ins(I::Else);
+                self.branch(x, e, &owned)?;
+                self.ctx.pop();
+                self.ins(I::End);
+            }
+            Term::BranchNull(v, null, nonnull) => {
+                self.get(self.temp(v));
+                self.ins(I::I32Eqz);
+                self.ins(I::If(BlockType::Empty));
+                self.ctx.push(Ctx::If);
+                // At the end of iteration: was it an error?
+                self.call(Rt::ErrorOccurred);
+                let without: Vec<Temp> = owned.iter().copied().filter(|&o| o != v).collect();
+                let pos = self.last_pos(x);
+                self.fail_if(x, &without, pos)?;
+                self.branch(x, null, &without)?;
+                self.ins(I::Else);
+                self.branch(x, nonnull, &owned)?;
+                self.ctx.pop();
+                self.ins(I::End);
+            }
+            Term::Return(v) => {
+                let w = self.temp(v);
+                if self.ty(v) != Ty::Obj {
+                    self.incref(w);
+                }
+                let rest: Vec<Temp> = owned.iter().copied().filter(|&o| o != v).collect();
+                for t in rest.iter().rev() {
+                    let tw = self.temp(*t);
+                    self.xdecref(tw);
+                }
+                self.get(w);
+                self.ins(I::LocalSet(self.ret_l));
+                self.branch(x, self.exit, &[])?;
+            }
+            Term::Reraise => {
+                self.call(Rt::Reraise);
+                // 1: the handled exception is raised again, as it was.
+                self.ins(I::If(BlockType::Empty));
+                self.ctx.push(Ctx::If);
+                self.unwind(x, &owned, None)?;
+                self.ins(I::Else);
+                let pos = self.last_pos(x).or(Some(ir::Pos::default()));
+                self.unwind(x, &owned, pos)?;
+                self.ctx.pop();
+                self.ins(I::End);
+            }
+            Term::Propagate => self.unwind(x, &owned, None)?,
+            Term::Unreachable => {
+                // After an instruction that always fails (its failure path
+                // branched away): nothing runs here.
+                self.ins(I::Unreachable);
+            }
+        }
+        Ok(())
+    }
+
+    fn last_pos(&self, x: usize) -> Option<ir::Pos> {
+        self.f.blocks[x].insts.last().map(|i| i.pos)
+    }
+
+    /// Writes temps to the argument frame; returns nothing.
+    fn store_args(&mut self, args: &[Temp], start: u32) {
+        for (i, &a) in args.iter().enumerate() {
+            self.get(self.frame_l);
+            self.get(self.temp(a));
+            self.ins(I::I32Store(mem(u64::from(start + i as u32) * 4)));
+        }
+    }
+
+    fn frame_addr(&mut self, slot: u32) {
+        self.get(self.frame_l);
+        if slot > 0 {
+            self.konst((slot * 4) as i32);
+            self.ins(I::I32Add);
+        }
+    }
+
+    fn opt_temp(&mut self, t: Option<Temp>) {
+        match t {
+            Some(t) => self.get(self.temp(t)),
+            None => self.konst(0),
+        }
+    }
+
+    fn inst(&mut self, x: usize, inst: &Inst, owned: &mut Vec<Temp>) -> Result<(), String> {
+        use Op::*;
+        let dst = inst.dst.map(|d| self.temp(d));
+        let pos = Some(inst.pos);
+        // How failure shows: a NULL pointer, a negative int, or always.
+        enum Fail {
+            Never,
+            Null,
+            Negative,
+        }
+        let mut fail = Fail::Null;
+        match &inst.op {
+            Const(k) => {
+                self.const_slot(*k);
+                fail = Fail::Never;
+            }
+            LoadLocal(l) => {
+                let w = self.local(*l);
+                // Hidden locals are bound whenever read; a parameter can
+                // be unbound after `del`, so every other read is checked.
+                if self.f.locals[*l as usize].kind != LocalKind::Hidden {
+                    self.get(w);
+                    self.ins(I::I32Eqz);
+                    self.ins(I::If(BlockType::Empty));
+                    self.ctx.push(Ctx::If);
+                    let name = self.f.locals[*l as usize].name_const;
+                    self.const_slot(name);
+                    self.call(Rt::UnboundLocal);
+                    self.ins(I::Drop);
+                    self.unwind(x, owned, pos)?;
+                    self.ctx.pop();
+                    self.ins(I::End);
+                }
+                self.get(w);
+                fail = Fail::Never;
+                if self.ty(inst.dst.unwrap_or(0)) == Ty::Obj {
+                    self.ins(I::LocalSet(dst.unwrap_or(0)));
+                    self.incref(dst.unwrap_or(0));
+                    owned.push(inst.dst.unwrap_or(0));
+                    return Ok(());
+                }
+            }
+            TakeLocal(l) => {
+                let w = self.local(*l);
+                self.get(w);
+                self.konst(0);
+                self.ins(I::LocalSet(w));
+                fail = Fail::Never;
+            }
+            StoreLocal(l, t) | StoreCell(l, t) => {
+                let tw = self.temp(*t);
+                if self.ty(*t) != Ty::Obj {
+                    self.incref(tw);
+                }
+                owned.retain(|o| o != t);
+                let w = self.local(*l);
+                if matches!(inst.op, StoreLocal(..)) {
+                    // Store first, then release the old value (its
+                    // destructor may run arbitrary code).
+                    self.get(w);
+                    self.ins(I::LocalSet(self.old_l));
+                    self.get(tw);
+                    self.ins(I::LocalSet(w));
+                    self.xdecref(self.old_l);
+                } else {
+                    self.get(w);
+                    self.get(tw);
+                    self.call(Rt::CellSet);
+                    self.ins(I::Drop);
+                    self.decref(tw);
+                }
+                return Ok(());
+            }
+            DeleteLocal(l) => {
+                let w = self.local(*l);
+                self.get(w);
+                self.ins(I::I32Eqz);
+                self.ins(I::If(BlockType::Empty));
+                self.ctx.push(Ctx::If);
+                let name = self.f.locals[*l as usize].name_const;
+                self.const_slot(name);
+                self.call(Rt::UnboundLocal);
+                self.ins(I::Drop);
+                self.unwind(x, owned, pos)?;
+                self.ctx.pop();
+                self.ins(I::End);
+                self.get(w);
+                self.ins(I::LocalSet(self.old_l));
+                self.konst(0);
+                self.ins(I::LocalSet(w));
+                self.decref(self.old_l);
+                return Ok(());
+            }
+            LoadCell(l) | DeleteCell(l) => {
+                let w = self.local(*l);
+                // cell->ob_ref at offset 8
+                self.get(w);
+                self.ins(I::I32Load(mem(8)));
+                self.ins(I::I32Eqz);
+                self.ins(I::If(BlockType::Empty));
+                self.ctx.push(Ctx::If);
+                let name = self.f.locals[*l as usize].name_const;
+                self.const_slot(name);
+                let free = matches!(self.f.locals[*l as usize].kind, LocalKind::Free(_));
+                self.call(if free { Rt::UnboundFree } else { Rt::UnboundLocal });
+                self.ins(I::Drop);
+                self.unwind(x, owned, pos)?;
+                self.ctx.pop();
+                self.ins(I::End);
+                if matches!(inst.op, DeleteCell(_)) {
+                    self.get(w);
+                    self.konst(0);
+                    self.call(Rt::CellSet);
+                    self.ins(I::Drop);
+                    return Ok(());
+                }
+                self.get(w);
+                self.ins(I::I32Load(mem(8)));
+                self.ins(I::LocalSet(dst.unwrap_or(0)));
+                self.incref(dst.unwrap_or(0));
+                owned.push(inst.dst.unwrap_or(0));
+                return Ok(());
+            }
+            CellObject(l) => {
+                let w = self.local(*l);
+                self.get(w);
+                self.ins(I::LocalSet(dst.unwrap_or(0)));
+                self.incref(dst.unwrap_or(0));
+                owned.push(inst.dst.unwrap_or(0));
+                return Ok(());
+            }
+            LoadGlobal(k) => {
+                self.get(self.func_l);
+                self.const_slot(*k);
+                self.call(Rt::LoadGlobal);
+            }
+            StoreGlobal(k, t) => {
+                self.get(self.func_l);
+                self.const_slot(*k);
+                self.get(self.temp(*t));
+                self.call(Rt::StoreGlobal);
+                fail = Fail::Negative;
+            }
+            DeleteGlobal(k) => {
+                self.get(self.func_l);
+                self.const_slot(*k);
+                self.call(Rt::DeleteGlobal);
+                fail = Fail::Negative;
+            }
+            Call { func, args, kwnames, nkw } => {
+                self.store_args(args, 1);
+                self.get(self.temp(*func));
+                self.frame_addr(1);
+                let npos = args.len() as i32 - *nkw as i32;
+                // PY_VECTORCALL_ARGUMENTS_OFFSET: the callee may use slot -1.
+                self.konst(npos | i32::MIN);
+                match kwnames {
+                    Some(k) => self.const_slot(*k),
+                    None => self.konst(0),
+                }
+                self.call(Rt::Vectorcall);
+            }
+            CallMethod { name, args, kwnames, nkw } => {
+                self.store_args(args, 1);
+                self.const_slot(*name);
+                self.frame_addr(1);
+                let npos = args.len() as i32 - *nkw as i32;
+                self.konst(npos | i32::MIN);
+                match kwnames {
+                    Some(k) => self.const_slot(*k),
+                    None => self.konst(0),
+                }
+                self.call(Rt::VectorcallMethod);
+            }
+            CallEx { func, args, kwargs } => {
+                self.get(self.temp(*func));
+                self.get(self.temp(*args));
+                self.opt_temp(*kwargs);
+                self.call(Rt::Call);
+            }
+            Binary(op, inplace, a, b) => {
+                self.get(self.temp(*a));
+                self.get(self.temp(*b));
+                self.konst(*op as i32 | if *inplace { ir::INPLACE } else { 0 });
+                self.call(Rt::Binary);
+            }
+            Unary(op, a) => {
+                self.get(self.temp(*a));
+                self.konst(*op as i32);
+                self.call(Rt::Unary);
+            }
+            Compare(op, a, b) | CompareBool(op, a, b) => {
+                self.get(self.temp(*a));
+                self.get(self.temp(*b));
+                self.konst(*op as i32);
+                if matches!(inst.op, Compare(..)) {
+                    self.call(Rt::Compare);
+                } else {
+                    self.call(Rt::CompareBool);
+                    fail = Fail::Negative;
+                }
+            }
+            Is(a, b) => {
+                self.get(self.temp(*a));
+                self.get(self.temp(*b));
+                self.ins(I::I32Eq);
+                fail = Fail::Never;
+            }
+            Contains(a, b) => {
+                self.get(self.temp(*a));
+                self.get(self.temp(*b));
+                self.call(Rt::Contains);
+                fail = Fail::Negative;
+            }
+            Truth(a) => {
+                self.get(self.temp(*a));
+                self.call(Rt::IsTrue);
+                fail = Fail::Negative;
+            }
+            Not(a) => {
+                self.get(self.temp(*a));
+                self.ins(I::I32Eqz);
+                fail = Fail::Never;
+            }
+            BoolObj(a) => {
+                self.get(self.temp(*a));
+                self.call(Rt::Bool);
+                fail = Fail::Never;
+            }
+            GetAttr(o, k) => {
+                self.get(self.temp(*o));
+                self.const_slot(*k);
+                self.call(Rt::GetAttr);
+            }
+            SetAttr(o, k, v) => {
+                self.get(self.temp(*o));
+                self.const_slot(*k);
+                self.get(self.temp(*v));
+                self.call(Rt::SetAttr);
+                fail = Fail::Negative;
+            }
+            DelAttr(o, k) => {
+                self.get(self.temp(*o));
+                self.const_slot(*k);
+                self.konst(0);
+                self.call(Rt::SetAttr);
+                fail = Fail::Negative;
+            }
+            GetItem(o, k) => {
+                self.get(self.temp(*o));
+                self.get(self.temp(*k));
+                self.call(Rt::GetItem);
+            }
+            SetItem(o, k, v) => {
+                self.get(self.temp(*o));
+                self.get(self.temp(*k));
+                self.get(self.temp(*v));
+                self.call(Rt::SetItem);
+                fail = Fail::Negative;
+            }
+            DelItem(o, k) => {
+                self.get(self.temp(*o));
+                self.get(self.temp(*k));
+                self.call(Rt::DelItem);
+                fail = Fail::Negative;
+            }
+            BuildTuple(v) | BuildList(v) | BuildSet(v) | BuildDict(v) | BuildString(v) => {
+                self.store_args(v, 0);
+                self.frame_addr(0);
+                let n = if matches!(inst.op, BuildDict(_)) { v.len() / 2 } else { v.len() };
+                self.konst(n as i32);
+                self.call(match &inst.op {
+                    BuildTuple(_) => Rt::BuildTuple,
+                    BuildList(_) => Rt::BuildList,
+                    BuildSet(_) => Rt::BuildSet,
+                    BuildDict(_) => Rt::BuildDict,
+                    _ => Rt::BuildString,
+                });
+            }
+            BuildSlice(a, b, c) => {
+                self.get(self.temp(*a));
+                self.get(self.temp(*b));
+                self.get(self.temp(*c));
+                self.call(Rt::SliceNew);
+            }
+            Format(v, conv, spec) => {
+                self.get(self.temp(*v));
+                self.konst(*conv);
+                self.opt_temp(*spec);
+                self.call(Rt::Format);
+            }
+            ListAppend(a, b) | SetAdd(a, b) => {
+                self.get(self.temp(*a));
+                self.get(self.temp(*b));
+                self.call(if matches!(inst.op, ListAppend(..)) { Rt::ListAppend } else { Rt::SetAdd });
+                fail = Fail::Negative;
+            }
+            DictSetItem(d, k, v) => {
+                self.get(self.temp(*d));
+                self.get(self.temp(*k));
+                self.get(self.temp(*v));
+                self.call(Rt::DictSetItem);
+                fail = Fail::Negative;
+            }
+            GetIter(o) => {
+                self.get(self.temp(*o));
+                self.call(Rt::GetIter);
+            }
+            IterNext(it) => {
+                self.get(self.temp(*it));
+                self.call(Rt::IterNext);
+                // NULL is the end of iteration: BranchNull checks for errors.
+                fail = Fail::Never;
+            }
+            Unpack(o, n) => {
+                self.get(self.temp(*o));
+                self.konst(*n as i32);
+                self.call(Rt::Unpack);
+            }
+            TupleItem(t, i) => {
+                self.get(self.temp(*t));
+                self.ins(I::I32Load(mem(12 + u64::from(*i) * 4)));
+                fail = Fail::Never;
+            }
+            MakeFunction { code, defaults, kwdefaults, annotations, closure } => {
+                self.get(self.func_l);
+                self.konst(*code as i32);
+                self.call(Rt::MakeFunction);
+                self.ins(I::LocalTee(dst.unwrap_or(0)));
+                self.ins(I::I32Eqz);
+                self.fail_if(x, owned, pos)?;
+                owned.push(inst.dst.unwrap_or(0));
+                // function_set steals: give it new references.
+                let parts = [*defaults, *kwdefaults, *annotations, *closure];
+                for p in parts.iter().flatten() {
+                    let w = self.temp(*p);
+                    self.incref(w);
+                }
+                self.get(dst.unwrap_or(0));
+                for p in parts {
+                    self.opt_temp(p);
+                }
+                self.call(Rt::FunctionSet);
+                self.ins(I::Drop);
+                return Ok(());
+            }
+            ImportName { name, fromlist, level } => {
+                self.get(self.func_l);
+                self.const_slot(*name);
+                self.get(self.temp(*fromlist));
+                self.konst(*level);
+                self.call(Rt::ImportName);
+            }
+            ImportFrom(m, k) => {
+                self.get(self.temp(*m));
+                self.const_slot(*k);
+                self.call(Rt::ImportFrom);
+            }
+            Super(s, cell, me) => {
+                self.get(self.temp(*s));
+                let w = self.local(*cell);
+                self.get(w);
+                self.ins(I::I32Load(mem(8)));
+                self.get(self.temp(*me));
+                self.call(Rt::Super);
+            }
+            Raise(exc, cause) => {
+                self.opt_temp(*exc);
+                self.opt_temp(*cause);
+                self.call(Rt::Raise);
+                self.ins(I::Drop);
+                self.unwind(x, owned, pos)?;
+                return Ok(());
+            }
+            AssertFail(msg) => {
+                self.opt_temp(*msg);
+                self.call(Rt::AssertFail);
+                self.ins(I::Drop);
+                self.unwind(x, owned, pos)?;
+                return Ok(());
+            }
+            ExcFetch => {
+                self.call(Rt::ExcFetch);
+                fail = Fail::Never;
+            }
+            ExcRestore(t) => {
+                owned.retain(|o| o != t);
+                self.get(self.temp(*t));
+                self.call(Rt::ExcRestore);
+                return Ok(());
+            }
+            ExcPush(t) => {
+                self.get(self.temp(*t));
+                self.call(Rt::ExcPush);
+                fail = Fail::Never;
+            }
+            ExcPop(t) => {
+                owned.retain(|o| o != t);
+                self.get(self.temp(*t));
+                self.call(Rt::ExcPop);
+                return Ok(());
+            }
+            ExcMatches(e, t) => {
+                self.get(self.temp(*e));
+                self.get(self.temp(*t));
+                self.call(Rt::ExcMatches);
+                fail = Fail::Negative;
+            }
+            Alias(t) => {
+                self.get(self.temp(*t));
+                fail = Fail::Never;
+                if self.ty(inst.dst.unwrap_or(0)) == Ty::Obj {
+                    self.ins(I::LocalSet(dst.unwrap_or(0)));
+                    self.incref(dst.unwrap_or(0));
+                    owned.push(inst.dst.unwrap_or(0));
+                    return Ok(());
+                }
+            }
+            Release(t) => {
+                owned.retain(|o| o != t);
+                let w = self.temp(*t);
+                self.decref(w);
+                return Ok(());
+            }
+        }
+        // The result: into dst (or dropped), then the failure check.
+        match (inst.dst, &fail) {
+            (Some(d), Fail::Never) => {
+                self.ins(I::LocalSet(self.temp(d)));
+            }
+            (Some(d), Fail::Null) => {
+                self.ins(I::LocalTee(self.temp(d)));
+                self.ins(I::I32Eqz);
+                self.fail_if(x, owned, pos)?;
+            }
+            (Some(d), Fail::Negative) => {
+                self.ins(I::LocalTee(self.temp(d)));
+                self.konst(0);
+                self.ins(I::I32LtS);
+                self.fail_if(x, owned, pos)?;
+            }
+            (None, Fail::Never) => {}
+            (None, Fail::Null) => {
+                self.ins(I::I32Eqz);
+                self.fail_if(x, owned, pos)?;
+            }
+            (None, Fail::Negative) => {
+                self.konst(0);
+                self.ins(I::I32LtS);
+                self.fail_if(x, owned, pos)?;
+            }
+        }
+        if let Some(d) = inst.dst {
+            if self.ty(d) == Ty::Obj {
+                owned.push(d);
+            }
+        }
+        Ok(())
+    }
+}

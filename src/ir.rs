@@ -1,0 +1,355 @@
+//! The intermediate representation between the AST and wasm: per function,
+//! a control-flow graph of basic blocks over Python values.
+//!
+//! - Values are temporaries (`Temp`), each defined once. An `Obj` temp holds
+//!   a new (owned) reference, a `Borrowed` one a reference owned elsewhere
+//!   (a local variable or constant that outlives it), a `Bool` one a raw
+//!   truth value. Instructions borrow their operands; the few that consume
+//!   one say so (`StoreLocal`, `StoreCell`, `Return`, `Release`, ...), and
+//!   lowering releases every other owned temp after its last use, so
+//!   reference ownership is explicit in the IR and checked by codegen.
+//! - Exception edges are explicit: an instruction that can fail transfers
+//!   control to its block's `handler` (or out of the function), after
+//!   releasing the temps it owns at that point and, for a new exception,
+//!   adding the traceback entry at its source position (`Pos`).
+//! - Types are the place where a later inference pass refines values
+//!   (unboxed ints and floats, known classes): temps carry a `Ty`.
+
+pub type BlockId = usize;
+pub type Temp = u32;
+pub type LocalId = u32;
+/// Index into the program's constant table (codegen::consts).
+pub type ConstId = u32;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ty {
+    Obj,
+    Borrowed,
+    Bool,
+}
+
+/// A source range as CPython's code positions: 1-based lines, 0-based
+/// UTF-8 byte columns.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Pos {
+    pub line: u32,
+    pub col: u32,
+    pub end_line: u32,
+    pub end_col: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LocalKind {
+    /// A parameter or local variable.
+    Fast,
+    /// A local that lives in a cell (captured by a nested scope).
+    Cell,
+    /// A cell of the closure, at this index of `co_freevars`.
+    Free(u32),
+    /// Compiler-made (loop iterators, saved exceptions): always bound when read.
+    Hidden,
+}
+
+#[derive(Debug, Clone)]
+pub struct Local {
+    pub name: String,
+    pub kind: LocalKind,
+    /// The name as a constant, for error messages.
+    pub name_const: ConstId,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinOp {
+    Add = 0,
+    Sub,
+    Mul,
+    TrueDiv,
+    FloorDiv,
+    Mod,
+    Pow,
+    LShift,
+    RShift,
+    And,
+    Or,
+    Xor,
+    MatMul,
+}
+
+/// Or-ed into a BinOp for augmented assignment (runtime/native.h).
+pub const INPLACE: i32 = 16;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnaryOp {
+    Neg = 0,
+    Pos,
+    Invert,
+}
+
+/// CPython's rich comparison numbers (Py_LT ... Py_GE).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CmpOp {
+    Lt = 0,
+    Le,
+    Eq,
+    Ne,
+    Gt,
+    Ge,
+}
+
+#[derive(Debug, Clone)]
+pub enum Op {
+    /// dst (Borrowed) = a constant.
+    Const(ConstId),
+    /// dst (Borrowed or Obj) = a local; fails when unbound.
+    LoadLocal(LocalId),
+    /// Consumes src (an Obj; a Borrowed one is increfed first).
+    StoreLocal(LocalId, Temp),
+    DeleteLocal(LocalId),
+    /// The content of a cell local.
+    LoadCell(LocalId),
+    StoreCell(LocalId, Temp),
+    DeleteCell(LocalId),
+    /// dst = the cell object itself (for closures).
+    CellObject(LocalId),
+    LoadGlobal(ConstId),
+    StoreGlobal(ConstId, Temp),
+    DeleteGlobal(ConstId),
+    /// The last `nkw` args are keyword arguments named by `kwnames`.
+    Call {
+        func: Temp,
+        args: Vec<Temp>,
+        kwnames: Option<ConstId>,
+        nkw: u32,
+    },
+    /// obj.name(args...) without a bound method (args[0] is obj).
+    CallMethod {
+        name: ConstId,
+        args: Vec<Temp>,
+        kwnames: Option<ConstId>,
+        nkw: u32,
+    },
+    /// func(*args, **kwargs): args a tuple, kwargs a dict or none.
+    CallEx {
+        func: Temp,
+        args: Temp,
+        kwargs: Option<Temp>,
+    },
+    Binary(BinOp, bool, Temp, Temp),
+    Unary(UnaryOp, Temp),
+    /// dst (Obj) = rich comparison.
+    Compare(CmpOp, Temp, Temp),
+    /// dst (Bool) = truth of a comparison.
+    CompareBool(CmpOp, Temp, Temp),
+    /// dst (Bool): `a is b`; never fails.
+    Is(Temp, Temp),
+    /// dst (Bool): `a in b`.
+    Contains(Temp, Temp),
+    /// dst (Bool): truth value.
+    Truth(Temp),
+    /// dst (Bool) = !b; never fails.
+    Not(Temp),
+    /// dst (Obj) = True or False from a Bool.
+    BoolObj(Temp),
+    GetAttr(Temp, ConstId),
+    SetAttr(Temp, ConstId, Temp),
+    DelAttr(Temp, ConstId),
+    GetItem(Temp, Temp),
+    SetItem(Temp, Temp, Temp),
+    DelItem(Temp, Temp),
+    BuildTuple(Vec<Temp>),
+    BuildList(Vec<Temp>),
+    BuildSet(Vec<Temp>),
+    /// key, value, key, value, ...
+    BuildDict(Vec<Temp>),
+    BuildSlice(Temp, Temp, Temp),
+    BuildString(Vec<Temp>),
+    /// f-string field: value, conversion (0, 's', 'r', 'a'), spec.
+    Format(Temp, i32, Option<Temp>),
+    GetIter(Temp),
+    /// dst (Obj) = next item, or NULL when exhausted: the block must end in
+    /// `BranchNull` on it.
+    IterNext(Temp),
+    /// Comprehension results: list.append, set.add, dict[k] = v.
+    ListAppend(Temp, Temp),
+    SetAdd(Temp, Temp),
+    DictSetItem(Temp, Temp, Temp),
+    /// dst (Obj) = a tuple of exactly n items.
+    Unpack(Temp, u32),
+    /// dst (Borrowed) = item i of a tuple made by Unpack.
+    TupleItem(Temp, u32),
+    /// A nested def/lambda/comprehension: code table index, then defaults
+    /// tuple, kw-defaults dict, annotations, closure tuple (all optional).
+    MakeFunction {
+        code: u32,
+        defaults: Option<Temp>,
+        kwdefaults: Option<Temp>,
+        annotations: Option<Temp>,
+        closure: Option<Temp>,
+    },
+    ImportName {
+        name: ConstId,
+        fromlist: Temp,
+        level: i32,
+    },
+    ImportFrom(Temp, ConstId),
+    /// Zero-argument super(): the loaded `super`, the __class__ cell local, the first argument.
+    Super(Temp, LocalId, Temp),
+    /// Always fails: raise exc [from cause].
+    Raise(Option<Temp>, Option<Temp>),
+    /// Always fails: AssertionError with an optional message.
+    AssertFail(Option<Temp>),
+    /// dst (Obj) = the exception being raised, taken from the thread state.
+    ExcFetch,
+    /// Raises the exception again without a new traceback entry (consumes).
+    ExcRestore(Temp),
+    /// dst (Obj, may be NULL) = the previously handled exception; the
+    /// operand becomes the handled one (sys.exc_info()).
+    ExcPush(Temp),
+    /// Consumes the saved previous exception (may be NULL).
+    ExcPop(Temp),
+    /// dst (Bool) = exception matches type.
+    ExcMatches(Temp, Temp),
+    /// dst (Obj, may be NULL) = a hidden local's value, moved out (the
+    /// local is left empty).
+    TakeLocal(LocalId),
+    /// dst = the same reference as the operand, re-typed (an Obj view of a
+    /// Borrowed temp takes a new reference; a Borrowed view of an Obj
+    /// temp takes none).
+    Alias(Temp),
+    /// Drops an owned reference.
+    Release(Temp),
+}
+
+#[derive(Debug, Clone)]
+pub struct Inst {
+    pub dst: Option<Temp>,
+    pub op: Op,
+    pub pos: Pos,
+}
+
+#[derive(Debug, Clone)]
+pub enum Term {
+    Jump(BlockId),
+    /// On a Bool temp.
+    Branch(Temp, BlockId, BlockId),
+    /// On a maybe-NULL Obj temp (IterNext): null target first.
+    BranchNull(Temp, BlockId, BlockId),
+    /// Consumes the value (an Obj, or a Borrowed one increfed).
+    Return(Temp),
+    /// A bare `raise`: re-raises the handled exception (no new traceback
+    /// entry), or fails with RuntimeError when there is none.
+    Reraise,
+    /// An exception is set (ExcRestore): on to the handler, without a new
+    /// traceback entry.
+    Propagate,
+    /// After an instruction that always fails.
+    Unreachable,
+}
+
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub insts: Vec<Inst>,
+    pub term: Term,
+    /// Where an exception raised in this block goes; None: out of the function.
+    pub handler: Option<BlockId>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Function {
+    pub qualname: String,
+    /// Parameters, as the first locals, in slot order.
+    pub nparams: u32,
+    pub locals: Vec<Local>,
+    pub temps: Vec<Ty>,
+    pub blocks: Vec<Block>,
+    /// The most argument slots any one instruction writes to memory.
+    pub max_args: u32,
+}
+
+impl Op {
+    /// Temps this instruction reads.
+    pub fn operands(&self) -> Vec<Temp> {
+        use Op::*;
+        let opt = |t: &Option<Temp>| t.iter().copied().collect::<Vec<_>>();
+        match self {
+            Const(_) | LoadLocal(_) | DeleteLocal(_) | LoadCell(_) | DeleteCell(_) | CellObject(_) | LoadGlobal(_)
+            | DeleteGlobal(_) | ExcFetch | TakeLocal(_) => vec![],
+            StoreLocal(_, t) | StoreCell(_, t) | StoreGlobal(_, t) => vec![*t],
+            Call { func, args, .. } => std::iter::once(*func).chain(args.iter().copied()).collect(),
+            CallMethod { args, .. } => args.clone(),
+            CallEx { func, args, kwargs } => [*func, *args].into_iter().chain(*kwargs).collect(),
+            Binary(_, _, a, b) | Compare(_, a, b) | CompareBool(_, a, b) | Is(a, b) | Contains(a, b) => vec![*a, *b],
+            Unary(_, a)
+            | Truth(a)
+            | Not(a)
+            | BoolObj(a)
+            | GetAttr(a, _)
+            | DelAttr(a, _)
+            | GetIter(a)
+            | IterNext(a)
+            | Unpack(a, _)
+            | TupleItem(a, _)
+            | ImportFrom(a, _)
+            | ExcRestore(a)
+            | ExcPush(a)
+            | ExcPop(a)
+            | Release(a)
+            | Alias(a) => vec![*a],
+            SetAttr(a, _, b) | GetItem(a, b) | DelItem(a, b) | ExcMatches(a, b) | ListAppend(a, b) | SetAdd(a, b) => {
+                vec![*a, *b]
+            }
+            SetItem(a, b, c) | BuildSlice(a, b, c) | DictSetItem(a, b, c) => vec![*a, *b, *c],
+            BuildTuple(v) | BuildList(v) | BuildSet(v) | BuildDict(v) | BuildString(v) => v.clone(),
+            Format(v, _, s) => std::iter::once(*v).chain(*s).collect(),
+            MakeFunction { defaults, kwdefaults, annotations, closure, .. } => {
+                [defaults, kwdefaults, annotations, closure].into_iter().flat_map(opt).collect()
+            }
+            ImportName { fromlist, .. } => vec![*fromlist],
+            Super(a, _, b) => vec![*a, *b],
+            Raise(a, b) => opt(a).into_iter().chain(opt(b)).collect(),
+            AssertFail(a) => opt(a),
+        }
+    }
+
+    /// Temps whose reference this instruction takes over.
+    pub fn consumes(&self) -> Vec<Temp> {
+        use Op::*;
+        match self {
+            StoreLocal(_, t) | StoreCell(_, t) | ExcRestore(t) | ExcPop(t) | Release(t) => vec![*t],
+            _ => vec![],
+        }
+    }
+
+    /// Whether the instruction can fail (and so has an exception edge).
+    pub fn can_fail(&self) -> bool {
+        use Op::*;
+        !matches!(
+            self,
+            Const(_)
+                | StoreLocal(..)
+                | CellObject(_)
+                | Is(..)
+                | Not(_)
+                | BoolObj(_)
+                | TupleItem(..)
+                | ExcFetch
+                | ExcRestore(_)
+                | ExcPush(_)
+                | ExcPop(_)
+                | TakeLocal(_)
+                | Alias(_)
+                | StoreCell(..)
+                | Release(_)
+        )
+    }
+}
+
+impl Term {
+    pub fn successors(&self) -> Vec<BlockId> {
+        match self {
+            Term::Jump(b) => vec![*b],
+            Term::Branch(_, a, b) | Term::BranchNull(_, a, b) => vec![*a, *b],
+            Term::Return(_) | Term::Reraise | Term::Propagate | Term::Unreachable => vec![],
+        }
+    }
+}

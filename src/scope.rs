@@ -1,0 +1,694 @@
+//! Phase 3: scopes. CPython's symbol table rules for one module: which
+//! names of each function are locals, cells, free variables or globals, in
+//! the order CPython gives `co_freevars` (sorted), plus each scope's
+//! qualified name and first line, by which the runtime finds the code
+//! object CPython compiles for it.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use rustpython_parser::ast::{self, Ranged};
+
+use crate::frontend::SourceFile;
+
+pub type ScopeId = usize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeKind {
+    Module,
+    Class,
+    Function,
+    Lambda,
+    Comprehension,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Binding {
+    /// A fast local of a function.
+    Local,
+    /// A local captured by a nested scope: lives in a cell.
+    Cell,
+    /// A variable of an enclosing function: a cell from the closure.
+    Free,
+    /// Declared `global`.
+    GlobalExplicit,
+    /// Not bound here or in an enclosing function.
+    GlobalImplicit,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Flags {
+    bound: bool,
+    used: bool,
+    param: bool,
+    global: bool,
+    nonlocal: bool,
+}
+
+#[derive(Debug)]
+pub struct Scope {
+    pub kind: ScopeKind,
+    pub name: String,
+    pub qualname: String,
+    /// co_firstlineno: the first decorator's line for a decorated def.
+    pub line: usize,
+    /// Byte offset of the AST node (the report's and lowering's key).
+    pub offset: usize,
+    pub parent: Option<ScopeId>,
+    pub children: Vec<ScopeId>,
+    /// Parameters in CPython's slot order: positional-only, positional,
+    /// keyword-only, *args, **kwargs.
+    pub params: Vec<String>,
+    pub bindings: BTreeMap<String, Binding>,
+    /// co_freevars (sorted, as CPython).
+    pub freevars: Vec<String>,
+    pub is_generator: bool,
+    pub is_coroutine: bool,
+    /// A class whose methods use `super` or `__class__`.
+    pub needs_class_cell: bool,
+    /// Names assigned by `:=` in this scope's own expressions.
+    pub walrus: BTreeSet<String>,
+    symbols: BTreeMap<String, Flags>,
+}
+
+impl Scope {
+    pub fn binding(&self, name: &str) -> Binding {
+        self.bindings.get(name).copied().unwrap_or(Binding::GlobalImplicit)
+    }
+    pub fn is_function_like(&self) -> bool {
+        matches!(self.kind, ScopeKind::Function | ScopeKind::Lambda | ScopeKind::Comprehension)
+    }
+}
+
+/// The scopes of one module, found by the start offset of their AST node.
+#[derive(Debug)]
+pub struct ModuleScopes {
+    pub scopes: Vec<Scope>,
+    by_offset: HashMap<(usize, u8), ScopeId>,
+}
+
+impl ModuleScopes {
+    /// The scope of a def, lambda, class or comprehension node.
+    pub fn of(&self, offset: usize, kind: ScopeKind) -> Option<ScopeId> {
+        self.by_offset.get(&(offset, kind as u8)).copied()
+    }
+}
+
+pub fn analyze(source: &SourceFile, body: &[ast::Stmt]) -> ModuleScopes {
+    let mut b = Builder { source, scopes: Vec::new(), by_offset: HashMap::new(), stack: Vec::new() };
+    let module = b.push(ScopeKind::Module, "<module>", 1, 0);
+    b.stmts(body);
+    b.stack.pop();
+    let _ = module;
+    let mut scopes = ModuleScopes { scopes: b.scopes, by_offset: b.by_offset };
+    resolve(&mut scopes.scopes, 0, &BTreeSet::new());
+    for s in &mut scopes.scopes {
+        s.freevars = s.bindings.iter().filter(|(_, b)| **b == Binding::Free).map(|(n, _)| n.clone()).collect();
+    }
+    scopes
+}
+
+/// What scope analysis needs of a def or async def.
+struct FunctionNode<'a> {
+    name: &'a str,
+    offset: usize,
+    decorators: &'a [ast::Expr],
+    args: &'a ast::Arguments,
+    returns: Option<&'a ast::Expr>,
+    body: &'a [ast::Stmt],
+    is_async: bool,
+}
+
+struct Builder<'a> {
+    source: &'a SourceFile,
+    scopes: Vec<Scope>,
+    by_offset: HashMap<(usize, u8), ScopeId>,
+    stack: Vec<ScopeId>,
+}
+
+impl Builder<'_> {
+    fn cur(&mut self) -> &mut Scope {
+        let id = *self.stack.last().expect("a scope is open");
+        &mut self.scopes[id]
+    }
+
+    fn push(&mut self, kind: ScopeKind, name: &str, line: usize, offset: usize) -> ScopeId {
+        let parent = self.stack.last().copied();
+        let qualname = match parent.map(|p| &self.scopes[p]) {
+            None => String::new(),
+            Some(p) if p.kind == ScopeKind::Module => name.to_string(),
+            // As CPython: a comprehension's children do not get `<locals>`.
+            Some(p) if matches!(p.kind, ScopeKind::Class | ScopeKind::Comprehension) => {
+                format!("{}.{name}", p.qualname)
+            }
+            Some(p) => {
+                let global = p.symbols.get(name).is_some_and(|f| f.global) && kind != ScopeKind::Lambda;
+                if global {
+                    name.to_string()
+                } else {
+                    format!("{}.<locals>.{name}", p.qualname)
+                }
+            }
+        };
+        let id = self.scopes.len();
+        self.scopes.push(Scope {
+            kind,
+            name: name.to_string(),
+            qualname,
+            line,
+            offset,
+            parent,
+            children: Vec::new(),
+            params: Vec::new(),
+            bindings: BTreeMap::new(),
+            freevars: Vec::new(),
+            is_generator: false,
+            is_coroutine: false,
+            needs_class_cell: false,
+            walrus: BTreeSet::new(),
+            symbols: BTreeMap::new(),
+        });
+        if let Some(p) = parent {
+            self.scopes[p].children.push(id);
+            self.by_offset.insert((offset, kind as u8), id);
+        }
+        self.stack.push(id);
+        id
+    }
+
+    fn line(&self, offset: usize) -> usize {
+        self.source.location(offset).line
+    }
+
+    fn bind(&mut self, name: &str) {
+        self.cur().symbols.entry(name.to_string()).or_default().bound = true;
+    }
+    fn use_(&mut self, name: &str) {
+        self.cur().symbols.entry(name.to_string()).or_default().used = true;
+    }
+
+    fn stmts(&mut self, body: &[ast::Stmt]) {
+        for s in body {
+            self.stmt(s);
+        }
+    }
+
+    fn arguments(&mut self, args: &ast::Arguments) {
+        // Defaults and annotations are evaluated in the enclosing scope.
+        for a in args.posonlyargs.iter().chain(&args.args).chain(&args.kwonlyargs) {
+            if let Some(d) = &a.default {
+                self.expr(d);
+            }
+            if let Some(ann) = &a.def.annotation {
+                self.expr(ann);
+            }
+        }
+        for a in args.vararg.iter().chain(&args.kwarg) {
+            if let Some(ann) = &a.annotation {
+                self.expr(ann);
+            }
+        }
+    }
+
+    fn params(&mut self, args: &ast::Arguments) {
+        let mut names: Vec<String> = Vec::new();
+        for a in args.posonlyargs.iter().chain(&args.args) {
+            names.push(a.def.arg.to_string());
+        }
+        for a in &args.kwonlyargs {
+            names.push(a.def.arg.to_string());
+        }
+        if let Some(a) = &args.vararg {
+            names.push(a.arg.to_string());
+        }
+        if let Some(a) = &args.kwarg {
+            names.push(a.arg.to_string());
+        }
+        for n in &names {
+            let f = self.cur().symbols.entry(n.clone()).or_default();
+            f.bound = true;
+            f.param = true;
+        }
+        self.cur().params = names;
+    }
+
+    fn function(&mut self, f: FunctionNode) {
+        for d in f.decorators {
+            self.expr(d);
+        }
+        self.arguments(f.args);
+        if let Some(r) = f.returns {
+            self.expr(r);
+        }
+        self.bind(f.name);
+        let line =
+            f.decorators.iter().map(|d| self.line(d.range().start().to_usize())).chain([self.line(f.offset)]).min();
+        self.push(ScopeKind::Function, f.name, line.unwrap_or(1), f.offset);
+        self.params(f.args);
+        self.cur().is_coroutine = f.is_async;
+        self.stmts(f.body);
+        self.stack.pop();
+    }
+
+    fn stmt(&mut self, s: &ast::Stmt) {
+        use ast::Stmt::*;
+        match s {
+            FunctionDef(f) => self.function(FunctionNode {
+                name: &f.name,
+                offset: f.range.start().to_usize(),
+                decorators: &f.decorator_list,
+                args: &f.args,
+                returns: f.returns.as_deref(),
+                body: &f.body,
+                is_async: false,
+            }),
+            AsyncFunctionDef(f) => self.function(FunctionNode {
+                name: &f.name,
+                offset: f.range.start().to_usize(),
+                decorators: &f.decorator_list,
+                args: &f.args,
+                returns: f.returns.as_deref(),
+                body: &f.body,
+                is_async: true,
+            }),
+            ClassDef(c) => {
+                for e in c.decorator_list.iter().chain(&c.bases) {
+                    self.expr(e);
+                }
+                for k in &c.keywords {
+                    self.expr(&k.value);
+                }
+                self.bind(&c.name);
+                let offset = c.range.start().to_usize();
+                let line = c
+                    .decorator_list
+                    .iter()
+                    .map(|d| self.line(d.range().start().to_usize()))
+                    .chain([self.line(offset)])
+                    .min()
+                    .unwrap_or(1);
+                self.push(ScopeKind::Class, &c.name, line, offset);
+                self.stmts(&c.body);
+                self.stack.pop();
+            }
+            Return(r) => {
+                if let Some(v) = &r.value {
+                    self.expr(v);
+                }
+            }
+            Delete(d) => {
+                for t in &d.targets {
+                    self.target(t);
+                }
+            }
+            Assign(a) => {
+                self.expr(&a.value);
+                for t in &a.targets {
+                    self.target(t);
+                }
+            }
+            AugAssign(a) => {
+                self.expr(&a.value);
+                self.target(&a.target);
+                if let ast::Expr::Name(n) = &*a.target {
+                    self.use_(&n.id);
+                }
+            }
+            AnnAssign(a) => {
+                if let Some(v) = &a.value {
+                    self.expr(v);
+                }
+                // Annotations of simple names are evaluated only at module
+                // and class level; in a function they are not evaluated.
+                if self.scopes[*self.stack.last().unwrap_or(&0)].kind != ScopeKind::Function || !a.simple {
+                    self.expr(&a.annotation);
+                }
+                if a.value.is_some() || matches!(&*a.target, ast::Expr::Name(_)) {
+                    self.target(&a.target);
+                }
+            }
+            For(f) => {
+                self.expr(&f.iter);
+                self.target(&f.target);
+                self.stmts(&f.body);
+                self.stmts(&f.orelse);
+            }
+            AsyncFor(f) => {
+                self.expr(&f.iter);
+                self.target(&f.target);
+                self.stmts(&f.body);
+                self.stmts(&f.orelse);
+            }
+            While(w) => {
+                self.expr(&w.test);
+                self.stmts(&w.body);
+                self.stmts(&w.orelse);
+            }
+            If(i) => {
+                self.expr(&i.test);
+                self.stmts(&i.body);
+                self.stmts(&i.orelse);
+            }
+            With(w) => {
+                for item in &w.items {
+                    self.expr(&item.context_expr);
+                    if let Some(v) = &item.optional_vars {
+                        self.target(v);
+                    }
+                }
+                self.stmts(&w.body);
+            }
+            AsyncWith(w) => {
+                for item in &w.items {
+                    self.expr(&item.context_expr);
+                    if let Some(v) = &item.optional_vars {
+                        self.target(v);
+                    }
+                }
+                self.stmts(&w.body);
+            }
+            Match(m) => {
+                self.expr(&m.subject);
+                for case in &m.cases {
+                    self.pattern(&case.pattern);
+                    if let Some(g) = &case.guard {
+                        self.expr(g);
+                    }
+                    self.stmts(&case.body);
+                }
+            }
+            Raise(r) => {
+                for e in r.exc.iter().chain(&r.cause) {
+                    self.expr(e);
+                }
+            }
+            Try(t) => self.try_(&t.body, &t.handlers, &t.orelse, &t.finalbody),
+            TryStar(t) => self.try_(&t.body, &t.handlers, &t.orelse, &t.finalbody),
+            Assert(a) => {
+                self.expr(&a.test);
+                if let Some(m) = &a.msg {
+                    self.expr(m);
+                }
+            }
+            Import(i) => {
+                for a in &i.names {
+                    let bound = a
+                        .asname
+                        .as_ref()
+                        .map(|n| n.to_string())
+                        .unwrap_or_else(|| a.name.split('.').next().unwrap_or_default().to_string());
+                    self.bind(&bound);
+                }
+            }
+            ImportFrom(i) => {
+                for a in &i.names {
+                    if a.name.as_str() != "*" {
+                        self.bind(a.asname.as_ref().unwrap_or(&a.name));
+                    }
+                }
+            }
+            Global(g) => {
+                for n in &g.names {
+                    self.cur().symbols.entry(n.to_string()).or_default().global = true;
+                }
+            }
+            Nonlocal(g) => {
+                for n in &g.names {
+                    self.cur().symbols.entry(n.to_string()).or_default().nonlocal = true;
+                }
+            }
+            Expr(e) => self.expr(&e.value),
+            Pass(_) | Break(_) | Continue(_) | TypeAlias(_) => {}
+        }
+    }
+
+    fn try_(&mut self, body: &[ast::Stmt], handlers: &[ast::ExceptHandler], orelse: &[ast::Stmt], fin: &[ast::Stmt]) {
+        self.stmts(body);
+        for h in handlers {
+            let ast::ExceptHandler::ExceptHandler(h) = h;
+            if let Some(t) = &h.type_ {
+                self.expr(t);
+            }
+            if let Some(n) = &h.name {
+                self.bind(n);
+            }
+            self.stmts(&h.body);
+        }
+        self.stmts(orelse);
+        self.stmts(fin);
+    }
+
+    fn pattern(&mut self, p: &ast::Pattern) {
+        use ast::Pattern::*;
+        match p {
+            MatchValue(v) => self.expr(&v.value),
+            MatchSingleton(_) => {}
+            MatchSequence(s) => s.patterns.iter().for_each(|p| self.pattern(p)),
+            MatchMapping(m) => {
+                m.keys.iter().for_each(|k| self.expr(k));
+                m.patterns.iter().for_each(|p| self.pattern(p));
+                if let Some(r) = &m.rest {
+                    self.bind(r);
+                }
+            }
+            MatchClass(c) => {
+                self.expr(&c.cls);
+                c.patterns.iter().chain(&c.kwd_patterns).for_each(|p| self.pattern(p));
+            }
+            MatchStar(s) => {
+                if let Some(n) = &s.name {
+                    self.bind(n);
+                }
+            }
+            MatchAs(a) => {
+                if let Some(p) = &a.pattern {
+                    self.pattern(p);
+                }
+                if let Some(n) = &a.name {
+                    self.bind(n);
+                }
+            }
+            MatchOr(o) => o.patterns.iter().for_each(|p| self.pattern(p)),
+        }
+    }
+
+    /// An assignment target: binds names, evaluates the rest.
+    fn target(&mut self, t: &ast::Expr) {
+        match t {
+            ast::Expr::Name(n) => self.bind(&n.id),
+            ast::Expr::Tuple(x) => x.elts.iter().for_each(|e| self.target(e)),
+            ast::Expr::List(x) => x.elts.iter().for_each(|e| self.target(e)),
+            ast::Expr::Starred(s) => self.target(&s.value),
+            other => self.expr(other),
+        }
+    }
+
+    fn comprehension(&mut self, name: &str, offset: usize, elts: &[&ast::Expr], gens: &[ast::Comprehension]) {
+        if let Some(first) = gens.first() {
+            self.expr(&first.iter);
+        }
+        let line = self.line(offset);
+        self.push(ScopeKind::Comprehension, name, line, offset);
+        self.cur().params = vec![".0".to_string()];
+        self.cur().symbols.insert(".0".to_string(), Flags { bound: true, param: true, ..Flags::default() });
+        if name == "<genexpr>" {
+            self.cur().is_generator = true;
+        }
+        for (i, g) in gens.iter().enumerate() {
+            if i > 0 {
+                self.expr(&g.iter);
+            }
+            self.target(&g.target);
+            for c in &g.ifs {
+                self.expr(c);
+            }
+            if g.is_async {
+                self.cur().is_coroutine = true;
+            }
+        }
+        for e in elts {
+            self.expr(e);
+        }
+        self.stack.pop();
+    }
+
+    fn expr(&mut self, e: &ast::Expr) {
+        use ast::Expr::*;
+        match e {
+            BoolOp(b) => b.values.iter().for_each(|v| self.expr(v)),
+            NamedExpr(n) => {
+                self.expr(&n.value);
+                // The target binds in the nearest enclosing non-comprehension scope.
+                if let ast::Expr::Name(name) = &*n.target {
+                    self.cur().walrus.insert(name.id.to_string());
+                    let mut i = self.stack.len() - 1;
+                    while i > 0 && self.scopes[self.stack[i]].kind == ScopeKind::Comprehension {
+                        let id = self.stack[i];
+                        self.scopes[id].symbols.entry(name.id.to_string()).or_default().used = true;
+                        i -= 1;
+                    }
+                    let id = self.stack[i];
+                    self.scopes[id].symbols.entry(name.id.to_string()).or_default().bound = true;
+                }
+            }
+            BinOp(b) => {
+                self.expr(&b.left);
+                self.expr(&b.right);
+            }
+            UnaryOp(u) => self.expr(&u.operand),
+            Lambda(l) => {
+                self.arguments(&l.args);
+                let offset = l.range.start().to_usize();
+                let line = self.line(offset);
+                self.push(ScopeKind::Lambda, "<lambda>", line, offset);
+                self.params(&l.args);
+                self.expr(&l.body);
+                self.stack.pop();
+            }
+            IfExp(i) => {
+                self.expr(&i.test);
+                self.expr(&i.body);
+                self.expr(&i.orelse);
+            }
+            Dict(d) => {
+                d.keys.iter().flatten().for_each(|k| self.expr(k));
+                d.values.iter().for_each(|v| self.expr(v));
+            }
+            Set(s) => s.elts.iter().for_each(|v| self.expr(v)),
+            ListComp(c) => self.comprehension("<listcomp>", c.range.start().to_usize(), &[&c.elt], &c.generators),
+            SetComp(c) => self.comprehension("<setcomp>", c.range.start().to_usize(), &[&c.elt], &c.generators),
+            DictComp(c) => {
+                self.comprehension("<dictcomp>", c.range.start().to_usize(), &[&c.key, &c.value], &c.generators)
+            }
+            GeneratorExp(c) => self.comprehension("<genexpr>", c.range.start().to_usize(), &[&c.elt], &c.generators),
+            Await(a) => {
+                self.cur().is_coroutine = true;
+                self.expr(&a.value)
+            }
+            Yield(y) => {
+                self.cur().is_generator = true;
+                if let Some(v) = &y.value {
+                    self.expr(v);
+                }
+            }
+            YieldFrom(y) => {
+                self.cur().is_generator = true;
+                self.expr(&y.value)
+            }
+            Compare(c) => {
+                self.expr(&c.left);
+                c.comparators.iter().for_each(|v| self.expr(v));
+            }
+            Call(c) => {
+                self.expr(&c.func);
+                c.args.iter().for_each(|v| self.expr(v));
+                c.keywords.iter().for_each(|k| self.expr(&k.value));
+            }
+            FormattedValue(f) => {
+                self.expr(&f.value);
+                if let Some(s) = &f.format_spec {
+                    self.expr(s);
+                }
+            }
+            JoinedStr(j) => j.values.iter().for_each(|v| self.expr(v)),
+            Constant(_) => {}
+            Attribute(a) => self.expr(&a.value),
+            Subscript(s) => {
+                self.expr(&s.value);
+                self.expr(&s.slice);
+            }
+            Starred(s) => self.expr(&s.value),
+            Name(n) => {
+                if n.ctx == ast::ExprContext::Load {
+                    self.use_(&n.id);
+                    // As CPython: `super` in a function implies a use of __class__.
+                    let cur = *self.stack.last().unwrap_or(&0);
+                    if n.id.as_str() == "super" && self.scopes[cur].is_function_like() {
+                        self.use_("__class__");
+                    }
+                } else {
+                    self.bind(&n.id);
+                }
+            }
+            List(l) => l.elts.iter().for_each(|v| self.expr(v)),
+            Tuple(t) => t.elts.iter().for_each(|v| self.expr(v)),
+            Slice(s) => {
+                for v in s.lower.iter().chain(&s.upper).chain(&s.step) {
+                    self.expr(v);
+                }
+            }
+        }
+    }
+}
+
+/// Resolves every scope's names given the names BOUND by enclosing
+/// functions; returns the free names of SCOPE (for its parent to turn into
+/// cells), as CPython's analyze_block does.
+fn resolve(scopes: &mut [Scope], id: ScopeId, enclosing: &BTreeSet<String>) -> BTreeSet<String> {
+    let kind = scopes[id].kind;
+    let function_like = scopes[id].is_function_like();
+    let mut bindings = BTreeMap::new();
+    let mut free = BTreeSet::new();
+    for (name, f) in &scopes[id].symbols {
+        let b = if f.global {
+            Binding::GlobalExplicit
+        } else if f.nonlocal {
+            free.insert(name.clone());
+            Binding::Free
+        } else if f.bound {
+            if kind == ScopeKind::Module {
+                Binding::GlobalImplicit
+            } else {
+                Binding::Local
+            }
+        } else if enclosing.contains(name) && kind != ScopeKind::Module {
+            free.insert(name.clone());
+            Binding::Free
+        } else {
+            Binding::GlobalImplicit
+        };
+        bindings.insert(name.clone(), b);
+    }
+    // What children see: class scopes pass on their enclosing functions'
+    // names but not their own.
+    let mut inner = enclosing.clone();
+    if function_like {
+        for (name, b) in &bindings {
+            if matches!(b, Binding::Local | Binding::Free) {
+                inner.insert(name.clone());
+            }
+        }
+    }
+    if kind == ScopeKind::Class {
+        inner.insert("__class__".to_string());
+    }
+    let children = scopes[id].children.clone();
+    for child in children {
+        for name in resolve(scopes, child, &inner) {
+            if kind == ScopeKind::Class && name == "__class__" {
+                scopes[id].needs_class_cell = true;
+                continue;
+            }
+            match bindings.get(&name).copied() {
+                Some(Binding::Local) if function_like => {
+                    bindings.insert(name, Binding::Cell);
+                }
+                Some(Binding::Cell) | Some(Binding::Free) => {}
+                _ => {
+                    // Passes through this scope (a class, or a function that
+                    // does not bind it): free here as well.
+                    if kind != ScopeKind::Module {
+                        if kind == ScopeKind::Class && bindings.contains_key(&name) {
+                            // DEF_FREE_CLASS: bound in the class and free for
+                            // its methods; the class keeps its own binding.
+                        } else {
+                            bindings.insert(name.clone(), Binding::Free);
+                        }
+                        free.insert(name);
+                    }
+                }
+            }
+        }
+    }
+    scopes[id].bindings = bindings;
+    free
+}
