@@ -97,18 +97,23 @@ static int freevars_match(PyCodeObject *code, const char *expected) {
  * the image's code table for MODULE. With APPLY 0 it only checks that every
  * match has the closure layout the compiler assumed (1 if so); with APPLY 1
  * it records the code objects and marks the natively compiled ones. */
-static uint32_t matched; /* code table entries found by the checking walk */
+static uint32_t matched;   /* code table entries found by the checking walk */
+static unsigned char *taken; /* per code table entry: matched in this walk */
 
 static int attach_walk(const char *module, PyCodeObject *code, int apply) {
     const char *qualname = PyUnicode_AsUTF8(code->co_qualname);
     if (qualname == NULL)
         return -1;
     const struct py2wasm_code_entry *e = code_entries();
+    /* Several functions can share a name and first line (two lambdas on a
+     * line): the compiler lists them in the order CPython compiles them, so
+     * the next entry not taken yet is this one. */
     for (uint32_t i = 0; i < img_header->code_count; i++) {
-        if ((int)e[i].firstlineno != code->co_firstlineno ||
+        if (taken[i] || (int)e[i].firstlineno != code->co_firstlineno ||
             strcmp((const char *)img_base + e[i].qualname_off, qualname) != 0 ||
             strcmp((const char *)img_base + e[i].module_off, module) != 0)
             continue;
+        taken[i] = 1;
         if (!apply) {
             int same = freevars_match(code, (const char *)img_base + e[i].freevars_off);
             if (same <= 0)
@@ -142,18 +147,29 @@ static int attach_walk(const char *module, PyCodeObject *code, int apply) {
 int py2wasm_attach(const char *module, PyObject *code) {
     if (img_header == NULL || img_header->code_count == 0 || !PyCode_Check(code))
         return 0;
+    taken = PyMem_Calloc(img_header->code_count, 1);
+    if (taken == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
     matched = 0;
     int ok = attach_walk(module, (PyCodeObject *)code, 0);
-    if (ok <= 0)
+    if (ok <= 0) {
+        PyMem_Free(taken);
         return ok;
+    }
     /* Every code object the compiler listed for the module must be there. */
     uint32_t listed = 0;
     const struct py2wasm_code_entry *e = code_entries();
     for (uint32_t i = 0; i < img_header->code_count; i++)
         listed += strcmp((const char *)img_base + e[i].module_off, module) == 0;
-    if (matched != listed)
-        return 0;
-    return attach_walk(module, (PyCodeObject *)code, 1) < 0 ? -1 : 0;
+    int r = 0;
+    if (matched == listed) {
+        memset(taken, 0, img_header->code_count);
+        r = attach_walk(module, (PyCodeObject *)code, 1) < 0 ? -1 : 0;
+    }
+    PyMem_Free(taken);
+    return r;
 }
 
 /* ------------------------------------------------------------ calls */

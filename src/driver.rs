@@ -4,7 +4,7 @@
 //! CPython's bytecode), then link: generated functions and the program
 //! image appended to the runtime.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::assets::{self, Stdlib};
@@ -63,24 +63,19 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
         let mut lines = vec![0usize];
         lines.extend(m.source.text.match_indices('\n').map(|(i, _)| i + 1));
         // The code table: every scope CPython makes a code object for, keyed
-        // as the runtime finds them (qualified name, first line); a key two
-        // scopes share is ambiguous and left out.
-        let mut keys: BTreeMap<(String, usize), usize> = BTreeMap::new();
-        for s in scopes.scopes.iter().skip(1) {
-            *keys.entry((s.qualname.clone(), s.line)).or_default() += 1;
-        }
+        // as the runtime finds them (qualified name and first line; scopes
+        // that share both in the order CPython compiles them, which is
+        // the order scope analysis meets them).
         let mut code_ids = vec![None; scopes.scopes.len()];
         for (id, s) in scopes.scopes.iter().enumerate().skip(1) {
-            if keys[&(s.qualname.clone(), s.line)] == 1 {
-                code_ids[id] = Some(p.codes.len() as u32);
-                p.codes.push(image::CodeEntry {
-                    module: m.name.clone(),
-                    qualname: s.qualname.clone(),
-                    firstlineno: s.line as u32,
-                    entry: image::NO_ENTRY,
-                    freevars: s.freevars.clone(),
-                });
-            }
+            code_ids[id] = Some(p.codes.len() as u32);
+            p.codes.push(image::CodeEntry {
+                module: m.name.clone(),
+                qualname: s.qualname.clone(),
+                firstlineno: s.line as u32,
+                entry: image::NO_ENTRY,
+                freevars: s.freevars.clone(),
+            });
         }
         for (id, s) in scopes.scopes.iter().enumerate().skip(1) {
             let result = match (s.kind, bodies.get(&s.offset), code_ids[id]) {
@@ -88,8 +83,7 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
                 _ if s.is_generator || s.is_coroutine => {
                     Err("generators and coroutines are not compiled natively yet".to_string())
                 }
-                (_, None, _) => Err("internal: function body not found".to_string()),
-                (_, _, None) => Err("another function has the same qualified name and first line".to_string()),
+                (_, None, _) | (_, _, None) => Err("internal: function body not found".to_string()),
                 (_, Some(body), Some(code)) => {
                     let mut cx = lower::Context {
                         consts: &mut p.consts,

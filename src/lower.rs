@@ -1313,7 +1313,7 @@ impl Lowerer<'_, '_> {
     /// decorators).
     fn function_object(&mut self, offset: usize, kind: ScopeKind) -> R<Temp> {
         let child = self.cx.scopes.of(offset, kind).ok_or("internal: nested scope not found")?;
-        let code = self.cx.code_ids[child].ok_or("a nested function shares its name and line with another")?;
+        let code = self.cx.code_ids[child].ok_or("internal: no code table entry")?;
         let closure = self.closure(child)?;
         let f = self.obj(Op::MakeFunction { code, defaults: None, kwdefaults: None, annotations: None, closure });
         if let Some(c) = closure {
@@ -1349,7 +1349,7 @@ impl Lowerer<'_, '_> {
         annotated: Option<(&ast::Arguments, Option<&ast::Expr>)>,
     ) -> R<Temp> {
         let child = self.cx.scopes.of(offset, kind).ok_or("internal: nested scope not found")?;
-        let code = self.cx.code_ids[child].ok_or("a nested function shares its name and line with another")?;
+        let code = self.cx.code_ids[child].ok_or("internal: no code table entry")?;
         let mut decos = Vec::new();
         for d in decorators.unwrap_or(&[]) {
             decos.push(self.expr(d)?);
@@ -1481,7 +1481,24 @@ pub fn bodies(module: &[ast::Stmt]) -> std::collections::HashMap<usize, OwnedBod
         }
         fn visit_expr_lambda(&mut self, node: ast::ExprLambda) {
             self.0.insert(node.range.start().to_usize(), OwnedBody::Lambda((*node.body).clone()));
-            self.generic_visit_expr_lambda(node);
+            self.visit_arguments(*node.args);
+            self.visit_expr(*node.body);
+        }
+        // rustpython's visitor does not descend into these by default.
+        fn visit_comprehension(&mut self, node: ast::Comprehension) {
+            descend_comprehension(self, node);
+        }
+        fn visit_arguments(&mut self, node: ast::Arguments) {
+            descend_arguments(self, node);
+        }
+        fn visit_keyword(&mut self, node: ast::Keyword) {
+            self.visit_expr(node.value);
+        }
+        fn visit_withitem(&mut self, node: ast::WithItem) {
+            descend_withitem(self, node);
+        }
+        fn visit_match_case(&mut self, node: ast::MatchCase) {
+            descend_match_case(self, node);
         }
     }
     let mut f = Finder(Default::default());
@@ -1489,4 +1506,48 @@ pub fn bodies(module: &[ast::Stmt]) -> std::collections::HashMap<usize, OwnedBod
         f.visit_stmt(s);
     }
     f.0
+}
+
+// What rustpython's Visitor leaves out (its generic visits of these nodes are
+// empty): every walker that must see all nested functions calls these.
+
+pub fn descend_comprehension<V: rustpython_parser::ast::Visitor + ?Sized>(v: &mut V, node: ast::Comprehension) {
+    v.visit_expr(node.target);
+    v.visit_expr(node.iter);
+    for e in node.ifs {
+        v.visit_expr(e);
+    }
+}
+
+pub fn descend_arguments<V: rustpython_parser::ast::Visitor + ?Sized>(v: &mut V, node: ast::Arguments) {
+    for a in node.posonlyargs.into_iter().chain(node.args).chain(node.kwonlyargs) {
+        if let Some(d) = a.default {
+            v.visit_expr(*d);
+        }
+        if let Some(an) = a.def.annotation {
+            v.visit_expr(*an);
+        }
+    }
+    for a in node.vararg.into_iter().chain(node.kwarg) {
+        if let Some(an) = a.annotation {
+            v.visit_expr(*an);
+        }
+    }
+}
+
+pub fn descend_withitem<V: rustpython_parser::ast::Visitor + ?Sized>(v: &mut V, node: ast::WithItem) {
+    v.visit_expr(node.context_expr);
+    if let Some(t) = node.optional_vars {
+        v.visit_expr(*t);
+    }
+}
+
+pub fn descend_match_case<V: rustpython_parser::ast::Visitor + ?Sized>(v: &mut V, node: ast::MatchCase) {
+    v.visit_pattern(node.pattern);
+    if let Some(g) = node.guard {
+        v.visit_expr(*g);
+    }
+    for s in node.body {
+        v.visit_stmt(s);
+    }
 }

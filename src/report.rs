@@ -146,6 +146,23 @@ impl FunctionFinder<'_> {
 }
 
 impl Visitor for FunctionFinder<'_> {
+    // rustpython's visitor does not descend into these by default.
+    fn visit_arguments(&mut self, node: ast::Arguments) {
+        crate::lower::descend_arguments(self, node);
+    }
+    fn visit_keyword(&mut self, node: ast::Keyword) {
+        self.visit_expr(node.value);
+    }
+    fn visit_withitem(&mut self, node: ast::WithItem) {
+        crate::lower::descend_withitem(self, node);
+    }
+    fn visit_match_case(&mut self, node: ast::MatchCase) {
+        crate::lower::descend_match_case(self, node);
+    }
+    fn visit_comprehension(&mut self, node: ast::Comprehension) {
+        crate::lower::descend_comprehension(self, node);
+    }
+
     fn visit_stmt_function_def(&mut self, node: ast::StmtFunctionDef) {
         let offset = node.range().start().to_usize();
         self.function(node.name.as_str(), offset, node.decorator_list, *node.args, node.body);

@@ -550,8 +550,13 @@ impl Builder<'_> {
                 self.expr(&i.orelse);
             }
             Dict(d) => {
-                d.keys.iter().flatten().for_each(|k| self.expr(k));
-                d.values.iter().for_each(|v| self.expr(v));
+                // Key, value, key, value: CPython's order of compiling them.
+                for (k, v) in d.keys.iter().zip(&d.values) {
+                    if let Some(k) = k {
+                        self.expr(k);
+                    }
+                    self.expr(v);
+                }
             }
             Set(s) => s.elts.iter().for_each(|v| self.expr(v)),
             ListComp(c) => self.comprehension("<listcomp>", c.range.start().to_usize(), &[&c.elt], &c.generators),
