@@ -128,12 +128,6 @@ pub enum Op {
         kwnames: Option<ConstId>,
         nkw: u32,
     },
-    /// func(*args, **kwargs): args a tuple, kwargs a dict or none.
-    CallEx {
-        func: Temp,
-        args: Temp,
-        kwargs: Option<Temp>,
-    },
     Binary(BinOp, bool, Temp, Temp),
     Unary(UnaryOp, Temp),
     /// dst (Obj) = rich comparison.
@@ -277,7 +271,6 @@ impl Op {
             StoreLocal(_, t) | StoreCell(_, t) | StoreGlobal(_, t) => vec![*t],
             Call { func, args, .. } => std::iter::once(*func).chain(args.iter().copied()).collect(),
             CallMethod { args, .. } => args.clone(),
-            CallEx { func, args, kwargs } => [*func, *args].into_iter().chain(*kwargs).collect(),
             Binary(_, _, a, b) | Compare(_, a, b) | CompareBool(_, a, b) | Is(a, b) | Contains(a, b) => vec![*a, *b],
             Unary(_, a)
             | Truth(a)

@@ -330,24 +330,10 @@ impl Lowerer<'_, '_> {
                 self.switch_to(after);
             }
             For(f) => {
-                let iterable = self.expr(&f.iter)?;
-                self.set_pos(&*f.iter);
-                let it = self.obj(Op::GetIter(iterable));
-                self.release(iterable);
-                let it_local = self.hidden();
-                self.effect(Op::StoreLocal(it_local, it));
-                let head = self.new_block();
-                let body = self.new_block();
+                let it_local = self.iterator_of(&f.iter)?;
                 let els = self.new_block();
                 let after = self.new_block();
-                self.jump(head);
-                self.switch_to(head);
-                let it = self.emit(Some(Ty::Borrowed), Op::LoadLocal(it_local));
-                let item = self.obj(Op::IterNext(it));
-                self.f.blocks[self.cur].term = Term::BranchNull(item, els, body);
-                self.switch_to(body);
-                self.assign(&f.target, item)?;
-                self.release(item);
+                let head = self.loop_head(it_local, &f.target, els)?;
                 self.loops.push(Loop { continue_to: head, break_to: after, exc_depth: self.exc_saves.len() });
                 self.stmts(&f.body)?;
                 self.loops.pop();
@@ -468,6 +454,34 @@ impl Lowerer<'_, '_> {
             TypeAlias(_) => return unsupported("type alias"),
         }
         Ok(())
+    }
+
+    /// An iterator over ITERABLE, kept in a hidden local for a loop.
+    fn iterator_of(&mut self, iterable: &ast::Expr) -> R<LocalId> {
+        let v = self.expr(iterable)?;
+        self.set_pos(iterable);
+        let it = self.obj(Op::GetIter(v));
+        self.release(v);
+        let local = self.hidden();
+        self.effect(Op::StoreLocal(local, it));
+        Ok(local)
+    }
+
+    /// The head of a loop over the iterator in IT_LOCAL: the next item goes
+    /// to TARGET and the body continues in the current block; an exhausted
+    /// iterator goes to EXHAUSTED. Returns the head (the `continue` target).
+    fn loop_head(&mut self, it_local: LocalId, target: &ast::Expr, exhausted: BlockId) -> R<BlockId> {
+        let head = self.new_block();
+        let body = self.new_block();
+        self.jump(head);
+        self.switch_to(head);
+        let it = self.emit(Some(Ty::Borrowed), Op::LoadLocal(it_local));
+        let item = self.obj(Op::IterNext(it));
+        self.f.blocks[self.cur].term = Term::BranchNull(item, exhausted, body);
+        self.switch_to(body);
+        self.assign(target, item)?;
+        self.release(item);
+        Ok(head)
     }
 
     fn jump(&mut self, target: BlockId) {
@@ -1138,10 +1152,10 @@ impl Lowerer<'_, '_> {
                 copy
             }
             Lambda(l) => self.make_function(l.range.start().to_usize(), ScopeKind::Lambda, &l.args, None, None)?,
-            ListComp(c) => self.call_comprehension(e, ScopeKind::Comprehension, &c.generators)?,
-            SetComp(c) => self.call_comprehension(e, ScopeKind::Comprehension, &c.generators)?,
-            DictComp(c) => self.call_comprehension(e, ScopeKind::Comprehension, &c.generators)?,
-            GeneratorExp(c) => self.call_comprehension(e, ScopeKind::Comprehension, &c.generators)?,
+            ListComp(c) => self.call_comprehension(e, &c.generators)?,
+            SetComp(c) => self.call_comprehension(e, &c.generators)?,
+            DictComp(c) => self.call_comprehension(e, &c.generators)?,
+            GeneratorExp(c) => self.call_comprehension(e, &c.generators)?,
             Await(_) | Yield(_) | YieldFrom(_) => return unsupported("await/yield"),
             Starred(_) => return unsupported("starred expression"),
         };
@@ -1150,14 +1164,14 @@ impl Lowerer<'_, '_> {
 
     /// A comprehension is a function called with the iterator of its first
     /// iterable (evaluated here, in the enclosing scope), as CPython does.
-    fn call_comprehension(&mut self, e: &ast::Expr, kind: ScopeKind, generators: &[ast::Comprehension]) -> R<Temp> {
+    fn call_comprehension(&mut self, e: &ast::Expr, generators: &[ast::Comprehension]) -> R<Temp> {
         let Some(first) = generators.first() else { return unsupported("empty comprehension") };
         if generators.iter().any(|g| g.is_async) {
             return unsupported("async comprehension");
         }
         let iterable = self.expr(&first.iter)?;
         self.set_pos(e);
-        let f = self.function_object(e.range().start().to_usize(), kind)?;
+        let f = self.function_object(e.range().start().to_usize(), ScopeKind::Comprehension)?;
         self.set_pos(e);
         let it = self.obj(Op::GetIter(iterable));
         self.release(iterable);
@@ -1188,28 +1202,9 @@ impl Lowerer<'_, '_> {
             self.release_all(&values);
             return Ok(());
         };
-        let it_local = if i == 0 {
-            self.local(".0").ok_or("internal: no .0")?
-        } else {
-            let iterable = self.expr(&g.iter)?;
-            self.set_pos(&g.iter);
-            let it = self.obj(Op::GetIter(iterable));
-            self.release(iterable);
-            let l = self.hidden();
-            self.effect(Op::StoreLocal(l, it));
-            l
-        };
-        let head = self.new_block();
-        let body = self.new_block();
+        let it_local = if i == 0 { self.local(".0").ok_or("internal: no .0")? } else { self.iterator_of(&g.iter)? };
         let after = self.new_block();
-        self.jump(head);
-        self.switch_to(head);
-        let it = self.emit(Some(Ty::Borrowed), Op::LoadLocal(it_local));
-        let item = self.obj(Op::IterNext(it));
-        self.f.blocks[self.cur].term = Term::BranchNull(item, after, body);
-        self.switch_to(body);
-        self.assign(&g.target, item)?;
-        self.release(item);
+        let head = self.loop_head(it_local, &g.target, after)?;
         for cond in &g.ifs {
             let next = self.new_block();
             self.condition(cond, next, head)?;

@@ -95,10 +95,9 @@ impl ModuleScopes {
 
 pub fn analyze(source: &SourceFile, body: &[ast::Stmt]) -> ModuleScopes {
     let mut b = Builder { source, scopes: Vec::new(), by_offset: HashMap::new(), stack: Vec::new() };
-    let module = b.push(ScopeKind::Module, "<module>", 1, 0);
+    b.push(ScopeKind::Module, "<module>", 1, 0);
     b.stmts(body);
     b.stack.pop();
-    let _ = module;
     let mut scopes = ModuleScopes { scopes: b.scopes, by_offset: b.by_offset };
     resolve(&mut scopes.scopes, 0, &BTreeSet::new());
     for s in &mut scopes.scopes {
@@ -326,18 +325,8 @@ impl Builder<'_> {
                     self.target(&a.target);
                 }
             }
-            For(f) => {
-                self.expr(&f.iter);
-                self.target(&f.target);
-                self.stmts(&f.body);
-                self.stmts(&f.orelse);
-            }
-            AsyncFor(f) => {
-                self.expr(&f.iter);
-                self.target(&f.target);
-                self.stmts(&f.body);
-                self.stmts(&f.orelse);
-            }
+            For(f) => self.for_(&f.target, &f.iter, &f.body, &f.orelse),
+            AsyncFor(f) => self.for_(&f.target, &f.iter, &f.body, &f.orelse),
             While(w) => {
                 self.expr(&w.test);
                 self.stmts(&w.body);
@@ -348,24 +337,8 @@ impl Builder<'_> {
                 self.stmts(&i.body);
                 self.stmts(&i.orelse);
             }
-            With(w) => {
-                for item in &w.items {
-                    self.expr(&item.context_expr);
-                    if let Some(v) = &item.optional_vars {
-                        self.target(v);
-                    }
-                }
-                self.stmts(&w.body);
-            }
-            AsyncWith(w) => {
-                for item in &w.items {
-                    self.expr(&item.context_expr);
-                    if let Some(v) = &item.optional_vars {
-                        self.target(v);
-                    }
-                }
-                self.stmts(&w.body);
-            }
+            With(w) => self.with_(&w.items, &w.body),
+            AsyncWith(w) => self.with_(&w.items, &w.body),
             Match(m) => {
                 self.expr(&m.subject);
                 for case in &m.cases {
@@ -419,6 +392,23 @@ impl Builder<'_> {
             Expr(e) => self.expr(&e.value),
             Pass(_) | Break(_) | Continue(_) | TypeAlias(_) => {}
         }
+    }
+
+    fn for_(&mut self, target: &ast::Expr, iter: &ast::Expr, body: &[ast::Stmt], orelse: &[ast::Stmt]) {
+        self.expr(iter);
+        self.target(target);
+        self.stmts(body);
+        self.stmts(orelse);
+    }
+
+    fn with_(&mut self, items: &[ast::WithItem], body: &[ast::Stmt]) {
+        for item in items {
+            self.expr(&item.context_expr);
+            if let Some(v) = &item.optional_vars {
+                self.target(v);
+            }
+        }
+        self.stmts(body);
     }
 
     fn try_(&mut self, body: &[ast::Stmt], handlers: &[ast::ExceptHandler], orelse: &[ast::Stmt], fin: &[ast::Stmt]) {

@@ -593,12 +593,6 @@ impl Gen<'_> {
                 }
                 self.call(Rt::VectorcallMethod);
             }
-            CallEx { func, args, kwargs } => {
-                self.get(self.temp(*func));
-                self.get(self.temp(*args));
-                self.opt_temp(*kwargs);
-                self.call(Rt::Call);
-            }
             Binary(op, inplace, a, b) => {
                 self.get(self.temp(*a));
                 self.get(self.temp(*b));
