@@ -8,6 +8,8 @@
  *
  *   header:  struct py2wasm_image_header
  *   slots:   constant and code-object pointers, zero until start-up
+ *   caches:  the inline caches of generated code (inline_cache.c), zero,
+ *            8-byte aligned after the slots
  *   entries: module_count x struct py2wasm_entry, the code table
  *   then the strings and payloads the entries point to.
  */

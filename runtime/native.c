@@ -21,6 +21,7 @@
 #include <Python.h>
 #include <marshal.h>
 #include <frameobject.h>
+#include "internal/pycore_ceval.h"
 #include "internal/pycore_frame.h"
 #include "internal/pycore_pystate.h"
 
@@ -174,15 +175,22 @@ int py2wasm_attach(const char *module, PyObject *code) {
 
 /* ------------------------------------------------------------ calls */
 
+/* CPython's holder of co_extra (Objects/codeobject.c keeps it private):
+ * read directly, as the lookup happens on every call. */
+typedef struct {
+    Py_ssize_t ce_size;
+    void *ce_extras[1];
+} code_extra;
+
 static PyObject *native_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
     PyFunctionObject *func = (PyFunctionObject *)callable;
     PyCodeObject *co = (PyCodeObject *)func->func_code;
-    void *extra = NULL;
-    if (_PyCode_GetExtra((PyObject *)co, extra_index, &extra) < 0 || extra == NULL) {
+    code_extra *extra = co->co_extra;
+    if (extra == NULL || extra->ce_size <= extra_index || extra->ce_extras[extra_index] == NULL) {
         PyErr_SetString(PyExc_SystemError, "py2wasm: a compiled function lost its native code");
         return NULL;
     }
-    const struct py2wasm_code_entry *e = extra;
+    const struct py2wasm_code_entry *e = extra->ce_extras[extra_index];
     Py_ssize_t n = co->co_nlocalsplus;
     PyObject *small[16];
     PyObject **slots = small;
@@ -195,6 +203,7 @@ static PyObject *native_vectorcall(PyObject *callable, PyObject *const *args, si
     }
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
     PyObject *result = NULL;
+    PyThreadState *tstate = _PyThreadState_GET();
     if (kwnames == NULL && nargs == co->co_argcount && co->co_kwonlyargcount == 0 &&
         (co->co_flags & (CO_VARARGS | CO_VARKEYWORDS)) == 0) {
         for (Py_ssize_t i = 0; i < nargs; i++)
@@ -205,18 +214,26 @@ static PyObject *native_vectorcall(PyObject *callable, PyObject *const *args, si
         goto done;
     }
     /* The same limit and message as a call of a Python function. */
-    if (Py_EnterRecursiveCall("")) {
+    if (_Py_EnterRecursiveCallTstate(tstate, "")) {
         for (Py_ssize_t i = 0; i < n; i++)
             Py_XDECREF(slots[i]);
         goto done;
     }
     /* The entry takes over the references in the slots. */
     result = ((native_entry)(uintptr_t)e->entry)(callable, slots);
-    Py_LeaveRecursiveCall();
+    _Py_LeaveRecursiveCallTstate(tstate);
 done:
     if (slots != small)
         PyMem_Free(slots);
     return result;
+}
+
+/* Calls from generated code: a compiled function directly, anything else
+ * as PyObject_Vectorcall does. */
+PyObject *py2wasm_call(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
+    if (Py_IS_TYPE(callable, &PyFunction_Type) && ((PyFunctionObject *)callable)->vectorcall == native_vectorcall)
+        return native_vectorcall(callable, args, nargsf, kwnames);
+    return PyObject_Vectorcall(callable, args, nargsf, kwnames);
 }
 
 void py2wasm_function_new_hook(PyFunctionObject *func) {

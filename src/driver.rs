@@ -36,23 +36,27 @@ struct NativeProgram {
     functions: Vec<wasm_encoder::Function>,
     consts: ConstPool,
     codes: Vec<image::CodeEntry>,
+    cache_count: u32,
     outcomes: Outcomes,
     fallbacks: Vec<Diagnostic>,
 }
+
+/// A scope after lowering: its module, node offset, qualified name, and
+/// its code table index with the IR (or why it falls back).
+type Lowered<'m> = (&'m UserModule, usize, String, std::result::Result<(u32, ir::Function), String>);
 
 fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> NativeProgram {
     let mut p = NativeProgram {
         functions: Vec::new(),
         consts: ConstPool::default(),
         codes: Vec::new(),
+        cache_count: 0,
         outcomes: HashMap::new(),
         fallbacks: Vec::new(),
     };
-    let env = codegen::Env {
-        funcs: &layout.funcs,
-        stack_pointer: layout.stack_pointer,
-        const_base: layout.image_addr + image::SLOTS_OFFSET as u32,
-    };
+    // Lowering first, for every module: the constants and the code table
+    // are then complete, which places the inline caches after their slots.
+    let mut lowered: Vec<Lowered> = Vec::new();
     for m in modules {
         let scopes = scope::analyze(&m.source, &m.body);
         let bodies = lower::bodies(&m.body);
@@ -92,21 +96,33 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
                         lines: &lines,
                         future_annotations,
                     };
-                    lower::lower_function(&mut cx, id, body.as_body())
-                        .and_then(|f: ir::Function| codegen::generate(&f, &env))
-                        .map(|wasm| {
-                            p.codes[code as usize].entry = layout.table_index(p.functions.len());
-                            p.functions.push(wasm);
-                        })
+                    lower::lower_function(&mut cx, id, body.as_body()).map(|f| (code, f))
                 }
             };
-            if let Err(reason) = &result {
-                let loc = m.source.location(s.offset);
-                p.fallbacks
-                    .push(Diagnostic::error(format!("`{}` cannot be compiled natively: {reason}", s.qualname)).at(loc));
-            }
-            p.outcomes.insert((m.name.clone(), s.offset), result.err());
+            lowered.push((m, s.offset, s.qualname.clone(), result));
         }
+    }
+    let image_base = layout.image_addr;
+    let env = codegen::Env {
+        funcs: &layout.funcs,
+        stack_pointer: layout.stack_pointer,
+        const_base: image_base + image::SLOTS_OFFSET as u32,
+    };
+    let caches_base = image_base + image::caches_offset(p.consts.len() as u32, p.codes.len());
+    for (m, offset, qualname, result) in lowered {
+        let result = result.and_then(|(code, f)| {
+            let caches = caches_base + p.cache_count * image::CACHE_SIZE;
+            p.cache_count += f.cache_count();
+            codegen::generate(&f, &env, caches).map(|wasm| {
+                p.codes[code as usize].entry = layout.table_index(p.functions.len());
+                p.functions.push(wasm);
+            })
+        });
+        if let Err(reason) = &result {
+            let loc = m.source.location(offset);
+            p.fallbacks.push(Diagnostic::error(format!("`{qualname}` cannot be compiled natively: {reason}")).at(loc));
+        }
+        p.outcomes.insert((m.name.clone(), offset), result.err());
     }
     p
 }
@@ -165,7 +181,12 @@ pub fn compile(opts: &Options) -> Result<Compiled> {
         )));
     }
     let consts = native.consts.marshal();
-    let native_image = image::Native { const_count: native.consts.len() as u32, consts: &consts, codes: &native.codes };
+    let native_image = image::Native {
+        const_count: native.consts.len() as u32,
+        consts: &consts,
+        codes: &native.codes,
+        cache_count: native.cache_count,
+    };
     let image = image::build(&entries, 0, &native_image);
     let generated = link::Generated { functions: native.functions };
     let mut wasm = link::append(&runtime, &layout, &generated, &image)?;

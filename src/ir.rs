@@ -313,6 +313,12 @@ impl Op {
         }
     }
 
+    /// Whether the instruction keeps an inline cache (runtime/inline_cache.c):
+    /// codegen gives each such instruction its own.
+    pub fn has_cache(&self) -> bool {
+        matches!(self, Op::LoadGlobal(_) | Op::GetAttr(..) | Op::SetAttr(..) | Op::CallMethod { .. })
+    }
+
     /// Whether the instruction can fail (and so has an exception edge).
     pub fn can_fail(&self) -> bool {
         use Op::*;
@@ -334,6 +340,13 @@ impl Op {
                 | StoreCell(..)
                 | Release(_)
         )
+    }
+}
+
+impl Function {
+    /// How many inline caches the function's code needs.
+    pub fn cache_count(&self) -> u32 {
+        self.blocks.iter().flat_map(|b| &b.insts).filter(|i| i.op.has_cache()).count() as u32
     }
 }
 

@@ -56,11 +56,15 @@ struct Gen<'a> {
     first_local: u32,
     first_temp: u32,
     frame_size: u32,
+    /// Address of the next unused inline cache.
+    next_cache: u32,
 }
 
 /// Generates the wasm function of F, or the reason it cannot (an internal
 /// inconsistency: the function then falls back to bytecode).
-pub fn generate(f: &ir::Function, env: &Env) -> Result<Function, String> {
+/// CACHES is the address of the function's first inline cache
+/// (`ir::Function::cache_count` of them, image::CACHE_SIZE bytes each).
+pub fn generate(f: &ir::Function, env: &Env, caches: u32) -> Result<Function, String> {
     let exit = f.blocks.len();
     let mut succs: Vec<Vec<usize>> = Vec::with_capacity(exit + 1);
     let mut forced = vec![false; exit + 1];
@@ -99,6 +103,7 @@ pub fn generate(f: &ir::Function, env: &Env) -> Result<Function, String> {
         first_local: 6,
         first_temp: 6 + nlocals,
         frame_size,
+        next_cache: caches,
     };
     g.prologue();
     g.entry_owned[0] = Some(Vec::new());
@@ -134,6 +139,12 @@ impl Gen<'_> {
     fn const_slot(&mut self, k: ir::ConstId) {
         self.konst(0);
         self.ins(I::I32Load(mem(u64::from(self.env.const_base) + 4 * u64::from(k))));
+    }
+
+    /// Pushes the address of a fresh inline cache.
+    fn cache(&mut self) {
+        self.konst(self.next_cache as i32);
+        self.next_cache += crate::link::image::CACHE_SIZE;
     }
 
     fn incref(&mut self, l: u32) {
@@ -553,7 +564,8 @@ impl Gen<'_> {
             LoadGlobal(k) => {
                 self.get(self.func_l);
                 self.const_slot(*k);
-                self.call(Rt::LoadGlobal);
+                self.cache();
+                self.call(Rt::LoadGlobalCached);
             }
             StoreGlobal(k, t) => {
                 self.get(self.func_l);
@@ -579,7 +591,7 @@ impl Gen<'_> {
                     Some(k) => self.const_slot(*k),
                     None => self.konst(0),
                 }
-                self.call(Rt::Vectorcall);
+                self.call(Rt::Call);
             }
             CallMethod { name, args, kwnames, nkw } => {
                 self.store_args(args, 1);
@@ -591,7 +603,8 @@ impl Gen<'_> {
                     Some(k) => self.const_slot(*k),
                     None => self.konst(0),
                 }
-                self.call(Rt::VectorcallMethod);
+                self.cache();
+                self.call(Rt::CallMethodCached);
             }
             Binary(op, inplace, a, b) => {
                 self.get(self.temp(*a));
@@ -645,13 +658,15 @@ impl Gen<'_> {
             GetAttr(o, k) => {
                 self.get(self.temp(*o));
                 self.const_slot(*k);
-                self.call(Rt::GetAttr);
+                self.cache();
+                self.call(Rt::GetAttrCached);
             }
             SetAttr(o, k, v) => {
                 self.get(self.temp(*o));
                 self.const_slot(*k);
                 self.get(self.temp(*v));
-                self.call(Rt::SetAttr);
+                self.cache();
+                self.call(Rt::SetAttrCached);
                 fail = Fail::Negative;
             }
             DelAttr(o, k) => {

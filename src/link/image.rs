@@ -7,6 +7,8 @@ pub const VERSION: u32 = 2;
 /// at a fixed offset, so code generation knows their addresses.
 pub const SLOTS_OFFSET: usize = 56;
 const ENTRY_SIZE: usize = 32;
+/// Bytes of one inline cache (runtime/inline_cache.c, struct py2wasm_cache).
+pub const CACHE_SIZE: u32 = 24;
 const CODE_ENTRY_SIZE: usize = 20;
 pub const NO_ENTRY: u32 = u32::MAX;
 
@@ -43,19 +45,25 @@ pub struct CodeEntry {
 }
 
 /// What native code needs in the image: the marshalled constants tuple
-/// (with its length) and the code table.
+/// (with its length), the code table and room for the inline caches.
 #[derive(Debug, Default)]
 pub struct Native<'a> {
     pub const_count: u32,
     pub consts: &'a [u8],
     pub codes: &'a [CodeEntry],
+    pub cache_count: u32,
 }
 
-/// Lays out header, slots, entry table, code table, then the names, paths
-/// and data they point to.
+/// Where the inline caches start: after the slots, 8-byte aligned.
+pub fn caches_offset(const_count: u32, code_count: usize) -> u32 {
+    (SLOTS_OFFSET as u32 + 4 * (const_count + code_count as u32)).next_multiple_of(8)
+}
+
+/// Lays out header, slots, inline caches (zero), entry table, code table,
+/// then the names, paths and data they point to.
 pub fn build(entries: &[Entry], main_index: usize, native: &Native) -> Vec<u8> {
-    let nslots = native.const_count as usize + native.codes.len();
-    let entries_off = SLOTS_OFFSET + 4 * nslots;
+    let caches_off = caches_offset(native.const_count, native.codes.len());
+    let entries_off = (caches_off + CACHE_SIZE * native.cache_count) as usize;
     let codes_off = entries_off + ENTRY_SIZE * entries.len();
     let table_end = codes_off + CODE_ENTRY_SIZE * native.codes.len();
     let mut out = Vec::with_capacity(

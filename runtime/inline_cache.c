@@ -1,0 +1,273 @@
+/* Inline caches for generated code: the same guards CPython 3.11's
+ * specialising interpreter uses (Python/specialize.c), kept per call site
+ * in the program image instead of in the bytecode.
+ *
+ * Every site that loads a global, gets or sets an attribute or calls a
+ * method owns one `struct py2wasm_cache` (zeroed by the compiler). On a
+ * miss the site runs CPython's generic operation and records what it saw:
+ *   - globals and builtins: the version of the dict's keys and the entry's
+ *     index (a keys object keeps its version until a key is added or
+ *     removed, so the entry still holds the name; its value is read fresh);
+ *   - attributes: the type's version tag (reset whenever the type or one of
+ *     its bases changes) and where the value lives: the instance's inline
+ *     values (managed dict), a __slots__ member, or a module's dict;
+ *   - methods: the type's version tag and the function found on the type,
+ *     valid while the instance has no attribute of that name.
+ * A hit does exactly what the generic operation would; anything unusual
+ * (a __getattribute__, a data descriptor, a materialised __dict__) misses.
+ */
+#define Py_BUILD_CORE 1
+#include <Python.h>
+#include <structmember.h>
+#include "internal/pycore_dict.h"
+#include "internal/pycore_moduleobject.h"
+#include "internal/pycore_object.h"
+
+#include "native.h"
+
+/* Generated code passes the address of its site's cache: 24 bytes
+ * (src/codegen: CACHE_SIZE). */
+struct py2wasm_cache {
+    uint32_t version;  /* type version tag, or keys version (globals, module) */
+    uint32_t version2; /* builtins keys version; instance keys version (methods) */
+    uint32_t kind;
+    uint32_t index;    /* dict entry index, or the slot's byte offset */
+    PyObject *descr;   /* the method (borrowed: the type holds it while its version lasts) */
+    uint32_t unused;
+};
+_Static_assert(sizeof(struct py2wasm_cache) == 24, "src/codegen CACHE_SIZE");
+
+enum {
+    CACHE_EMPTY,         /* not filled yet, or worth filling again */
+    CACHE_GENERIC,       /* this type takes the generic path */
+    CACHE_GLOBAL,        /* globals entry */
+    CACHE_BUILTIN,       /* builtins entry, absent from globals */
+    CACHE_INSTANCE,      /* inline instance value */
+    CACHE_SLOT,          /* __slots__ member */
+    CACHE_MODULE,        /* module attribute (version is the module dict's keys version) */
+    CACHE_METHOD_NO_DICT,
+    CACHE_METHOD_VALUES, /* method; the instance's values lack the name */
+};
+
+/* ------------------------------------------------------------ globals */
+
+PyObject *py2wasm_load_global(PyObject *f, PyObject *name);
+
+/* The entry of NAME in dict D, caching its keys version: index or -1. */
+static Py_ssize_t unicode_entry(PyDictObject *d, PyObject *name, uint32_t *version) {
+    if (!PyDict_CheckExact(d) || !DK_IS_UNICODE(d->ma_keys))
+        return -1;
+    *version = _PyDictKeys_GetVersionForCurrentState(d->ma_keys);
+    return *version == 0 ? -1 : _PyDictKeys_StringLookup(d->ma_keys, name);
+}
+
+static PyObject *entry_value(PyDictObject *d, uint32_t index) {
+    return DK_UNICODE_ENTRIES(d->ma_keys)[index].me_value;
+}
+
+PyObject *py2wasm_load_global_cached(PyObject *f, PyObject *name, struct py2wasm_cache *c) {
+    PyFunctionObject *func = (PyFunctionObject *)f;
+    PyDictObject *g = (PyDictObject *)func->func_globals; /* always a dict */
+    PyDictObject *b = (PyDictObject *)func->func_builtins;
+    PyObject *v = NULL;
+    if (c->kind == CACHE_GLOBAL && g->ma_keys->dk_version == c->version)
+        v = entry_value(g, c->index);
+    else if (c->kind == CACHE_BUILTIN && g->ma_keys->dk_version == c->version && PyDict_CheckExact(b) &&
+             b->ma_keys->dk_version == c->version2)
+        v = entry_value(b, c->index);
+    if (v != NULL)
+        return Py_NewRef(v);
+    uint32_t gv = 0, bv = 0;
+    Py_ssize_t i = unicode_entry(g, name, &gv);
+    c->kind = CACHE_EMPTY;
+    if (i >= 0) {
+        *c = (struct py2wasm_cache){.version = gv, .kind = CACHE_GLOBAL, .index = (uint32_t)i};
+    } else if (gv != 0 && (i = unicode_entry(b, name, &bv)) >= 0) {
+        *c = (struct py2wasm_cache){.version = gv, .version2 = bv, .kind = CACHE_BUILTIN, .index = (uint32_t)i};
+    }
+    return py2wasm_load_global(f, name);
+}
+
+/* ------------------------------------------------------------ attributes */
+
+/* Fills C for attribute NAME of O (STORE: for setting it). */
+static void specialize_attr(PyObject *o, PyObject *name, struct py2wasm_cache *c, int store) {
+    PyTypeObject *tp = Py_TYPE(o);
+    *c = (struct py2wasm_cache){.kind = CACHE_GENERIC, .version = tp->tp_version_tag};
+    if (!store && PyModule_CheckExact(o)) {
+        PyDictObject *d = (PyDictObject *)((PyModuleObject *)o)->md_dict;
+        uint32_t v = 0;
+        Py_ssize_t i = d == NULL ? -1 : unicode_entry(d, name, &v);
+        if (i >= 0)
+            *c = (struct py2wasm_cache){.version = v, .kind = CACHE_MODULE, .index = (uint32_t)i};
+        else
+            c->kind = CACHE_EMPTY;
+        return;
+    }
+    if (store ? tp->tp_setattro != PyObject_GenericSetAttr : tp->tp_getattro != PyObject_GenericGetAttr)
+        return;
+    if (tp->tp_dict == NULL || !PyUnicode_CheckExact(name))
+        return;
+    PyObject *descr = _PyType_Lookup(tp, name); /* borrowed; assigns the version tag */
+    if (!_PyType_HasFeature(tp, Py_TPFLAGS_VALID_VERSION_TAG) || tp->tp_version_tag == 0)
+        return;
+    c->version = tp->tp_version_tag;
+    /* The instance's own value wins over anything on the type but a data
+     * descriptor (generic getattr and setattr agree on that). */
+    int shadowable = descr == NULL || Py_TYPE(descr)->tp_descr_set == NULL;
+    if (shadowable && _PyType_HasFeature(tp, Py_TPFLAGS_MANAGED_DICT)) {
+        Py_ssize_t i = _PyDictKeys_StringLookup(((PyHeapTypeObject *)tp)->ht_cached_keys, name);
+        if (i >= 0) {
+            c->kind = CACHE_INSTANCE;
+            c->index = (uint32_t)i;
+        } else {
+            /* Not among the shared keys yet (first store): try again later. */
+            c->kind = CACHE_EMPTY;
+        }
+    } else if (descr != NULL && Py_IS_TYPE(descr, &PyMemberDescr_Type)) {
+        PyMemberDef *m = ((PyMemberDescrObject *)descr)->d_member;
+        if (m->type == T_OBJECT_EX && !(m->flags & PY_AUDIT_READ) && !(store && (m->flags & READONLY))) {
+            c->kind = CACHE_SLOT;
+            c->index = (uint32_t)m->offset;
+        }
+    }
+}
+
+PyObject *py2wasm_getattr_cached(PyObject *o, PyObject *name, struct py2wasm_cache *c) {
+    PyObject *v = NULL;
+    if (c->kind == CACHE_MODULE) {
+        if (PyModule_CheckExact(o)) {
+            PyDictObject *d = (PyDictObject *)((PyModuleObject *)o)->md_dict;
+            if (d != NULL && d->ma_keys->dk_version == c->version)
+                v = entry_value(d, c->index);
+        }
+    } else if (c->version == Py_TYPE(o)->tp_version_tag) {
+        switch (c->kind) {
+        case CACHE_GENERIC:
+            return PyObject_GetAttr(o, name);
+        case CACHE_INSTANCE: {
+            PyDictValues *values = *_PyObject_ValuesPointer(o);
+            v = values == NULL ? NULL : values->values[c->index];
+            break;
+        }
+        case CACHE_SLOT:
+            v = *(PyObject **)((char *)o + c->index);
+            break;
+        }
+    }
+    if (v != NULL)
+        return Py_NewRef(v);
+    specialize_attr(o, name, c, 0);
+    return PyObject_GetAttr(o, name);
+}
+
+int py2wasm_setattr_cached(PyObject *o, PyObject *name, PyObject *v, struct py2wasm_cache *c) {
+    if (c->version == Py_TYPE(o)->tp_version_tag) {
+        PyObject **addr = NULL;
+        switch (c->kind) {
+        case CACHE_GENERIC:
+            return PyObject_SetAttr(o, name, v);
+        case CACHE_INSTANCE: {
+            PyDictValues *values = *_PyObject_ValuesPointer(o);
+            if (values != NULL) {
+                PyObject *old = values->values[c->index];
+                values->values[c->index] = Py_NewRef(v);
+                /* A new attribute also joins the instance's key order. */
+                if (old == NULL)
+                    _PyDictValues_AddToInsertionOrder(values, c->index);
+                else
+                    Py_DECREF(old);
+                return 0;
+            }
+            break;
+        }
+        case CACHE_SLOT:
+            addr = (PyObject **)((char *)o + c->index);
+            break;
+        }
+        if (addr != NULL) {
+            PyObject *old = *addr;
+            *addr = Py_NewRef(v);
+            Py_XDECREF(old); /* last: its destructor may run any code */
+            return 0;
+        }
+    }
+    specialize_attr(o, name, c, 1);
+    return PyObject_SetAttr(o, name, v);
+}
+
+/* ------------------------------------------------------------ calls */
+
+PyObject *py2wasm_call(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames);
+
+/* Calls F, found through a cache: the reference the cache borrows could
+ * die during the call (the callee may rebind it), so the call holds one. */
+static PyObject *call_held(PyObject *f, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
+    Py_INCREF(f);
+    PyObject *r = py2wasm_call(f, args, nargsf, kwnames);
+    Py_DECREF(f);
+    return r;
+}
+
+static void specialize_method(PyObject *self, PyObject *name, struct py2wasm_cache *c) {
+    PyTypeObject *tp = Py_TYPE(self);
+    *c = (struct py2wasm_cache){.kind = CACHE_GENERIC, .version = tp->tp_version_tag};
+    if (PyModule_CheckExact(self)) {
+        specialize_attr(self, name, c, 0);
+        return;
+    }
+    if (tp->tp_getattro != PyObject_GenericGetAttr || tp->tp_dict == NULL || !PyUnicode_CheckExact(name))
+        return;
+    PyObject *descr = _PyType_Lookup(tp, name);
+    if (!_PyType_HasFeature(tp, Py_TPFLAGS_VALID_VERSION_TAG) || tp->tp_version_tag == 0)
+        return;
+    c->version = tp->tp_version_tag;
+    /* Only functions and method descriptors: calling them with self first
+     * is what calling the bound method does. */
+    if (descr == NULL || !_PyType_HasFeature(Py_TYPE(descr), Py_TPFLAGS_METHOD_DESCRIPTOR))
+        return;
+    if (_PyType_HasFeature(tp, Py_TPFLAGS_MANAGED_DICT)) {
+        PyDictKeysObject *keys = ((PyHeapTypeObject *)tp)->ht_cached_keys;
+        uint32_t kv = _PyDictKeys_GetVersionForCurrentState(keys);
+        if (*_PyObject_ManagedDictPointer(self) != NULL || kv == 0 || _PyDictKeys_StringLookup(keys, name) >= 0)
+            return;
+        c->kind = CACHE_METHOD_VALUES;
+        c->version2 = kv;
+    } else if (tp->tp_dictoffset == 0) {
+        c->kind = CACHE_METHOD_NO_DICT;
+    } else {
+        return;
+    }
+    c->descr = descr;
+}
+
+/* obj.name(args...) with ARGS[0] the object, as PyObject_VectorcallMethod. */
+PyObject *py2wasm_call_method_cached(PyObject *name, PyObject *const *args, size_t nargsf, PyObject *kwnames,
+                                     struct py2wasm_cache *c) {
+    PyObject *self = args[0];
+    PyTypeObject *tp = Py_TYPE(self);
+    if (c->kind == CACHE_MODULE) {
+        if (PyModule_CheckExact(self)) {
+            PyDictObject *d = (PyDictObject *)((PyModuleObject *)self)->md_dict;
+            PyObject *f = d != NULL && d->ma_keys->dk_version == c->version ? entry_value(d, c->index) : NULL;
+            /* A plain attribute: called without the module. The slot
+             * before args[1] is ours, so the offset flag stays. */
+            if (f != NULL)
+                return call_held(f, args + 1, nargsf - 1, kwnames);
+        }
+    } else if (c->version == tp->tp_version_tag) {
+        switch (c->kind) {
+        case CACHE_GENERIC:
+            return PyObject_VectorcallMethod(name, args, nargsf, kwnames);
+        case CACHE_METHOD_VALUES:
+            if (*_PyObject_ManagedDictPointer(self) != NULL ||
+                ((PyHeapTypeObject *)tp)->ht_cached_keys->dk_version != c->version2)
+                break;
+            /* fall through */
+        case CACHE_METHOD_NO_DICT:
+            return call_held(c->descr, args, nargsf, kwnames);
+        }
+    }
+    specialize_method(self, name, c);
+    return PyObject_VectorcallMethod(name, args, nargsf, kwnames);
+}
