@@ -10,7 +10,8 @@
  *     removed, so the entry still holds the name; its value is read fresh);
  *   - attributes: the type's version tag (reset whenever the type or one of
  *     its bases changes) and where the value lives: the instance's inline
- *     values (managed dict), a __slots__ member, or a module's dict;
+ *     values (managed dict), a __slots__ member, a module's dict, or the
+ *     type itself (a class attribute no instance shadows);
  *   - methods: the type's version tag and the function found on the type,
  *     valid while the instance has no attribute of that name.
  * A hit does exactly what the generic operation would; anything unusual
@@ -20,6 +21,7 @@
 #include <Python.h>
 #include <structmember.h>
 #include "internal/pycore_dict.h"
+#include "internal/pycore_gc.h"
 #include "internal/pycore_moduleobject.h"
 #include "internal/pycore_object.h"
 
@@ -47,6 +49,9 @@ enum {
     CACHE_MODULE,        /* module attribute (version is the module dict's keys version) */
     CACHE_METHOD_NO_DICT,
     CACHE_METHOD_VALUES, /* method; the instance's values lack the name */
+    CACHE_CLASS_ATTR,    /* found on the type (not a data descriptor); version2: instance keys */
+    CACHE_CLASS_ATTR_NO_DICT, /* the same, for instances without a __dict__ */
+    CACHE_DICT_HINT,     /* in the instance's materialised __dict__, at this entry index */
 };
 
 /* ------------------------------------------------------------ globals */
@@ -90,6 +95,22 @@ PyObject *py2wasm_load_global_cached(PyObject *f, PyObject *name, struct py2wasm
 
 /* ------------------------------------------------------------ attributes */
 
+/* Where entry INDEX of O's materialised __dict__ keeps its value, if that
+ * entry's key is NAME (the names are interned, so identity decides). */
+static PyObject **dict_hint_slot(PyObject *o, PyObject *name, uint32_t index) {
+    PyDictObject *dict = (PyDictObject *)*_PyObject_ManagedDictPointer(o);
+    if (dict == NULL)
+        return NULL;
+    PyDictKeysObject *keys = dict->ma_keys;
+    if (!DK_IS_UNICODE(keys) || (Py_ssize_t)index >= keys->dk_nentries)
+        return NULL;
+    PyDictUnicodeEntry *ep = DK_UNICODE_ENTRIES(keys) + index;
+    if (ep->me_key != name)
+        return NULL;
+    /* A split table keeps its values apart, by the same index. */
+    return dict->ma_values != NULL ? &dict->ma_values->values[index] : &ep->me_value;
+}
+
 /* Fills C for attribute NAME of O (STORE: for setting it). */
 static void specialize_attr(PyObject *o, PyObject *name, struct py2wasm_cache *c, int store) {
     PyTypeObject *tp = Py_TYPE(o);
@@ -115,15 +136,37 @@ static void specialize_attr(PyObject *o, PyObject *name, struct py2wasm_cache *c
     /* The instance's own value wins over anything on the type but a data
      * descriptor (generic getattr and setattr agree on that). */
     int shadowable = descr == NULL || Py_TYPE(descr)->tp_descr_set == NULL;
-    if (shadowable && _PyType_HasFeature(tp, Py_TPFLAGS_MANAGED_DICT)) {
-        Py_ssize_t i = _PyDictKeys_StringLookup(((PyHeapTypeObject *)tp)->ht_cached_keys, name);
+    PyDictObject *dict = _PyType_HasFeature(tp, Py_TPFLAGS_MANAGED_DICT)
+                             ? (PyDictObject *)*_PyObject_ManagedDictPointer(o)
+                             : NULL;
+    if (shadowable && dict != NULL) {
+        /* The instance has a real __dict__ (CPython makes one once a type's
+         * shared keys stop growing): remember where the name is in it. */
+        PyObject *value = NULL;
+        Py_ssize_t i = PyDict_CheckExact(dict) ? _PyDict_GetItemHint(dict, name, -1, &value) : -1;
+        c->kind = i >= 0 ? CACHE_DICT_HINT : CACHE_EMPTY;
+        c->index = (uint32_t)i;
+    } else if (shadowable && _PyType_HasFeature(tp, Py_TPFLAGS_MANAGED_DICT)) {
+        PyDictKeysObject *keys = ((PyHeapTypeObject *)tp)->ht_cached_keys;
+        Py_ssize_t i = _PyDictKeys_StringLookup(keys, name);
+        uint32_t kv = 0;
         if (i >= 0) {
             c->kind = CACHE_INSTANCE;
             c->index = (uint32_t)i;
+        } else if (!store && descr != NULL && *_PyObject_ManagedDictPointer(o) == NULL &&
+                   (kv = _PyDictKeys_GetVersionForCurrentState(keys)) != 0) {
+            /* A class attribute read through an instance (a constant, a
+             * method as a value): valid while no instance can have the name. */
+            c->kind = CACHE_CLASS_ATTR;
+            c->version2 = kv;
+            c->descr = descr;
         } else {
             /* Not among the shared keys yet (first store): try again later. */
             c->kind = CACHE_EMPTY;
         }
+    } else if (!store && descr != NULL && shadowable && tp->tp_dictoffset == 0) {
+        c->kind = CACHE_CLASS_ATTR_NO_DICT;
+        c->descr = descr;
     } else if (descr != NULL && Py_IS_TYPE(descr, &PyMemberDescr_Type)) {
         PyMemberDef *m = ((PyMemberDescrObject *)descr)->d_member;
         if (m->type == T_OBJECT_EX && !(m->flags & PY_AUDIT_READ) && !(store && (m->flags & READONLY))) {
@@ -153,6 +196,27 @@ PyObject *py2wasm_getattr_cached(PyObject *o, PyObject *name, struct py2wasm_cac
         case CACHE_SLOT:
             v = *(PyObject **)((char *)o + c->index);
             break;
+        case CACHE_DICT_HINT: {
+            PyObject **slot = dict_hint_slot(o, name, c->index);
+            v = slot == NULL ? NULL : *slot;
+            break;
+        }
+        case CACHE_CLASS_ATTR:
+            if (*_PyObject_ManagedDictPointer(o) != NULL ||
+                ((PyHeapTypeObject *)Py_TYPE(o))->ht_cached_keys->dk_version != c->version2)
+                break;
+            /* fall through */
+        case CACHE_CLASS_ATTR_NO_DICT: {
+            descrgetfunc get = Py_TYPE(c->descr)->tp_descr_get;
+            if (get != NULL) {
+                PyObject *d = Py_NewRef(c->descr); /* the type may drop it meanwhile */
+                PyObject *r = get(d, o, (PyObject *)Py_TYPE(o));
+                Py_DECREF(d);
+                return r;
+            }
+            v = c->descr;
+            break;
+        }
         }
     }
     if (v != NULL)
@@ -184,6 +248,18 @@ int py2wasm_setattr_cached(PyObject *o, PyObject *name, PyObject *v, struct py2w
         case CACHE_SLOT:
             addr = (PyObject **)((char *)o + c->index);
             break;
+        case CACHE_DICT_HINT: {
+            /* Replacing a value in place (a new key takes the generic path). */
+            PyObject **slot = dict_hint_slot(o, name, c->index);
+            if (slot != NULL && *slot != NULL) {
+                PyDictObject *dict = (PyDictObject *)*_PyObject_ManagedDictPointer(o);
+                dict->ma_version_tag = DICT_NEXT_VERSION();
+                if (!_PyObject_GC_IS_TRACKED(dict) && _PyObject_GC_MAY_BE_TRACKED(v))
+                    _PyObject_GC_TRACK(dict);
+                addr = slot;
+            }
+            break;
+        }
         }
         if (addr != NULL) {
             PyObject *old = *addr;

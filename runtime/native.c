@@ -22,7 +22,11 @@
 #include <marshal.h>
 #include <frameobject.h>
 #include "internal/pycore_ceval.h"
+#include "internal/pycore_code.h"
+#include "opcode.h"
 #include "internal/pycore_frame.h"
+#include "internal/pycore_genobject.h"
+#include "internal/pycore_object.h"
 #include "internal/pycore_pystate.h"
 
 #include "image.h"
@@ -30,12 +34,16 @@
 
 /* From our CPython patch. */
 extern void (*_Py_FunctionNewHook)(PyFunctionObject *func);
+extern PyObject *(*_Py2wasm_ClassBodyHook)(PyFunctionObject *func, PyObject *ns);
+extern PyObject *(*_Py2wasm_GenResumeHook)(PyThreadState *tstate, _PyInterpreterFrame *frame, int exc);
 extern int _Py2wasm_BindArguments(PyFunctionObject *func, PyObject **localsplus, PyObject *const *args,
                                   size_t argcount, PyObject *kwnames);
 
 typedef PyObject *(*native_entry)(PyObject *func, PyObject **slots);
 
 static Py_ssize_t extra_index = -1;
+static PyTypeObject genstate_type;
+void py2wasm_traceback(PyObject *f, int line, int col, int end_line, int end_col);
 static const struct py2wasm_image_header *img_header;
 static const uint8_t *img_base;
 
@@ -65,6 +73,10 @@ int py2wasm_native_init(const struct py2wasm_image_header *header, const uint8_t
     if (extra_index < 0)
         return -1;
     _Py_FunctionNewHook = py2wasm_function_new_hook;
+    _Py2wasm_ClassBodyHook = py2wasm_class_body;
+    _Py2wasm_GenResumeHook = py2wasm_gen_resume;
+    if (PyType_Ready(&genstate_type) < 0)
+        return -1;
     return 0;
 }
 
@@ -191,6 +203,12 @@ static PyObject *native_vectorcall(PyObject *callable, PyObject *const *args, si
         return NULL;
     }
     const struct py2wasm_code_entry *e = extra->ce_extras[extra_index];
+    /* A class body called as a function (not by __build_class__): the
+     * interpreter knows what that means. A generator's call only makes the
+     * generator (the interpreter binds the arguments into its frame and
+     * runs RETURN_GENERATOR); its body runs natively on each resumption. */
+    if (!(co->co_flags & CO_OPTIMIZED) || (co->co_flags & (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR)))
+        return _PyFunction_Vectorcall(callable, args, nargsf, kwnames);
     Py_ssize_t n = co->co_nlocalsplus;
     PyObject *small[16];
     PyObject **slots = small;
@@ -204,10 +222,15 @@ static PyObject *native_vectorcall(PyObject *callable, PyObject *const *args, si
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
     PyObject *result = NULL;
     PyThreadState *tstate = _PyThreadState_GET();
-    if (kwnames == NULL && nargs == co->co_argcount && co->co_kwonlyargcount == 0 &&
-        (co->co_flags & (CO_VARARGS | CO_VARKEYWORDS)) == 0) {
+    PyObject *defaults = func->func_defaults;
+    Py_ssize_t ndefaults = defaults == NULL ? 0 : PyTuple_GET_SIZE(defaults);
+    if (kwnames == NULL && nargs <= co->co_argcount && nargs + ndefaults >= co->co_argcount &&
+        co->co_kwonlyargcount == 0 && (co->co_flags & (CO_VARARGS | CO_VARKEYWORDS)) == 0) {
+        /* Positional arguments only, the missing ones from the defaults. */
         for (Py_ssize_t i = 0; i < nargs; i++)
             slots[i] = Py_NewRef(args[i]);
+        for (Py_ssize_t i = nargs; i < co->co_argcount; i++)
+            slots[i] = Py_NewRef(PyTuple_GET_ITEM(defaults, ndefaults - (co->co_argcount - i)));
     } else if (_Py2wasm_BindArguments(func, slots, args, nargs, kwnames) < 0) {
         for (Py_ssize_t i = 0; i < n; i++)
             Py_XDECREF(slots[i]);
@@ -226,6 +249,234 @@ done:
     if (slots != small)
         PyMem_Free(slots);
     return result;
+}
+
+/* __build_class__ runs a compiled class body through this hook (our
+ * CPython patch): the entry's one slot is the namespace (a new reference,
+ * which the entry takes over). Returns the __class__ cell or None. */
+PyObject *py2wasm_class_body(PyFunctionObject *func, PyObject *ns) {
+    code_extra *extra = ((PyCodeObject *)func->func_code)->co_extra;
+    const struct py2wasm_code_entry *e =
+        extra != NULL && extra->ce_size > extra_index ? extra->ce_extras[extra_index] : NULL;
+    if (e == NULL)
+        return _PyEval_Vector(_PyThreadState_GET(), func, ns, NULL, 0, NULL);
+    PyThreadState *tstate = _PyThreadState_GET();
+    if (_Py_EnterRecursiveCallTstate(tstate, ""))
+        return NULL;
+    PyObject *slots[1] = {Py_NewRef(ns)};
+    PyObject *cell = ((native_entry)(uintptr_t)e->entry)((PyObject *)func, slots);
+    _Py_LeaveRecursiveCallTstate(tstate);
+    return cell;
+}
+
+/* ------------------------------------------------------------ generators
+ *
+ * A compiled generator is a real generator object: the interpreter makes it
+ * (above), CPython's genobject.c implements send, throw, close and
+ * iteration, and our patch has gen_send_ex2 run the generated code instead
+ * of the interpreter on each resumption (py2wasm_gen_resume). Generated code
+ * keeps its variables in a `genstate` object at the bottom of the frame's
+ * value stack while suspended, and points the frame's last instruction at
+ * the real YIELD_VALUE of the yield it stopped at (so gi_frame.f_lineno,
+ * gi_suspended and friends are CPython's).
+ */
+
+/* Generated code reads `state` and `slots` at these offsets
+ * (src/codegen: GENSTATE_*). */
+typedef struct {
+    PyObject_VAR_HEAD
+    int32_t state; /* 0: not started; k: suspended at yield k */
+    PyObject *slots[1];
+} genstate;
+_Static_assert(offsetof(genstate, state) == 12, "src/codegen GENSTATE_STATE");
+_Static_assert(offsetof(genstate, slots) == 16, "src/codegen GENSTATE_SLOTS");
+
+static int genstate_traverse(PyObject *o, visitproc visit, void *arg) {
+    genstate *g = (genstate *)o;
+    for (Py_ssize_t i = 0; i < Py_SIZE(g); i++)
+        Py_VISIT(g->slots[i]);
+    return 0;
+}
+
+static int genstate_clear(PyObject *o) {
+    genstate *g = (genstate *)o;
+    for (Py_ssize_t i = 0; i < Py_SIZE(g); i++)
+        Py_CLEAR(g->slots[i]);
+    return 0;
+}
+
+static void genstate_dealloc(PyObject *o) {
+    PyObject_GC_UnTrack(o);
+    genstate_clear(o);
+    PyObject_GC_Del(o);
+}
+
+static PyTypeObject genstate_type = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "py2wasm.genstate",
+    .tp_basicsize = offsetof(genstate, slots),
+    .tp_itemsize = sizeof(PyObject *),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    .tp_traverse = genstate_traverse,
+    .tp_clear = genstate_clear,
+    .tp_dealloc = genstate_dealloc,
+};
+
+/* The first thing a compiled generator's code does on each resumption:
+ * returns its genstate (borrowed: the frame owns it). The first time, it
+ * makes one with NLOCALS slots, moves the NPARAMS arguments the
+ * interpreter bound into it (a cell parameter's value out of its cell) and
+ * drops the value send() pushed (None). Later, the sent value stays on the
+ * stack for py2wasm_gen_sent. */
+PyObject *py2wasm_gen_enter(_PyInterpreterFrame *frame, int nlocals, int nparams) {
+    PyObject **base = _PyFrame_Stackbase(frame);
+    if (frame->stacktop - frame->f_code->co_nlocalsplus >= 2 && Py_IS_TYPE(base[0], &genstate_type))
+        return base[0];
+    genstate *g = PyObject_GC_NewVar(genstate, &genstate_type, nlocals);
+    if (g == NULL)
+        return NULL;
+    g->state = 0;
+    memset(g->slots, 0, nlocals * sizeof(PyObject *));
+    PyCodeObject *co = frame->f_code;
+    for (int i = 0; i < nparams && i < co->co_nlocalsplus; i++) {
+        PyObject *v = frame->localsplus[i];
+        frame->localsplus[i] = NULL;
+        if (v != NULL && (_PyLocals_GetKind(co->co_localspluskinds, i) & CO_FAST_CELL) && PyCell_Check(v)) {
+            PyObject *cell = v;
+            v = Py_XNewRef(PyCell_GET(cell));
+            Py_DECREF(cell);
+        }
+        g->slots[i] = v;
+    }
+    PyObject_GC_Track(g);
+    Py_DECREF(_PyFrame_StackPop(frame)); /* the None of the first send() */
+    _PyFrame_StackPush(frame, (PyObject *)g);
+    if (PyErr_Occurred()) {
+        /* throw() before the first next(): raised at the def line. */
+        py2wasm_traceback((PyObject *)frame->f_func, co->co_firstlineno, -1, -1, -1);
+        return NULL;
+    }
+    return (PyObject *)g;
+}
+
+/* The value a suspended yield evaluates to: what send() pushed (a new
+ * reference), or NULL when the generator is resumed by throw() or close()
+ * (the exception is set; it is raised at the yield). */
+PyObject *py2wasm_gen_sent(_PyInterpreterFrame *frame) {
+    PyObject *v = _PyFrame_StackPop(frame);
+    if (PyErr_Occurred()) {
+        Py_DECREF(v);
+        return NULL;
+    }
+    return v;
+}
+
+/* At a yield: marks the generator suspended, with the frame at the
+ * YIELD_VALUE instruction at these source positions (found once, kept in
+ * *CACHED as index + 1). */
+void py2wasm_gen_suspend(_PyInterpreterFrame *frame, int line, int col, int end_line, int end_col, int32_t *cached) {
+    PyCodeObject *code = frame->f_code;
+    if (*cached == 0) {
+        int index = -1;
+        for (int i = 0; i < Py_SIZE(code); i++) {
+            int sl, sc, el, ec;
+            if (_Py_OPCODE(_PyCode_CODE(code)[i]) == YIELD_VALUE &&
+                PyCode_Addr2Location(code, i * (int)sizeof(_Py_CODEUNIT), &sl, &sc, &el, &ec) && sl == line &&
+                sc == col && el == end_line && ec == end_col) {
+                index = i;
+                break;
+            }
+        }
+        *cached = index >= 0 ? index + 1 : -1;
+    }
+    /* Unknown: the frame stays where it was (the start). */
+    if (*cached > 0)
+        frame->prev_instr = _PyCode_CODE(code) + (*cached - 1);
+    _PyFrame_GetGenerator(frame)->gi_frame_state = FRAME_SUSPENDED;
+}
+
+/* `yield from`: the delegate stays on top of the frame's stack while the
+ * generator is suspended in it, where CPython's close() and throw() look
+ * for it (_PyGen_yf). */
+void py2wasm_gen_suspend_from(_PyInterpreterFrame *frame, PyObject *delegate, int line, int col, int end_line,
+                              int end_col, int32_t *cached) {
+    _PyFrame_StackPush(frame, Py_NewRef(delegate));
+    py2wasm_gen_suspend(frame, line, col, end_line, end_col, cached);
+}
+
+/* Whether the last py2wasm_send or py2wasm_gen_sent_from finished the
+ * delegation (its result is the value of the `yield from`). */
+static int delegation_done;
+
+int py2wasm_send_done(void) { return delegation_done; }
+
+/* Resuming inside `yield from`: the value sent in (to pass on), or, when
+ * CPython's throw() already finished the delegation (it pops the delegate
+ * and resumes with the delegate's return value), that value; NULL when
+ * resumed with an exception. */
+PyObject *py2wasm_gen_sent_from(_PyInterpreterFrame *frame) {
+    PyObject *v = _PyFrame_StackPop(frame);
+    int depth = frame->stacktop - frame->f_code->co_nlocalsplus;
+    delegation_done = depth < 2;
+    if (!delegation_done)
+        Py_DECREF(_PyFrame_StackPop(frame)); /* our reference to the delegate */
+    if (PyErr_Occurred()) {
+        Py_DECREF(v);
+        return NULL;
+    }
+    return v;
+}
+
+/* GET_YIELD_FROM_ITER in a (non-coroutine) generator. */
+PyObject *py2wasm_yield_from_iter(PyObject *iterable) {
+    if (PyCoro_CheckExact(iterable)) {
+        PyErr_SetString(PyExc_TypeError, "cannot 'yield from' a coroutine object in a non-coroutine generator");
+        return NULL;
+    }
+    if (PyGen_CheckExact(iterable))
+        return Py_NewRef(iterable);
+    return PyObject_GetIter(iterable);
+}
+
+/* GET_AWAITABLE for `await`: the iterator to delegate to. */
+PyObject *py2wasm_awaitable(PyObject *o) {
+    PyObject *it = _PyCoro_GetAwaitableIter(o);
+    if (it != NULL && PyCoro_CheckExact(it)) {
+        PyObject *yf = _PyGen_yf((PyGenObject *)it);
+        if (yf != NULL) {
+            Py_DECREF(yf);
+            Py_DECREF(it);
+            PyErr_SetString(PyExc_RuntimeError, "coroutine is being awaited already");
+            return NULL;
+        }
+    }
+    return it;
+}
+
+/* SEND: passes V on to the delegate; returns what it yields, or (with
+ * py2wasm_send_done() true) its return value; NULL on error. */
+PyObject *py2wasm_send(PyObject *delegate, PyObject *v) {
+    PyObject *r = NULL;
+    PySendResult status = PyIter_Send(delegate, v, &r);
+    delegation_done = status == PYGEN_RETURN;
+    return status == PYGEN_ERROR ? NULL : r;
+}
+
+typedef PyObject *(*gen_entry)(PyObject *func, _PyInterpreterFrame *frame);
+
+/* gen_send_ex2 resumes a compiled generator through this hook. */
+PyObject *py2wasm_gen_resume(PyThreadState *tstate, _PyInterpreterFrame *frame, int exc) {
+    code_extra *extra = frame->f_code->co_extra;
+    const struct py2wasm_code_entry *e =
+        extra != NULL && extra->ce_size > extra_index ? extra->ce_extras[extra_index] : NULL;
+    if (e == NULL || e->entry == PY2WASM_NO_ENTRY)
+        return _PyEval_EvalFrame(tstate, frame, exc);
+    if (_Py_EnterRecursiveCallTstate(tstate, "")) {
+        Py_DECREF(_PyFrame_StackPop(frame));
+        return NULL;
+    }
+    PyObject *r = ((gen_entry)(uintptr_t)e->entry)((PyObject *)frame->f_func, frame);
+    _Py_LeaveRecursiveCallTstate(tstate);
+    return r;
 }
 
 /* Calls from generated code: a compiled function directly, anything else
@@ -274,6 +525,17 @@ PyObject **py2wasm_closure(PyObject *func) {
 
 /* ------------------------------------------------------------ names */
 
+/* NameError for NAME, with the name attached (for "Did you mean"). */
+static void name_error(PyObject *name) {
+    PyErr_Format(PyExc_NameError, "name '%U' is not defined", name);
+    PyObject *t, *val, *tb;
+    PyErr_Fetch(&t, &val, &tb);
+    PyErr_NormalizeException(&t, &val, &tb);
+    if (val != NULL)
+        PyObject_SetAttrString(val, "name", name);
+    PyErr_Restore(t, val, tb);
+}
+
 PyObject *py2wasm_load_global(PyObject *f, PyObject *name) {
     PyFunctionObject *func = (PyFunctionObject *)f;
     PyObject *v = PyDict_GetItemWithError(func->func_globals, name);
@@ -288,14 +550,7 @@ PyObject *py2wasm_load_global(PyObject *f, PyObject *name) {
                 PyErr_Clear();
         }
         if (v == NULL && !PyErr_Occurred()) {
-            PyErr_Format(PyExc_NameError, "name '%U' is not defined", name);
-            /* As CPython: NameError knows the name, for "Did you mean". */
-            PyObject *t, *val, *tb;
-            PyErr_Fetch(&t, &val, &tb);
-            PyErr_NormalizeException(&t, &val, &tb);
-            if (val != NULL)
-                PyObject_SetAttrString(val, "name", name);
-            PyErr_Restore(t, val, tb);
+            name_error(name);
             return NULL;
         }
     }
@@ -310,7 +565,7 @@ int py2wasm_delete_global(PyObject *f, PyObject *name) {
     int r = PyDict_DelItem(((PyFunctionObject *)f)->func_globals, name);
     if (r < 0 && PyErr_ExceptionMatches(PyExc_KeyError)) {
         PyErr_Clear();
-        PyErr_Format(PyExc_NameError, "name '%U' is not defined", name);
+        name_error(name);
     }
     return r;
 }
@@ -326,6 +581,147 @@ int py2wasm_unbound_free(PyObject *name) {
     PyErr_Format(PyExc_NameError,
                  "cannot access free variable '%U' where it is not associated with a value in enclosing scope", name);
     return 0;
+}
+
+/* NAME in mapping NS: a new reference, or NULL with no error when absent. */
+static PyObject *namespace_get(PyObject *ns, PyObject *name) {
+    if (PyDict_CheckExact(ns))
+        return Py_XNewRef(PyDict_GetItemWithError(ns, name));
+    PyObject *v = PyObject_GetItem(ns, name);
+    if (v == NULL && PyErr_ExceptionMatches(PyExc_KeyError))
+        PyErr_Clear();
+    return v;
+}
+
+/* Class bodies (LOAD_NAME, STORE_NAME, DELETE_NAME): NS is the namespace
+ * __build_class__ made (any mapping, from __prepare__). */
+PyObject *py2wasm_load_name(PyObject *f, PyObject *ns, PyObject *name) {
+    PyObject *v = namespace_get(ns, name);
+    if (v != NULL || PyErr_Occurred())
+        return v;
+    return py2wasm_load_global(f, name);
+}
+
+int py2wasm_store_name(PyObject *ns, PyObject *name, PyObject *v) {
+    return PyDict_CheckExact(ns) ? PyDict_SetItem(ns, name, v) : PyObject_SetItem(ns, name, v);
+}
+
+int py2wasm_delete_name(PyObject *ns, PyObject *name) {
+    int r = PyObject_DelItem(ns, name);
+    if (r < 0 && PyErr_ExceptionMatches(PyExc_KeyError)) {
+        PyErr_Clear();
+        name_error(name);
+    }
+    return r;
+}
+
+/* A free variable read in a class body (LOAD_CLASSDEREF). */
+PyObject *py2wasm_load_classderef(PyObject *ns, PyObject *name, PyObject *cell) {
+    PyObject *v = namespace_get(ns, name);
+    if (v != NULL || PyErr_Occurred())
+        return v;
+    v = PyCell_GET(cell);
+    if (v == NULL) {
+        py2wasm_unbound_free(name);
+        return NULL;
+    }
+    return Py_NewRef(v);
+}
+
+/* SETUP_ANNOTATIONS. */
+int py2wasm_setup_annotations(PyObject *ns) {
+    PyObject *ann = namespace_get(ns, &_Py_ID(__annotations__));
+    if (ann != NULL) {
+        Py_DECREF(ann);
+        return 0;
+    }
+    if (PyErr_Occurred() || (ann = PyDict_New()) == NULL)
+        return -1;
+    int r = py2wasm_store_name(ns, &_Py_ID(__annotations__), ann);
+    Py_DECREF(ann);
+    return r;
+}
+
+/* LOAD_BUILD_CLASS. */
+PyObject *py2wasm_load_build_class(PyObject *f) {
+    PyObject *v = namespace_get(((PyFunctionObject *)f)->func_builtins, &_Py_ID(__build_class__));
+    if (v == NULL && !PyErr_Occurred())
+        PyErr_SetString(PyExc_NameError, "__build_class__ not found");
+    return v;
+}
+
+/* ------------------------------------------------------------ calls with * and ** */
+
+/* f(*args, **kwargs) as CALL_FUNCTION_EX: ARGS any iterable (a tuple when
+ * possible), KWARGS a dict or NULL. */
+PyObject *py2wasm_call_ex(PyObject *func, PyObject *args, PyObject *kwargs) {
+    if (!PyTuple_CheckExact(args)) {
+        if (Py_TYPE(args)->tp_iter == NULL && !PySequence_Check(args)) {
+            PyObject *funcstr = _PyObject_FunctionStr(func);
+            if (funcstr != NULL) {
+                PyErr_Format(PyExc_TypeError, "%U argument after * must be an iterable, not %.200s", funcstr,
+                             Py_TYPE(args)->tp_name);
+                Py_DECREF(funcstr);
+            }
+            return NULL;
+        }
+        PyObject *t = PySequence_Tuple(args);
+        if (t == NULL)
+            return NULL;
+        PyObject *r = PyObject_Call(func, t, kwargs);
+        Py_DECREF(t);
+        return r;
+    }
+    return PyObject_Call(func, args, kwargs);
+}
+
+/* LIST_EXTEND of a call's positional arguments. */
+int py2wasm_list_extend(PyObject *list, PyObject *iterable) {
+    PyObject *none = _PyList_Extend((PyListObject *)list, iterable);
+    if (none == NULL) {
+        if (PyErr_ExceptionMatches(PyExc_TypeError) && Py_TYPE(iterable)->tp_iter == NULL &&
+            !PySequence_Check(iterable)) {
+            PyErr_Clear();
+            PyErr_Format(PyExc_TypeError, "Value after * must be an iterable, not %.200s",
+                         Py_TYPE(iterable)->tp_name);
+        }
+        return -1;
+    }
+    Py_DECREF(none);
+    return 0;
+}
+
+/* DICT_MERGE of a call's keyword arguments, with CPython's messages for a
+ * non-mapping and a repeated keyword (format_kwargs_error). */
+int py2wasm_dict_merge(PyObject *func, PyObject *dict, PyObject *other) {
+    if (_PyDict_MergeEx(dict, other, 2) == 0)
+        return 0;
+    if (PyErr_ExceptionMatches(PyExc_AttributeError)) {
+        PyErr_Clear();
+        PyObject *funcstr = _PyObject_FunctionStr(func);
+        if (funcstr != NULL) {
+            PyErr_Format(PyExc_TypeError, "%U argument after ** must be a mapping, not %.200s", funcstr,
+                         Py_TYPE(other)->tp_name);
+            Py_DECREF(funcstr);
+        }
+    } else if (PyErr_ExceptionMatches(PyExc_KeyError)) {
+        PyObject *type, *val, *tb;
+        PyErr_Fetch(&type, &val, &tb);
+        if (val != NULL && PyTuple_Check(val) && PyTuple_GET_SIZE(val) == 1) {
+            PyObject *funcstr = _PyObject_FunctionStr(func);
+            if (funcstr != NULL) {
+                PyErr_Format(PyExc_TypeError, "%U got multiple values for keyword argument '%S'", funcstr,
+                             PyTuple_GET_ITEM(val, 0));
+                Py_DECREF(funcstr);
+            }
+            Py_XDECREF(type);
+            Py_XDECREF(val);
+            Py_XDECREF(tb);
+        } else {
+            PyErr_Restore(type, val, tb);
+        }
+    }
+    return -1;
 }
 
 /* ------------------------------------------------------------ operators */
@@ -636,7 +1032,12 @@ fail:
 /* The next item, or NULL: at the end with no exception set (StopIteration
  * is cleared, as FOR_ITER does), or on error with one. */
 PyObject *py2wasm_iter_next(PyObject *it) {
-    PyObject *v = Py_TYPE(it)->tp_iternext(it);
+    iternextfunc next = Py_TYPE(it)->tp_iternext;
+    if (next == NULL) { /* not from GetIter: a compiler bug, not a crash */
+        PyErr_Format(PyExc_TypeError, "'%.200s' object is not an iterator", Py_TYPE(it)->tp_name);
+        return NULL;
+    }
+    PyObject *v = next(it);
     if (v == NULL && PyErr_Occurred() && PyErr_ExceptionMatches(PyExc_StopIteration))
         PyErr_Clear();
     return v;
@@ -804,6 +1205,47 @@ int py2wasm_assert_fail(PyObject *msg) {
     else
         PyErr_SetObject(PyExc_AssertionError, msg);
     return 0;
+}
+
+/* BEFORE_WITH: a new tuple (__exit__ bound to MGR, MGR.__enter__()), with
+ * CPython's messages for a manager that lacks either. */
+PyObject *py2wasm_with_enter(PyObject *mgr) {
+    PyObject *enter = _PyObject_LookupSpecial(mgr, &_Py_ID(__enter__));
+    if (enter == NULL) {
+        if (!PyErr_Occurred())
+            PyErr_Format(PyExc_TypeError, "'%.200s' object does not support the context manager protocol",
+                         Py_TYPE(mgr)->tp_name);
+        return NULL;
+    }
+    PyObject *exit = _PyObject_LookupSpecial(mgr, &_Py_ID(__exit__));
+    if (exit == NULL) {
+        if (!PyErr_Occurred())
+            PyErr_Format(PyExc_TypeError,
+                         "'%.200s' object does not support the context manager protocol (missed __exit__ method)",
+                         Py_TYPE(mgr)->tp_name);
+        Py_DECREF(enter);
+        return NULL;
+    }
+    PyObject *value = PyObject_CallNoArgs(enter);
+    Py_DECREF(enter);
+    PyObject *pair = value == NULL ? NULL : PyTuple_Pack(2, exit, value);
+    Py_DECREF(exit);
+    Py_XDECREF(value);
+    return pair;
+}
+
+/* WITH_EXCEPT_START: EXIT(type, EXC, traceback); 1 if that suppresses the
+ * exception (a true result), 0 if not, -1 on error. */
+int py2wasm_with_exit(PyObject *exit, PyObject *exc) {
+    PyObject *tb = PyException_GetTraceback(exc);
+    PyObject *args[3] = {(PyObject *)Py_TYPE(exc), exc, tb != NULL ? tb : Py_None};
+    PyObject *r = PyObject_Vectorcall(exit, args, 3, NULL);
+    Py_XDECREF(tb);
+    if (r == NULL)
+        return -1;
+    int t = PyObject_IsTrue(r);
+    Py_DECREF(r);
+    return t;
 }
 
 /* ------------------------------------------------------------ imports */

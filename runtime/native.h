@@ -20,5 +20,10 @@ int py2wasm_native_init(const struct py2wasm_image_header *header, const uint8_t
 /* Marks the natively compiled code objects in CODE, compiled from MODULE. */
 int py2wasm_attach(const char *module, PyObject *code);
 void py2wasm_function_new_hook(PyFunctionObject *func);
+/* Runs a compiled class body for __build_class__ (the patch's hook). */
+PyObject *py2wasm_class_body(PyFunctionObject *func, PyObject *ns);
+/* Resumes a compiled generator for gen_send_ex2 (the patch's hook). */
+struct _PyInterpreterFrame;
+PyObject *py2wasm_gen_resume(PyThreadState *tstate, struct _PyInterpreterFrame *frame, int exc);
 
 #endif

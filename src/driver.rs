@@ -13,7 +13,7 @@ use crate::diagnostics::{Diagnostic, Result};
 use crate::link::{self, image};
 use crate::modgraph::{self, GraphOptions, UserModule};
 use crate::report::Report;
-use crate::scope::{self, ScopeKind};
+use crate::scope;
 use crate::{ir, lower};
 
 #[derive(Debug, Clone, Default)]
@@ -83,10 +83,6 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
         }
         for (id, s) in scopes.scopes.iter().enumerate().skip(1) {
             let result = match (s.kind, bodies.get(&s.offset), code_ids[id]) {
-                (ScopeKind::Class, ..) => Err("class bodies run on the interpreter (once, at definition)".to_string()),
-                _ if s.is_generator || s.is_coroutine => {
-                    Err("generators and coroutines are not compiled natively yet".to_string())
-                }
                 (_, None, _) | (_, _, None) => Err("internal: function body not found".to_string()),
                 (_, Some(body), Some(code)) => {
                     let mut cx = lower::Context {
@@ -113,6 +109,9 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
         let result = result.and_then(|(code, f)| {
             let caches = caches_base + p.cache_count * image::CACHE_SIZE;
             p.cache_count += f.cache_count();
+            if std::env::var_os("PY2WASM_DUMP_IR").is_some() {
+                eprintln!("{f:#?}");
+            }
             codegen::generate(&f, &env, caches).map(|wasm| {
                 p.codes[code as usize].entry = layout.table_index(p.functions.len());
                 p.functions.push(wasm);

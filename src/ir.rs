@@ -188,6 +188,28 @@ pub enum Op {
     ImportFrom(Temp, ConstId),
     /// Zero-argument super(): the loaded `super`, the __class__ cell local, the first argument.
     Super(Temp, LocalId, Temp),
+    /// Class bodies: a name in the namespace (operand), then the globals,
+    /// then the builtins (LOAD_NAME).
+    LoadName(Temp, ConstId),
+    StoreName(Temp, ConstId, Temp),
+    DeleteName(Temp, ConstId),
+    /// A free variable read in a class body: the namespace first, then the cell.
+    LoadClassDeref(Temp, LocalId),
+    /// `__annotations__ = {}` in the namespace unless it is there.
+    SetupAnnotations(Temp),
+    /// builtins.__build_class__.
+    LoadBuildClass,
+    /// A call with `*` or `**` arguments: the callable, a list of the
+    /// positional arguments, a dict of the keyword ones (optional).
+    CallEx(Temp, Temp, Option<Temp>),
+    /// list.extend(iterable) for `*` arguments.
+    ListExtend(Temp, Temp),
+    /// dict update for `**` arguments, refusing repeated keys (callable, dict, mapping).
+    DictMerge(Temp, Temp, Temp),
+    /// BEFORE_WITH: dst = (bound __exit__, result of __enter__()).
+    WithEnter(Temp),
+    /// dst (Bool) = __exit__(type, exc, tb) is true (operands: __exit__, exc).
+    WithExit(Temp, Temp),
     /// Always fails: raise exc [from cause].
     Raise(Option<Temp>, Option<Temp>),
     /// Always fails: AssertionError with an optional message.
@@ -212,6 +234,20 @@ pub enum Op {
     Alias(Temp),
     /// Drops an owned reference.
     Release(Temp),
+    /// Generators, first in a resume block: the value send() passed in, or
+    /// a failure when throw() or close() resumed the generator.
+    GenSent,
+    /// The same inside `yield from`; `SendDone` then tells whether throw()
+    /// already finished the delegation (the value is then its result).
+    GenSentFrom,
+    /// GET_YIELD_FROM_ITER.
+    YieldFromIter(Temp),
+    /// GET_AWAITABLE.
+    Awaitable(Temp),
+    /// SEND: the delegate's next yielded value, or (`SendDone`) its result.
+    Send(Temp, Temp),
+    /// dst (Bool): the last `Send` or `GenSentFrom` finished the delegation.
+    SendDone,
 }
 
 #[derive(Debug, Clone)]
@@ -238,6 +274,16 @@ pub enum Term {
     Propagate,
     /// After an instruction that always fails.
     Unreachable,
+    /// A generator suspends at yield number `.1` (from 1), handing out the
+    /// value (consumed); the yield's position places the frame. Inside
+    /// `yield from`, the local holding the delegate (CPython's close and
+    /// throw find it on the frame's stack).
+    Yield(Temp, u32, Pos, Option<LocalId>),
+    /// Generators: where a resumption continues. Each case is a yield
+    /// number, the block on the way to it (a loop's dispatch or the resume
+    /// block itself) and whether this is the last step (the resumption is
+    /// then done); anything else goes to the default.
+    Resume(Vec<(u32, BlockId, bool)>, BlockId),
 }
 
 #[derive(Debug, Clone)]
@@ -258,6 +304,9 @@ pub struct Function {
     pub blocks: Vec<Block>,
     /// The most argument slots any one instruction writes to memory.
     pub max_args: u32,
+    /// A generator: the entry gets the generator's frame, not argument
+    /// slots, and the body suspends at `Term::Yield`.
+    pub generator: bool,
 }
 
 impl Op {
@@ -267,7 +316,16 @@ impl Op {
         let opt = |t: &Option<Temp>| t.iter().copied().collect::<Vec<_>>();
         match self {
             Const(_) | LoadLocal(_) | DeleteLocal(_) | LoadCell(_) | DeleteCell(_) | CellObject(_) | LoadGlobal(_)
-            | DeleteGlobal(_) | ExcFetch | TakeLocal(_) => vec![],
+            | DeleteGlobal(_) | ExcFetch | TakeLocal(_) | LoadBuildClass | GenSent | GenSentFrom | SendDone => vec![],
+            YieldFromIter(a) | Awaitable(a) => vec![*a],
+            Send(a, b) => vec![*a, *b],
+            LoadName(ns, _) | DeleteName(ns, _) | LoadClassDeref(ns, _) | SetupAnnotations(ns) | WithEnter(ns) => {
+                vec![*ns]
+            }
+            WithExit(a, b) => vec![*a, *b],
+            StoreName(ns, _, v) => vec![*ns, *v],
+            CallEx(f, a, k) => [*f, *a].into_iter().chain(*k).collect(),
+            DictMerge(a, b, c) => vec![*a, *b, *c],
             StoreLocal(_, t) | StoreCell(_, t) | StoreGlobal(_, t) => vec![*t],
             Call { func, args, .. } => std::iter::once(*func).chain(args.iter().copied()).collect(),
             CallMethod { args, .. } => args.clone(),
@@ -288,7 +346,13 @@ impl Op {
             | ExcPop(a)
             | Release(a)
             | Alias(a) => vec![*a],
-            SetAttr(a, _, b) | GetItem(a, b) | DelItem(a, b) | ExcMatches(a, b) | ListAppend(a, b) | SetAdd(a, b) => {
+            SetAttr(a, _, b)
+            | GetItem(a, b)
+            | DelItem(a, b)
+            | ExcMatches(a, b)
+            | ListAppend(a, b)
+            | SetAdd(a, b)
+            | ListExtend(a, b) => {
                 vec![*a, *b]
             }
             SetItem(a, b, c) | BuildSlice(a, b, c) | DictSetItem(a, b, c) => vec![*a, *b, *c],
@@ -339,14 +403,18 @@ impl Op {
                 | Alias(_)
                 | StoreCell(..)
                 | Release(_)
+                | SendDone
         )
     }
 }
 
 impl Function {
-    /// How many inline caches the function's code needs.
+    /// How many inline caches the function's code needs (a yield keeps
+    /// where its instruction is in one).
     pub fn cache_count(&self) -> u32 {
-        self.blocks.iter().flat_map(|b| &b.insts).filter(|i| i.op.has_cache()).count() as u32
+        let ops = self.blocks.iter().flat_map(|b| &b.insts).filter(|i| i.op.has_cache()).count();
+        let yields = self.blocks.iter().filter(|b| matches!(b.term, Term::Yield(..))).count();
+        (ops + yields) as u32
     }
 }
 
@@ -355,7 +423,8 @@ impl Term {
         match self {
             Term::Jump(b) => vec![*b],
             Term::Branch(_, a, b) | Term::BranchNull(_, a, b) => vec![*a, *b],
-            Term::Return(_) | Term::Reraise | Term::Propagate | Term::Unreachable => vec![],
+            Term::Resume(cases, default) => cases.iter().map(|c| c.1).chain([*default]).collect(),
+            Term::Return(_) | Term::Reraise | Term::Propagate | Term::Unreachable | Term::Yield(..) => vec![],
         }
     }
 }

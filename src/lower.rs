@@ -31,6 +31,8 @@ fn unsupported<T>(what: &str) -> R<T> {
 /// The body of a function scope: a def's statements or a lambda's expression.
 pub enum Body<'a> {
     Def(&'a [ast::Stmt]),
+    /// A class body: run by __build_class__ with the class namespace.
+    Class(&'a [ast::Stmt]),
     Lambda(&'a ast::Expr),
     /// A list, set or dict comprehension: its element(s) (key and value
     /// for a dict) and generators.
@@ -42,23 +44,33 @@ pub enum Collect {
     List,
     Set,
     Dict,
+    /// A generator expression: each element is yielded.
+    Generator,
 }
 
 pub fn lower_function(cx: &mut Context, scope_id: ScopeId, body: Body) -> R<Function> {
     let scope = &cx.scopes.scopes[scope_id];
-    if scope.is_generator || scope.is_coroutine {
-        return unsupported("generators and coroutines are not compiled natively yet");
+    if scope.is_coroutine && scope.is_generator {
+        return unsupported("async generators are not compiled natively yet");
     }
+    if let Body::Comprehension(_, _, generators) = &body {
+        if generators.iter().any(|g| g.is_async) {
+            return unsupported("async comprehension");
+        }
+    }
+    let is_class = scope.kind == ScopeKind::Class;
     let mut l = Lowerer {
         cx,
         scope_id,
         f: Function {
             qualname: scope.qualname.clone(),
-            nparams: scope.params.len() as u32,
+            // A class body's one argument is its namespace.
+            nparams: if is_class { 1 } else { scope.params.len() as u32 },
             locals: Vec::new(),
             temps: Vec::new(),
             blocks: Vec::new(),
             max_args: 0,
+            generator: scope.is_generator || scope.is_coroutine,
         },
         cur: 0,
         loops: Vec::new(),
@@ -66,17 +78,30 @@ pub fn lower_function(cx: &mut Context, scope_id: ScopeId, body: Body) -> R<Func
         local_ids: Default::default(),
         pos: Pos::default(),
         dead: false,
-        exc_saves: Vec::new(),
+        unwinds: Vec::new(),
+        namespace: None,
+        gen: (scope.is_generator || scope.is_coroutine).then(GenLayout::default),
     };
     // Locals: parameters first (slot order), then the other names.
     let scope = &l.cx.scopes.scopes[scope_id];
     let mut names: Vec<(String, LocalKind)> = Vec::new();
+    if is_class {
+        // The namespace, then the cell of __class__ (zero-argument super()
+        // in methods) and the free variables; other names live in the namespace.
+        names.push((".namespace".to_string(), LocalKind::Hidden));
+        if scope.needs_class_cell {
+            names.push(("__class__".to_string(), LocalKind::Cell));
+        }
+        for (i, name) in scope.freevars.iter().enumerate() {
+            names.push((name.clone(), LocalKind::Free(i as u32)));
+        }
+    }
     for p in &scope.params {
         let kind = if scope.binding(p) == Binding::Cell { LocalKind::Cell } else { LocalKind::Fast };
         names.push((p.clone(), kind));
     }
     for (name, b) in &scope.bindings {
-        if scope.params.contains(name) {
+        if scope.params.contains(name) || is_class {
             continue;
         }
         match b {
@@ -92,9 +117,19 @@ pub fn lower_function(cx: &mut Context, scope_id: ScopeId, body: Body) -> R<Func
     for (name, kind) in names {
         l.add_local(&name, kind);
     }
+    if is_class {
+        l.namespace = Some(0);
+    }
     let entry = l.new_block();
     l.cur = entry;
+    if l.gen.is_some() {
+        // A generator's entry block is the dispatch of resumptions (filled
+        // in at the end); the body starts after it.
+        let start = l.new_block();
+        l.switch_to(start);
+    }
     match body {
+        Body::Class(stmts) => l.class_body(stmts)?,
         Body::Def(stmts) => {
             l.stmts(stmts)?;
             if !l.terminated() {
@@ -106,6 +141,13 @@ pub fn lower_function(cx: &mut Context, scope_id: ScopeId, body: Body) -> R<Func
             let v = l.expr(e)?;
             l.terminate(Term::Return(v));
         }
+        Body::Comprehension(Collect::Generator, elts, generators) => {
+            l.comprehension_loops(Collect::Generator, 0, elts, generators, 0)?;
+            if !l.terminated() {
+                let none = l.constant(&Const::None);
+                l.terminate(Term::Return(none));
+            }
+        }
         Body::Comprehension(kind, elts, generators) => {
             // The result collects in a hidden local; the first iterator is
             // the parameter `.0` (made by the caller), later ones are made here.
@@ -113,7 +155,7 @@ pub fn lower_function(cx: &mut Context, scope_id: ScopeId, body: Body) -> R<Func
             let empty = match kind {
                 Collect::List => l.obj(Op::BuildList(vec![])),
                 Collect::Set => l.obj(Op::BuildSet(vec![])),
-                Collect::Dict => l.obj(Op::BuildDict(vec![])),
+                Collect::Dict | Collect::Generator => l.obj(Op::BuildDict(vec![])),
             };
             l.effect(Op::StoreLocal(result, empty));
             l.comprehension_loops(kind, result, elts, generators, 0)?;
@@ -121,15 +163,42 @@ pub fn lower_function(cx: &mut Context, scope_id: ScopeId, body: Body) -> R<Func
             l.terminate(Term::Return(r));
         }
     }
+    l.fill_dispatch();
     Ok(l.f)
+}
+
+/// A generator's resumption points: each yield's resume block and the
+/// loops around it (dispatch blocks at the loop heads route a resumption
+/// in, so that every loop is still entered through its head).
+#[derive(Default)]
+struct GenLayout {
+    /// Per loop: its dispatch block and its head.
+    loops: Vec<(BlockId, BlockId)>,
+    /// The loops open where lowering is, outermost first.
+    open: Vec<usize>,
+    /// Per yield (numbered from 1): the resume block and the open loops.
+    yields: Vec<(BlockId, Vec<usize>)>,
 }
 
 struct Loop {
     continue_to: BlockId,
     break_to: BlockId,
-    /// Except handlers active at the loop statement: break and continue
-    /// may not leave one (its exception state restore is not lowered yet).
-    exc_depth: usize,
+    /// How many unwind actions were active at the loop statement: break
+    /// and continue perform the ones above.
+    unwind_depth: usize,
+}
+
+/// An action that leaving a block early performs.
+#[derive(Clone)]
+enum Unwind {
+    /// An except handler (or a finally or with running for an exception):
+    /// restore the exception state saved in the first hidden local and drop
+    /// the exception held in the second.
+    Except(LocalId, LocalId),
+    /// A try's finally body, run with the handler outside the try.
+    Finally(std::rc::Rc<Vec<ast::Stmt>>, Option<BlockId>),
+    /// A with statement's `__exit__(None, None, None)` (held in the local).
+    With(LocalId, Option<BlockId>, Pos),
 }
 
 struct Lowerer<'a, 'b> {
@@ -143,9 +212,13 @@ struct Lowerer<'a, 'b> {
     pos: Pos,
     /// The current block is unreachable (after return, raise, break).
     dead: bool,
-    /// The hidden locals holding the exception state saved by each active
-    /// except handler, innermost last.
-    exc_saves: Vec<LocalId>,
+    /// What leaving the enclosing blocks early (return, break, continue)
+    /// must do, innermost last.
+    unwinds: Vec<Unwind>,
+    /// In a class body: the local holding the class namespace.
+    namespace: Option<LocalId>,
+    /// In a generator: its resumption points.
+    gen: Option<GenLayout>,
 }
 
 impl Lowerer<'_, '_> {
@@ -244,6 +317,17 @@ impl Lowerer<'_, '_> {
         &self.cx.scopes.scopes[self.scope_id]
     }
 
+    /// NAME as the code object spells it (private names mangled).
+    fn mangle(&self, name: &str) -> String {
+        crate::scope::mangle(self.scope().private.as_deref(), name).into_owned()
+    }
+
+    /// The constant of a mangled name (attribute, import): CPython's ADDOP_NAME.
+    fn name_const(&mut self, name: &str) -> ConstId {
+        let m = self.mangle(name);
+        self.cx.consts.name(&m)
+    }
+
     // ------------------------------------------------------------ statements
 
     fn stmts(&mut self, body: &[ast::Stmt]) -> R<()> {
@@ -263,11 +347,21 @@ impl Lowerer<'_, '_> {
         self.set_pos(s);
         match s {
             Expr(e) => {
-                let v = self.expr(&e.value)?;
+                let v = match &*e.value {
+                    ast::Expr::Yield(y) => self.yield_value(y.value.as_deref(), &e.value)?,
+                    ast::Expr::YieldFrom(y) => self.yield_from(&y.value, &e.value)?,
+                    ast::Expr::Await(w) => self.yield_from(&w.value, &e.value)?,
+                    other => self.expr(other)?,
+                };
                 self.release(v);
             }
             Assign(a) => {
-                let v = self.expr(&a.value)?;
+                let v = match &*a.value {
+                    ast::Expr::Yield(y) => self.yield_value(y.value.as_deref(), &a.value)?,
+                    ast::Expr::YieldFrom(y) => self.yield_from(&y.value, &a.value)?,
+                    ast::Expr::Await(w) => self.yield_from(&w.value, &a.value)?,
+                    other => self.expr(other)?,
+                };
                 for t in &a.targets {
                     self.assign(t, v)?;
                 }
@@ -283,18 +377,42 @@ impl Lowerer<'_, '_> {
                     self.assign(&a.target, v)?;
                     self.release(v);
                 }
+                // A class body records the annotation (a function ignores it).
+                if let (Some(_), ast::Expr::Name(n)) = (self.namespace, &*a.target) {
+                    if self.cx.future_annotations {
+                        return unsupported("class annotations under `from __future__ import annotations`");
+                    }
+                    let ann = self.expr(&a.annotation)?;
+                    let anns = self.load_name("__annotations__")?;
+                    let key = self.constant(&Const::Str(self.mangle(&n.id)));
+                    self.set_pos(s);
+                    self.effect(Op::SetItem(anns, key, ann));
+                    self.release(anns);
+                    self.release(ann);
+                }
             }
             Return(r) => {
-                let v = match &r.value {
+                let v = match r.value.as_deref() {
+                    Some(e @ ast::Expr::Await(w)) => self.yield_from(&w.value, e)?,
+                    Some(e @ ast::Expr::YieldFrom(y)) => self.yield_from(&y.value, e)?,
                     Some(v) => self.expr(v)?,
                     None => self.constant(&Const::None),
                 };
-                // Leaving except handlers restores the exception state.
-                for i in (0..self.exc_saves.len()).rev() {
-                    let prev = self.obj(Op::TakeLocal(self.exc_saves[i]));
-                    self.effect(Op::ExcPop(prev));
+                if self.unwinds.is_empty() {
+                    self.terminate(Term::Return(v));
+                } else {
+                    // The value waits in a hidden local while finally
+                    // bodies and __exit__ calls run.
+                    let keep = self.hidden();
+                    let o = self.own(v);
+                    self.effect(Op::StoreLocal(keep, o));
+                    self.release(v);
+                    self.unwind_to(0)?;
+                    if !self.terminated() {
+                        let v = self.obj(Op::TakeLocal(keep));
+                        self.terminate(Term::Return(v));
+                    }
                 }
-                self.terminate(Term::Return(v));
             }
             Pass(_) => {}
             If(i) => {
@@ -311,19 +429,18 @@ impl Lowerer<'_, '_> {
                 self.switch_to(after);
             }
             While(w) => {
-                let head = self.new_block();
                 let body = self.new_block();
                 let els = self.new_block();
                 let after = self.new_block();
-                self.jump(head);
-                self.switch_to(head);
+                let head = self.loop_start();
                 self.set_pos(&*w.test);
                 self.condition(&w.test, body, els)?;
                 self.switch_to(body);
-                self.loops.push(Loop { continue_to: head, break_to: after, exc_depth: self.exc_saves.len() });
+                self.loops.push(Loop { continue_to: head, break_to: after, unwind_depth: self.unwinds.len() });
                 self.stmts(&w.body)?;
                 self.loops.pop();
                 self.jump(head);
+                self.loop_end();
                 self.switch_to(els);
                 self.stmts(&w.orelse)?;
                 self.jump(after);
@@ -334,10 +451,11 @@ impl Lowerer<'_, '_> {
                 let els = self.new_block();
                 let after = self.new_block();
                 let head = self.loop_head(it_local, &f.target, els)?;
-                self.loops.push(Loop { continue_to: head, break_to: after, exc_depth: self.exc_saves.len() });
+                self.loops.push(Loop { continue_to: head, break_to: after, unwind_depth: self.unwinds.len() });
                 self.stmts(&f.body)?;
                 self.loops.pop();
                 self.jump(head);
+                self.loop_end();
                 self.switch_to(els);
                 self.stmts(&f.orelse)?;
                 self.jump(after);
@@ -346,10 +464,8 @@ impl Lowerer<'_, '_> {
             }
             Break(_) | Continue(_) => {
                 let Some(l) = self.loops.last() else { return unsupported("break outside a loop") };
-                if l.exc_depth != self.exc_saves.len() {
-                    return unsupported("break or continue inside an except clause");
-                }
                 let target = if matches!(s, Break(_)) { l.break_to } else { l.continue_to };
+                self.unwind_to(l.unwind_depth)?;
                 self.terminate(Term::Jump(target));
             }
             Raise(r) => match &r.exc {
@@ -390,7 +506,7 @@ impl Lowerer<'_, '_> {
             Import(i) => {
                 for alias in &i.names {
                     self.set_pos(alias);
-                    let name = self.cx.consts.name(&alias.name);
+                    let name = self.name_const(&alias.name);
                     let fromlist = self.constant(&Const::None);
                     let module = self.obj(Op::ImportName { name, fromlist, level: 0 });
                     match &alias.asname {
@@ -398,7 +514,7 @@ impl Lowerer<'_, '_> {
                             // `import a.b as c` binds a.b itself.
                             let mut value = module;
                             for part in alias.name.split('.').skip(1) {
-                                let attr = self.cx.consts.name(part);
+                                let attr = self.name_const(part);
                                 let next = self.obj(Op::ImportFrom(value, attr));
                                 self.release(value);
                                 value = next;
@@ -420,40 +536,279 @@ impl Lowerer<'_, '_> {
                 if i.names.iter().any(|a| a.name.as_str() == "*") {
                     return unsupported("import * in a function");
                 }
-                let name = self.cx.consts.name(&module);
+                let name = self.name_const(&module);
                 let fromlist = self.constant(&Const::Tuple(names));
                 let level = i.level.map_or(0, |l| l.to_u32() as i32);
                 let m = self.obj(Op::ImportName { name, fromlist, level });
                 for alias in &i.names {
                     self.set_pos(alias);
-                    let attr = self.cx.consts.name(&alias.name);
+                    let attr = self.name_const(&alias.name);
                     let v = self.obj(Op::ImportFrom(m, attr));
                     self.store_name(alias.asname.as_ref().unwrap_or(&alias.name), v)?;
                     self.release(v);
                 }
                 self.release(m);
             }
-            Try(t) => self.try_except(t)?,
-            FunctionDef(d) => {
-                let f = self.make_function(
-                    d.range.start().to_usize(),
-                    ScopeKind::Function,
-                    &d.args,
-                    Some(&d.decorator_list),
-                    Some((&d.args, d.returns.as_deref())),
-                )?;
-                self.store_name(&d.name, f)?;
-                self.release(f);
-            }
-            AsyncFunctionDef(_) => return unsupported("async def inside a function"),
-            ClassDef(_) => return unsupported("class definition inside a function"),
-            With(_) | AsyncWith(_) => return unsupported("with statement"),
+            Try(t) if t.finalbody.is_empty() => self.try_except(t)?,
+            Try(t) => self.try_finally(t)?,
+            With(w) => self.with(&w.items, &w.body)?,
+            FunctionDef(d) => self.def_statement(
+                d.range.start().to_usize(),
+                &d.name,
+                &d.args,
+                &d.decorator_list,
+                d.returns.as_deref(),
+            )?,
+            AsyncFunctionDef(d) => self.def_statement(
+                d.range.start().to_usize(),
+                &d.name,
+                &d.args,
+                &d.decorator_list,
+                d.returns.as_deref(),
+            )?,
+            ClassDef(c) => self.class_def(c)?,
+            AsyncWith(_) => return unsupported("async with"),
             AsyncFor(_) => return unsupported("async for"),
             Match(_) => return unsupported("match statement"),
             TryStar(_) => return unsupported("try/except*"),
             TypeAlias(_) => return unsupported("type alias"),
         }
         Ok(())
+    }
+
+    /// A class body, as CPython compiles one: `__module__` and
+    /// `__qualname__` first, `__annotations__` when the body annotates, the
+    /// docstring as `__doc__`; it returns the `__class__` cell (stored as
+    /// `__classcell__` for type.__new__) or None.
+    fn class_body(&mut self, stmts: &[ast::Stmt]) -> R<()> {
+        let module = self.load_name("__name__")?;
+        self.store_name("__module__", module)?;
+        self.release(module);
+        let qualname = self.constant(&Const::Str(self.scope().qualname.clone()));
+        self.store_name("__qualname__", qualname)?;
+        if stmts.iter().any(annotates) {
+            let ns = self.namespace_temp()?;
+            self.effect(Op::SetupAnnotations(ns));
+        }
+        let mut rest = stmts;
+        if let Some((ast::Stmt::Expr(e), tail)) = stmts.split_first() {
+            if let ast::Expr::Constant(ast::ExprConstant { value: ast::Constant::Str(doc), .. }) = &*e.value {
+                self.set_pos(&stmts[0]);
+                let d = self.constant(&Const::Str(doc.clone()));
+                self.store_name("__doc__", d)?;
+                rest = tail;
+            }
+        }
+        self.stmts(rest)?;
+        if self.terminated() {
+            return Ok(());
+        }
+        let r = if self.scope().needs_class_cell {
+            let l = self.local("__class__").ok_or("internal: no __class__ cell")?;
+            let cell = self.obj(Op::CellObject(l));
+            let ns = self.namespace_temp()?;
+            let k = self.cx.consts.name("__classcell__");
+            self.effect(Op::StoreName(ns, k, cell));
+            cell
+        } else {
+            self.constant(&Const::None)
+        };
+        self.terminate(Term::Return(r));
+        Ok(())
+    }
+
+    /// The class namespace of a class body, as a borrowed temp.
+    fn namespace_temp(&mut self) -> R<Temp> {
+        let ns = self.namespace.ok_or("internal: no class namespace")?;
+        Ok(self.emit(Some(Ty::Borrowed), Op::LoadLocal(ns)))
+    }
+
+    /// A class statement: decorators, then __build_class__(body function,
+    /// name, *bases, **keywords), then the decorators applied.
+    fn class_def(&mut self, c: &ast::StmtClassDef) -> R<()> {
+        if c.bases.iter().any(|b| matches!(b, ast::Expr::Starred(_))) || c.keywords.iter().any(|k| k.arg.is_none()) {
+            return unsupported("a class statement with *bases or **keywords");
+        }
+        let decos = self.exprs(&c.decorator_list)?;
+        self.set_pos(c);
+        let build = self.obj(Op::LoadBuildClass);
+        let offset = c.range.start().to_usize();
+        let child = self.cx.scopes.of(offset, ScopeKind::Class).ok_or("internal: class scope not found")?;
+        let code = self.cx.code_ids[child].ok_or("internal: no code table entry")?;
+        let closure = self.closure(child)?;
+        let body = self.obj(Op::MakeFunction { code, defaults: None, kwdefaults: None, annotations: None, closure });
+        if let Some(t) = closure {
+            self.release(t);
+        }
+        let mut args = vec![body, self.constant(&Const::Str(c.name.to_string()))];
+        args.extend(self.exprs(&c.bases)?);
+        for k in &c.keywords {
+            args.push(self.expr(&k.value)?);
+        }
+        let kwnames = if c.keywords.is_empty() {
+            None
+        } else {
+            let names =
+                c.keywords.iter().map(|k| Const::Str(k.arg.as_ref().map(|a| a.to_string()).unwrap_or_default()));
+            Some(self.cx.consts.add(&Const::Tuple(names.collect())))
+        };
+        self.set_pos(c);
+        let mut class = self.obj(Op::Call { func: build, args: args.clone(), kwnames, nkw: c.keywords.len() as u32 });
+        self.release_all(&args);
+        self.release(build);
+        for d in decos.into_iter().rev() {
+            let g = self.obj(Op::Call { func: d, args: vec![class], kwnames: None, nkw: 0 });
+            self.release(class);
+            self.release(d);
+            class = g;
+        }
+        self.store_name(&c.name, class)?;
+        self.release(class);
+        Ok(())
+    }
+
+    /// A def or async def statement: the function object, bound to its name.
+    fn def_statement(
+        &mut self,
+        offset: usize,
+        name: &str,
+        args: &ast::Arguments,
+        decorators: &[ast::Expr],
+        returns: Option<&ast::Expr>,
+    ) -> R<()> {
+        let f = self.make_function(offset, ScopeKind::Function, args, Some(decorators), Some((args, returns)))?;
+        self.store_name(name, f)?;
+        self.release(f);
+        Ok(())
+    }
+
+    /// Starts a loop: code continues in its head; returns where back edges
+    /// and `continue` go (in a generator, the loop's dispatch block).
+    fn loop_start(&mut self) -> BlockId {
+        let head = self.new_block();
+        let Some(g) = &self.gen else {
+            self.jump(head);
+            self.switch_to(head);
+            return head;
+        };
+        let id = g.loops.len();
+        let dispatch = self.new_block();
+        self.jump(dispatch);
+        let g = self.gen.as_mut().expect("a generator");
+        g.loops.push((dispatch, head));
+        g.open.push(id);
+        self.switch_to(head);
+        dispatch
+    }
+
+    /// Ends the loop body started by the innermost `loop_start`.
+    fn loop_end(&mut self) {
+        if let Some(g) = &mut self.gen {
+            g.open.pop();
+        }
+    }
+
+    /// `yield VALUE` at statement level (no other temps live): suspends,
+    /// and on resumption gives what was sent in (an owned temp).
+    fn yield_value(&mut self, value: Option<&ast::Expr>, e: &ast::Expr) -> R<Temp> {
+        if self.gen.is_none() {
+            return unsupported("yield outside a generator");
+        }
+        let v = match value {
+            Some(v) => self.expr(v)?,
+            None => self.constant(&Const::None),
+        };
+        let v = self.owned(v);
+        self.set_pos(e);
+        let resume = self.new_block();
+        let g = self.gen.as_mut().expect("a generator");
+        g.yields.push((resume, g.open.clone()));
+        let k = g.yields.len() as u32;
+        let pos = self.pos;
+        self.terminate(Term::Yield(v, k, pos, None));
+        self.switch_to(resume);
+        Ok(self.obj(Op::GenSent))
+    }
+
+    /// `yield from ITERABLE` at statement level: CPython's SEND loop, the
+    /// delegate and the value to send on in hidden locals. Gives the
+    /// delegate's return value (an owned temp).
+    fn yield_from(&mut self, iterable: &ast::Expr, e: &ast::Expr) -> R<Temp> {
+        if self.gen.is_none() {
+            return unsupported("yield from outside a generator");
+        }
+        let it = self.expr(iterable)?;
+        self.set_pos(e);
+        // `await x` is the same loop over x's awaitable iterator.
+        let sub = if matches!(e, ast::Expr::Await(_)) {
+            self.obj(Op::Awaitable(it))
+        } else {
+            self.obj(Op::YieldFromIter(it))
+        };
+        self.release(it);
+        let (sub_l, send_l, result_l) = (self.hidden(), self.hidden(), self.hidden());
+        self.effect(Op::StoreLocal(sub_l, sub));
+        let none = self.constant(&Const::None);
+        self.effect(Op::StoreLocal(send_l, none));
+        let (yielding, finished, resumed_on, resumed_done, after) =
+            (self.new_block(), self.new_block(), self.new_block(), self.new_block(), self.new_block());
+        let back = self.loop_start();
+        self.set_pos(e);
+        let d = self.emit(Some(Ty::Borrowed), Op::LoadLocal(sub_l));
+        let v = self.obj(Op::TakeLocal(send_l));
+        let r = self.obj(Op::Send(d, v));
+        self.release(v);
+        let done = self.boolean(Op::SendDone);
+        self.f.blocks[self.cur].term = Term::Branch(done, finished, yielding);
+        // The delegate yielded: suspend with its value.
+        self.switch_to(yielding);
+        let resume = self.new_block();
+        let g = self.gen.as_mut().expect("a generator");
+        g.yields.push((resume, g.open.clone()));
+        let k = g.yields.len() as u32;
+        let pos = self.pos;
+        self.terminate(Term::Yield(r, k, pos, Some(sub_l)));
+        self.switch_to(resume);
+        let sent = self.obj(Op::GenSentFrom);
+        let done = self.boolean(Op::SendDone);
+        self.f.blocks[self.cur].term = Term::Branch(done, resumed_done, resumed_on);
+        self.switch_to(resumed_on);
+        self.effect(Op::StoreLocal(send_l, sent));
+        self.jump(back);
+        self.loop_end();
+        // Finished, by SEND or by throw() inside the delegate.
+        self.switch_to(resumed_done);
+        self.effect(Op::StoreLocal(result_l, sent));
+        self.jump(after);
+        self.switch_to(finished);
+        self.effect(Op::StoreLocal(result_l, r));
+        self.jump(after);
+        self.switch_to(after);
+        self.clear_hidden(sub_l);
+        Ok(self.obj(Op::TakeLocal(result_l)))
+    }
+
+    /// A generator's dispatch: the entry block and each loop's dispatch
+    /// block route a resumption towards its yield's resume block.
+    fn fill_dispatch(&mut self) {
+        let Some(g) = self.gen.take() else { return };
+        let route = |k: usize, path: &[usize], depth: usize| -> (u32, BlockId, bool) {
+            match path.get(depth) {
+                Some(&l) => (k as u32 + 1, g.loops[l].0, false),
+                None => (k as u32 + 1, g.yields[k].0, true),
+            }
+        };
+        let entry: Vec<_> = g.yields.iter().enumerate().map(|(k, (_, path))| route(k, path, 0)).collect();
+        self.f.blocks[0].term = Term::Resume(entry, 1);
+        for (l, &(dispatch, head)) in g.loops.iter().enumerate() {
+            let mut cases = Vec::new();
+            for (k, (_, path)) in g.yields.iter().enumerate() {
+                if let Some(i) = path.iter().position(|&p| p == l) {
+                    cases.push(route(k, path, i + 1));
+                }
+            }
+            self.f.blocks[dispatch].term = if cases.is_empty() { Term::Jump(head) } else { Term::Resume(cases, head) };
+        }
     }
 
     /// An iterator over ITERABLE, kept in a hidden local for a loop.
@@ -471,17 +826,15 @@ impl Lowerer<'_, '_> {
     /// to TARGET and the body continues in the current block; an exhausted
     /// iterator goes to EXHAUSTED. Returns the head (the `continue` target).
     fn loop_head(&mut self, it_local: LocalId, target: &ast::Expr, exhausted: BlockId) -> R<BlockId> {
-        let head = self.new_block();
+        let back = self.loop_start();
         let body = self.new_block();
-        self.jump(head);
-        self.switch_to(head);
         let it = self.emit(Some(Ty::Borrowed), Op::LoadLocal(it_local));
         let item = self.obj(Op::IterNext(it));
         self.f.blocks[self.cur].term = Term::BranchNull(item, exhausted, body);
         self.switch_to(body);
         self.assign(target, item)?;
         self.release(item);
-        Ok(head)
+        Ok(back)
     }
 
     fn jump(&mut self, target: BlockId) {
@@ -496,12 +849,211 @@ impl Lowerer<'_, '_> {
         self.effect(Op::Release(v));
     }
 
+    /// Performs the unwind actions above DEPTH, innermost first, for a
+    /// return, break or continue (the current block continues after them,
+    /// unless a finally body ended it).
+    fn unwind_to(&mut self, depth: usize) -> R<()> {
+        let saved = self.unwinds.clone();
+        let handler = self.handler;
+        for i in (depth..saved.len()).rev() {
+            if self.terminated() {
+                break;
+            }
+            // What runs here is outside the block being left.
+            self.unwinds.truncate(i);
+            match &saved[i] {
+                Unwind::Except(prev, exc) => {
+                    let p = self.obj(Op::TakeLocal(*prev));
+                    self.effect(Op::ExcPop(p));
+                    self.clear_hidden(*exc);
+                }
+                Unwind::Finally(body, outer) => {
+                    self.enter_handler(*outer);
+                    self.stmts(body)?;
+                }
+                Unwind::With(exit, outer, pos) => {
+                    self.enter_handler(*outer);
+                    self.pos = *pos;
+                    self.exit_without_exception(*exit);
+                }
+            }
+        }
+        self.unwinds = saved;
+        self.handler = handler;
+        Ok(())
+    }
+
+    /// Continues in a new block whose exceptions go to HANDLER.
+    fn enter_handler(&mut self, handler: Option<BlockId>) {
+        if self.handler != handler && !self.terminated() {
+            self.handler = handler;
+            let b = self.new_block();
+            self.jump(b);
+            self.switch_to(b);
+        }
+        self.handler = handler;
+    }
+
+    /// The landing of an exception that a finally body or __exit__ sees:
+    /// the exception, taken and made the handled one (sys.exc_info()), in
+    /// hidden locals (exception, previous state).
+    fn catch_into_hidden(&mut self) -> (LocalId, LocalId) {
+        let exc_local = self.hidden();
+        let prev_local = self.hidden();
+        let exc = self.obj(Op::ExcFetch);
+        let prev = self.emit(Some(Ty::Obj), Op::ExcPush(exc));
+        self.effect(Op::StoreLocal(exc_local, exc));
+        self.effect(Op::StoreLocal(prev_local, prev));
+        (exc_local, prev_local)
+    }
+
+    /// The exception landing of a finally or with: continues there with the
+    /// exception caught (see catch_into_hidden), exceptions meanwhile
+    /// restoring the state first (cleanup_block).
+    fn enter_landing(&mut self, landing: BlockId, outer: Option<BlockId>) -> (LocalId, LocalId) {
+        self.switch_to(landing);
+        self.handler = outer;
+        let (exc_local, prev_local) = self.catch_into_hidden();
+        let cleanup = self.cleanup_block(exc_local, prev_local, outer);
+        self.enter_handler(Some(cleanup));
+        (exc_local, prev_local)
+    }
+
+    /// `__exit__(None, None, None)` of the with whose __exit__ is in EXIT.
+    fn exit_without_exception(&mut self, exit: LocalId) {
+        let f = self.obj(Op::TakeLocal(exit));
+        let none = self.constant(&Const::None);
+        let r = self.obj(Op::Call { func: f, args: vec![none, none, none], kwnames: None, nkw: 0 });
+        self.f.max_args = self.f.max_args.max(4);
+        self.release(r);
+        self.release(f);
+    }
+
+    /// Restores the exception state and raises the caught exception again
+    /// (no new traceback entry), or (SUPPRESS) drops it.
+    fn end_catch(&mut self, exc_local: LocalId, prev_local: LocalId, reraise: bool) {
+        let prev = self.obj(Op::TakeLocal(prev_local));
+        self.effect(Op::ExcPop(prev));
+        if reraise {
+            let e = self.obj(Op::TakeLocal(exc_local));
+            self.effect(Op::ExcRestore(e));
+            self.terminate(Term::Propagate);
+        } else {
+            self.clear_hidden(exc_local);
+        }
+    }
+
+    /// A block whose exceptions first run CLEANUP's actions (the caught
+    /// exception's state restored), then propagate to the outer handler.
+    fn cleanup_block(&mut self, exc_local: LocalId, prev_local: LocalId, outer: Option<BlockId>) -> BlockId {
+        let here = self.cur;
+        let dead = self.dead;
+        self.handler = outer;
+        let cleanup = self.new_block();
+        self.switch_to(cleanup);
+        let prev = self.obj(Op::TakeLocal(prev_local));
+        self.effect(Op::ExcPop(prev));
+        self.clear_hidden(exc_local);
+        self.terminate(Term::Propagate);
+        self.cur = here;
+        self.dead = dead;
+        cleanup
+    }
+
+    /// try/finally (an except part becomes an inner try/except): the
+    /// finally body runs on every way out, as CPython's compiler copies it
+    /// onto each: falling through, an exception (re-raised after it, the
+    /// exception being the handled one meanwhile), return, break, continue.
+    fn try_finally(&mut self, t: &ast::StmtTry) -> R<()> {
+        let outer = self.handler;
+        let landing = self.new_block();
+        self.enter_handler(Some(landing));
+        self.unwinds.push(Unwind::Finally(std::rc::Rc::new(t.finalbody.clone()), outer));
+        if t.handlers.is_empty() {
+            self.stmts(&t.body)?;
+        } else {
+            let inner = ast::StmtTry { finalbody: Vec::new(), ..t.clone() };
+            self.try_except(&inner)?;
+        }
+        self.unwinds.pop();
+        // Falling through: the finally body, outside the try.
+        self.enter_handler(outer);
+        self.stmts(&t.finalbody)?;
+        let after = self.new_block();
+        self.jump(after);
+        // An exception: the finally body with the exception handled, then
+        // raised again.
+        let (exc_local, prev_local) = self.enter_landing(landing, outer);
+        self.unwinds.push(Unwind::Except(prev_local, exc_local));
+        self.stmts(&t.finalbody)?;
+        self.unwinds.pop();
+        if !self.terminated() {
+            self.enter_handler(outer);
+            self.end_catch(exc_local, prev_local, true);
+        }
+        self.handler = outer;
+        self.switch_to(after);
+        Ok(())
+    }
+
+    /// `with a as x, b as y: body` (as nested withs): __enter__ and
+    /// __exit__ looked up on the type; __exit__(None, None, None) on every
+    /// way out but an exception, which goes to __exit__(type, value, tb)
+    /// and is suppressed if that returns true.
+    fn with(&mut self, items: &[ast::WithItem], body: &[ast::Stmt]) -> R<()> {
+        let Some((item, rest)) = items.split_first() else {
+            return self.stmts(body);
+        };
+        let outer = self.handler;
+        let mgr = self.expr(&item.context_expr)?;
+        self.set_pos(&item.context_expr);
+        let pos = self.pos;
+        let pair = self.obj(Op::WithEnter(mgr));
+        self.release(mgr);
+        // (__exit__ bound to the manager, __enter__'s result)
+        let exit_t = self.emit(Some(Ty::Borrowed), Op::TupleItem(pair, 0));
+        let exit_local = self.hidden();
+        let exit_owned = self.own(exit_t);
+        self.effect(Op::StoreLocal(exit_local, exit_owned));
+        let value = self.emit(Some(Ty::Borrowed), Op::TupleItem(pair, 1));
+        let landing = self.new_block();
+        self.enter_handler(Some(landing));
+        self.unwinds.push(Unwind::With(exit_local, outer, pos));
+        if let Some(target) = &item.optional_vars {
+            self.assign(target, value)?;
+        }
+        self.release(pair);
+        self.with(rest, body)?;
+        self.unwinds.pop();
+        self.enter_handler(outer);
+        let after = self.new_block();
+        if !self.terminated() {
+            self.pos = pos;
+            self.exit_without_exception(exit_local);
+            self.jump(after);
+        }
+        // An exception: __exit__ with it handled; a true result suppresses it.
+        let (exc_local, prev_local) = self.enter_landing(landing, outer);
+        self.pos = pos;
+        let f = self.obj(Op::TakeLocal(exit_local));
+        let e = self.emit(Some(Ty::Borrowed), Op::LoadLocal(exc_local));
+        let suppress = self.boolean(Op::WithExit(f, e));
+        self.release(f);
+        let (yes, no) = (self.new_block(), self.new_block());
+        self.f.blocks[self.cur].term = Term::Branch(suppress, yes, no);
+        self.handler = outer;
+        self.switch_to(yes);
+        self.end_catch(exc_local, prev_local, false);
+        self.jump(after);
+        self.switch_to(no);
+        self.end_catch(exc_local, prev_local, true);
+        self.switch_to(after);
+        Ok(())
+    }
+
     /// try/except/else (without finally): the handlers run with the
     /// exception as sys.exc_info(), restored after, as CPython does.
     fn try_except(&mut self, t: &ast::StmtTry) -> R<()> {
-        if !t.finalbody.is_empty() {
-            return unsupported("try/finally");
-        }
         let outer = self.handler;
         let landing = self.new_block();
         let body = {
@@ -537,7 +1089,7 @@ impl Lowerer<'_, '_> {
         self.handler = outer;
         let cleanup = self.new_block();
         self.handler = Some(cleanup);
-        self.exc_saves.push(prev_local);
+        self.unwinds.push(Unwind::Except(prev_local, exc_local));
         for h in &t.handlers {
             let ast::ExceptHandler::ExceptHandler(h) = h;
             self.set_pos(h);
@@ -575,7 +1127,7 @@ impl Lowerer<'_, '_> {
             }
             self.switch_to(next);
         }
-        self.exc_saves.pop();
+        self.unwinds.pop();
         // No handler matched: restore the state and raise it again.
         self.handler = outer;
         let nomatch = self.new_block();
@@ -605,6 +1157,24 @@ impl Lowerer<'_, '_> {
     }
 
     fn load_name(&mut self, name: &str) -> R<Temp> {
+        let name = &self.mangle(name);
+        if self.namespace.is_some() {
+            // A class body: its own names and implicit globals go through
+            // the namespace; free variables look there first too.
+            match self.scope().binding(name) {
+                Binding::Local | Binding::GlobalImplicit => {
+                    let ns = self.namespace_temp()?;
+                    let k = self.cx.consts.name(name);
+                    return Ok(self.obj(Op::LoadName(ns, k)));
+                }
+                Binding::Free => {
+                    let ns = self.namespace_temp()?;
+                    let l = self.local(name).ok_or("internal: unknown free variable")?;
+                    return Ok(self.obj(Op::LoadClassDeref(ns, l)));
+                }
+                _ => {}
+            }
+        }
         match self.scope().binding(name) {
             Binding::Local => {
                 let l = self.local(name).ok_or("internal: unknown local")?;
@@ -626,6 +1196,19 @@ impl Lowerer<'_, '_> {
 
     /// Stores V (borrowed from the caller, who still releases it).
     fn store_name(&mut self, name: &str, v: Temp) -> R<()> {
+        let name = &self.mangle(name);
+        if self.namespace.is_some() {
+            match self.scope().binding(name) {
+                Binding::Local | Binding::GlobalImplicit => {
+                    let ns = self.namespace_temp()?;
+                    let k = self.cx.consts.name(name);
+                    self.effect(Op::StoreName(ns, k, v));
+                    return Ok(());
+                }
+                Binding::Free | Binding::Cell => return unsupported("assignment to a nonlocal name in a class body"),
+                Binding::GlobalExplicit => {}
+            }
+        }
         match self.scope().binding(name) {
             Binding::Local => {
                 let l = self.local(name).ok_or("internal: unknown local")?;
@@ -671,6 +1254,19 @@ impl Lowerer<'_, '_> {
     }
 
     fn delete_name(&mut self, name: &str) -> R<()> {
+        let name = &self.mangle(name);
+        if self.namespace.is_some() {
+            match self.scope().binding(name) {
+                Binding::Local | Binding::GlobalImplicit => {
+                    let ns = self.namespace_temp()?;
+                    let k = self.cx.consts.name(name);
+                    self.effect(Op::DeleteName(ns, k));
+                    return Ok(());
+                }
+                Binding::Free | Binding::Cell => return unsupported("deletion of a nonlocal name in a class body"),
+                Binding::GlobalExplicit => {}
+            }
+        }
         match self.scope().binding(name) {
             Binding::Local => {
                 let l = self.local(name).ok_or("internal: unknown local")?;
@@ -695,7 +1291,7 @@ impl Lowerer<'_, '_> {
             ast::Expr::Attribute(a) => {
                 let o = self.expr(&a.value)?;
                 self.set_pos(target);
-                let k = self.cx.consts.name(&a.attr);
+                let k = self.name_const(&a.attr);
                 self.effect(Op::SetAttr(o, k, v));
                 self.release(o);
                 Ok(())
@@ -733,7 +1329,7 @@ impl Lowerer<'_, '_> {
             ast::Expr::Attribute(a) => {
                 let o = self.expr(&a.value)?;
                 self.set_pos(target);
-                let k = self.cx.consts.name(&a.attr);
+                let k = self.name_const(&a.attr);
                 self.effect(Op::DelAttr(o, k));
                 self.release(o);
                 Ok(())
@@ -773,7 +1369,7 @@ impl Lowerer<'_, '_> {
             }
             ast::Expr::Attribute(at) => {
                 let o = self.expr(&at.value)?;
-                let k = self.cx.consts.name(&at.attr);
+                let k = self.name_const(&at.attr);
                 self.set_pos(&*a.target);
                 let cur = self.obj(Op::GetAttr(o, k));
                 let v = self.expr(&a.value)?;
@@ -805,6 +1401,37 @@ impl Lowerer<'_, '_> {
             _ => return unsupported("augmented assignment to this target"),
         }
         Ok(())
+    }
+}
+
+/// Whether a class body's statements annotate a name, so that it needs
+/// `__annotations__` (CPython's find_ann: nested blocks count, nested
+/// functions and classes do not).
+fn annotates(s: &ast::Stmt) -> bool {
+    use ast::Stmt::*;
+    let any = |b: &[ast::Stmt]| b.iter().any(annotates);
+    match s {
+        AnnAssign(_) => true,
+        For(f) => any(&f.body) || any(&f.orelse),
+        AsyncFor(f) => any(&f.body) || any(&f.orelse),
+        While(w) => any(&w.body) || any(&w.orelse),
+        If(i) => any(&i.body) || any(&i.orelse),
+        With(w) => any(&w.body),
+        AsyncWith(w) => any(&w.body),
+        Try(t) => {
+            t.handlers.iter().any(|ast::ExceptHandler::ExceptHandler(h)| any(&h.body))
+                || any(&t.body)
+                || any(&t.finalbody)
+                || any(&t.orelse)
+        }
+        TryStar(t) => {
+            t.handlers.iter().any(|ast::ExceptHandler::ExceptHandler(h)| any(&h.body))
+                || any(&t.body)
+                || any(&t.finalbody)
+                || any(&t.orelse)
+        }
+        Match(m) => m.cases.iter().any(|c| any(&c.body)),
+        _ => false,
     }
 }
 
@@ -1052,7 +1679,7 @@ impl Lowerer<'_, '_> {
             Attribute(a) => {
                 let o = self.expr(&a.value)?;
                 self.set_pos(e);
-                let k = self.cx.consts.name(&a.attr);
+                let k = self.name_const(&a.attr);
                 let r = self.obj(Op::GetAttr(o, k));
                 self.release(o);
                 r
@@ -1156,7 +1783,9 @@ impl Lowerer<'_, '_> {
             SetComp(c) => self.call_comprehension(e, &c.generators)?,
             DictComp(c) => self.call_comprehension(e, &c.generators)?,
             GeneratorExp(c) => self.call_comprehension(e, &c.generators)?,
-            Await(_) | Yield(_) | YieldFrom(_) => return unsupported("await/yield"),
+            Yield(_) => return unsupported("yield inside an expression"),
+            YieldFrom(_) => return unsupported("yield from inside an expression"),
+            Await(_) => return unsupported("await inside an expression"),
             Starred(_) => return unsupported("starred expression"),
         };
         Ok(r)
@@ -1191,12 +1820,17 @@ impl Lowerer<'_, '_> {
         i: usize,
     ) -> R<()> {
         let Some(g) = generators.get(i) else {
+            if kind == Collect::Generator {
+                let sent = self.yield_value(elts.first(), elts.first().ok_or("internal: no element")?)?;
+                self.release(sent);
+                return Ok(());
+            }
             let values = self.exprs(elts)?;
             let target = self.emit(Some(Ty::Borrowed), Op::LoadLocal(result));
             let op = match kind {
                 Collect::List => Op::ListAppend(target, values[0]),
                 Collect::Set => Op::SetAdd(target, values[0]),
-                Collect::Dict => Op::DictSetItem(target, values[0], values[1]),
+                Collect::Dict | Collect::Generator => Op::DictSetItem(target, values[0], values[1]),
             };
             self.effect(op);
             self.release_all(&values);
@@ -1212,6 +1846,7 @@ impl Lowerer<'_, '_> {
         }
         self.comprehension_loops(kind, result, elts, generators, i + 1)?;
         self.jump(head);
+        self.loop_end();
         self.switch_to(after);
         if i > 0 {
             self.clear_hidden(it_local);
@@ -1220,9 +1855,8 @@ impl Lowerer<'_, '_> {
     }
 
     fn call(&mut self, e: &ast::Expr, c: &ast::ExprCall) -> R<Temp> {
-        if c.args.iter().any(|a| matches!(a, ast::Expr::Starred(_))) || c.keywords.iter().any(|k| k.arg.is_none()) {
-            return unsupported("a call with *args or **kwargs");
-        }
+        let unpacks =
+            c.args.iter().any(|a| matches!(a, ast::Expr::Starred(_))) || c.keywords.iter().any(|k| k.arg.is_none());
         // Builtins that read the calling frame's local variables: a native
         // function has no frame, so these keep it on the interpreter.
         if let ast::Expr::Name(n) = &*c.func {
@@ -1232,7 +1866,7 @@ impl Lowerer<'_, '_> {
                 "eval" | "exec" => c.args.len() + c.keywords.len() < 2,
                 _ => false,
             };
-            if frame_reader && matches!(self.scope().binding(&n.id), Binding::GlobalImplicit) {
+            if frame_reader && matches!(self.scope().binding(&self.mangle(&n.id)), Binding::GlobalImplicit) {
                 return unsupported(&format!("{}() reads the local variables of its caller's frame", n.id));
             }
         }
@@ -1259,6 +1893,9 @@ impl Lowerer<'_, '_> {
                 c.keywords.iter().map(|k| Const::Str(k.arg.as_ref().map(|a| a.to_string()).unwrap_or_default()));
             Some(self.cx.consts.add(&Const::Tuple(names.collect())))
         };
+        if unpacks {
+            return self.call_unpacking(e, c);
+        }
         // obj.method(...) calls without making a bound method.
         if let ast::Expr::Attribute(a) = &*c.func {
             let o = self.expr(&a.value)?;
@@ -1268,7 +1905,7 @@ impl Lowerer<'_, '_> {
                 args.push(self.expr(&k.value)?);
             }
             self.set_pos(e);
-            let name = self.cx.consts.name(&a.attr);
+            let name = self.name_const(&a.attr);
             let r = self.obj(Op::CallMethod { name, args: args.clone(), kwnames, nkw: c.keywords.len() as u32 });
             self.release_all(&args);
             return Ok(r);
@@ -1283,6 +1920,114 @@ impl Lowerer<'_, '_> {
         self.release_all(&args);
         self.release(f);
         Ok(r)
+    }
+
+    /// A call with `*` or `**` arguments (CALL_FUNCTION_EX): the positional
+    /// arguments as a tuple, or a list built up as CPython does (a lone
+    /// `*x` is passed as it is), the keyword ones merged into a new dict.
+    fn call_unpacking(&mut self, e: &ast::Expr, c: &ast::ExprCall) -> R<Temp> {
+        let f = self.expr(&c.func)?;
+        let args = match c.args.as_slice() {
+            [ast::Expr::Starred(only)] => self.expr(&only.value)?,
+            all if !all.iter().any(|a| matches!(a, ast::Expr::Starred(_))) => {
+                let items = self.exprs(all)?;
+                let t = self.obj(Op::BuildTuple(items.clone()));
+                self.release_all(&items);
+                t
+            }
+            all => {
+                let mut list = None;
+                let mut pending = Vec::new();
+                for a in all {
+                    match a {
+                        ast::Expr::Starred(st) => {
+                            let l = match list {
+                                Some(l) => l,
+                                None => {
+                                    let l = self.obj(Op::BuildList(pending.clone()));
+                                    self.release_all(&pending);
+                                    pending.clear();
+                                    list = Some(l);
+                                    l
+                                }
+                            };
+                            let it = self.expr(&st.value)?;
+                            self.set_pos(e);
+                            self.effect(Op::ListExtend(l, it));
+                            self.release(it);
+                        }
+                        _ => {
+                            let v = self.expr(a)?;
+                            match list {
+                                Some(l) => {
+                                    self.effect(Op::ListAppend(l, v));
+                                    self.release(v);
+                                }
+                                None => pending.push(v),
+                            }
+                        }
+                    }
+                }
+                list.ok_or("internal: no starred argument")?
+            }
+        };
+        let mut kwargs: Option<Temp> = None;
+        let mut group: Vec<Temp> = Vec::new();
+        let keywords: Vec<&ast::Keyword> = c.keywords.iter().collect();
+        for (i, k) in keywords.iter().enumerate() {
+            match &k.arg {
+                Some(name) => {
+                    group.push(self.constant(&Const::Str(name.to_string())));
+                    group.push(self.expr(&k.value)?);
+                }
+                None => {
+                    let d = match kwargs {
+                        Some(d) => d,
+                        None => self.obj(Op::BuildDict(vec![])),
+                    };
+                    kwargs = Some(d);
+                    self.merge_keywords(f, d, &mut group, e)?;
+                    let m = self.expr(&k.value)?;
+                    self.set_pos(e);
+                    self.effect(Op::DictMerge(f, d, m));
+                    self.release(m);
+                }
+            }
+            if i + 1 == keywords.len() && !group.is_empty() {
+                match kwargs {
+                    Some(d) => self.merge_keywords(f, d, &mut group, e)?,
+                    None => {
+                        let d = self.obj(Op::BuildDict(group.clone()));
+                        self.release_all(&group);
+                        group.clear();
+                        kwargs = Some(d);
+                    }
+                }
+            }
+        }
+        self.set_pos(e);
+        let r = self.obj(Op::CallEx(f, args, kwargs));
+        self.release(args);
+        if let Some(d) = kwargs {
+            self.release(d);
+        }
+        self.release(f);
+        Ok(r)
+    }
+
+    /// Merges the keyword arguments gathered in GROUP (name, value, ...)
+    /// into the call's dict D, as one DICT_MERGE.
+    fn merge_keywords(&mut self, f: Temp, d: Temp, group: &mut Vec<Temp>, e: &ast::Expr) -> R<()> {
+        if group.is_empty() {
+            return Ok(());
+        }
+        let g = self.obj(Op::BuildDict(group.clone()));
+        self.release_all(group);
+        group.clear();
+        self.set_pos(e);
+        self.effect(Op::DictMerge(f, d, g));
+        self.release(g);
+        Ok(())
     }
 
     fn zero_arg_super(&mut self, e: &ast::Expr) -> R<Temp> {
@@ -1366,7 +2111,7 @@ impl Lowerer<'_, '_> {
         let mut kw = Vec::new();
         for a in &args.kwonlyargs {
             if let Some(d) = &a.default {
-                kw.push(self.constant(&Const::Str(a.def.arg.to_string())));
+                kw.push(self.constant(&Const::Str(self.mangle(&a.def.arg))));
                 kw.push(self.expr(d)?);
             }
         }
@@ -1395,7 +2140,7 @@ impl Lowerer<'_, '_> {
                 .chain(a.kwarg.as_deref());
             for p in all {
                 if let Some(an) = &p.annotation {
-                    ann.push(self.constant(&Const::Str(p.arg.to_string())));
+                    ann.push(self.constant(&Const::Str(self.mangle(&p.arg))));
                     ann.push(self.expr(an)?);
                 }
             }
@@ -1436,6 +2181,7 @@ impl Lowerer<'_, '_> {
 /// The body of every def and lambda of a module, by node offset.
 pub enum OwnedBody {
     Def(Vec<ast::Stmt>),
+    Class(Vec<ast::Stmt>),
     Lambda(ast::Expr),
     Comprehension(Collect, Vec<ast::Expr>, Vec<ast::Comprehension>),
 }
@@ -1444,6 +2190,7 @@ impl OwnedBody {
     pub fn as_body(&self) -> Body<'_> {
         match self {
             OwnedBody::Def(s) => Body::Def(s),
+            OwnedBody::Class(s) => Body::Class(s),
             OwnedBody::Lambda(e) => Body::Lambda(e),
             OwnedBody::Comprehension(k, e, g) => Body::Comprehension(*k, e, g),
         }
@@ -1458,6 +2205,14 @@ pub fn bodies(module: &[ast::Stmt]) -> std::collections::HashMap<usize, OwnedBod
             self.0.insert(node.range.start().to_usize(), OwnedBody::Def(node.body.clone()));
             self.generic_visit_stmt_function_def(node);
         }
+        fn visit_stmt_async_function_def(&mut self, node: ast::StmtAsyncFunctionDef) {
+            self.0.insert(node.range.start().to_usize(), OwnedBody::Def(node.body.clone()));
+            self.generic_visit_stmt_async_function_def(node);
+        }
+        fn visit_stmt_class_def(&mut self, node: ast::StmtClassDef) {
+            self.0.insert(node.range.start().to_usize(), OwnedBody::Class(node.body.clone()));
+            self.generic_visit_stmt_class_def(node);
+        }
         fn visit_expr_list_comp(&mut self, node: ast::ExprListComp) {
             let body = OwnedBody::Comprehension(Collect::List, vec![(*node.elt).clone()], node.generators.clone());
             self.0.insert(node.range.start().to_usize(), body);
@@ -1467,6 +2222,11 @@ pub fn bodies(module: &[ast::Stmt]) -> std::collections::HashMap<usize, OwnedBod
             let body = OwnedBody::Comprehension(Collect::Set, vec![(*node.elt).clone()], node.generators.clone());
             self.0.insert(node.range.start().to_usize(), body);
             self.generic_visit_expr_set_comp(node);
+        }
+        fn visit_expr_generator_exp(&mut self, node: ast::ExprGeneratorExp) {
+            let body = OwnedBody::Comprehension(Collect::Generator, vec![(*node.elt).clone()], node.generators.clone());
+            self.0.insert(node.range.start().to_usize(), body);
+            self.generic_visit_expr_generator_exp(node);
         }
         fn visit_expr_dict_comp(&mut self, node: ast::ExprDictComp) {
             let elts = vec![(*node.key).clone(), (*node.value).clone()];

@@ -67,7 +67,21 @@ pub struct Scope {
     pub needs_class_cell: bool,
     /// Names assigned by `:=` in this scope's own expressions.
     pub walrus: BTreeSet<String>,
+    /// The class whose private names (`__x`) this scope mangles: its own
+    /// name for a class, else the enclosing scope's.
+    pub private: Option<String>,
     symbols: BTreeMap<String, Flags>,
+}
+
+/// CPython's private name mangling (`_Py_Mangle`): in class `C` and the
+/// scopes inside it, `__x` means `_C__x` (not dunders, not dotted names).
+pub fn mangle<'a>(private: Option<&str>, name: &'a str) -> std::borrow::Cow<'a, str> {
+    let Some(class) = private else { return name.into() };
+    let class = class.trim_start_matches('_');
+    if !name.starts_with("__") || name.ends_with("__") || name.contains('.') || class.is_empty() {
+        return name.into();
+    }
+    format!("_{class}{name}").into()
 }
 
 impl Scope {
@@ -148,6 +162,10 @@ impl Builder<'_> {
                 }
             }
         };
+        let private = match kind {
+            ScopeKind::Class => Some(name.to_string()),
+            _ => parent.and_then(|p| self.scopes[p].private.clone()),
+        };
         let id = self.scopes.len();
         self.scopes.push(Scope {
             kind,
@@ -164,6 +182,7 @@ impl Builder<'_> {
             is_coroutine: false,
             needs_class_cell: false,
             walrus: BTreeSet::new(),
+            private,
             symbols: BTreeMap::new(),
         });
         if let Some(p) = parent {
@@ -178,11 +197,21 @@ impl Builder<'_> {
         self.source.location(offset).line
     }
 
+    /// The flags of NAME (mangled) in scope ID.
+    fn symbol(&mut self, id: ScopeId, name: &str) -> &mut Flags {
+        let s = &mut self.scopes[id];
+        let name = mangle(s.private.as_deref(), name).into_owned();
+        s.symbols.entry(name).or_default()
+    }
+    fn cur_symbol(&mut self, name: &str) -> &mut Flags {
+        let id = *self.stack.last().expect("a scope is open");
+        self.symbol(id, name)
+    }
     fn bind(&mut self, name: &str) {
-        self.cur().symbols.entry(name.to_string()).or_default().bound = true;
+        self.cur_symbol(name).bound = true;
     }
     fn use_(&mut self, name: &str) {
-        self.cur().symbols.entry(name.to_string()).or_default().used = true;
+        self.cur_symbol(name).used = true;
     }
 
     fn stmts(&mut self, body: &[ast::Stmt]) {
@@ -222,6 +251,8 @@ impl Builder<'_> {
         if let Some(a) = &args.kwarg {
             names.push(a.arg.to_string());
         }
+        let private = self.cur().private.clone();
+        let names: Vec<String> = names.iter().map(|n| mangle(private.as_deref(), n).into_owned()).collect();
         for n in &names {
             let f = self.cur().symbols.entry(n.clone()).or_default();
             f.bound = true;
@@ -381,12 +412,12 @@ impl Builder<'_> {
             }
             Global(g) => {
                 for n in &g.names {
-                    self.cur().symbols.entry(n.to_string()).or_default().global = true;
+                    self.cur_symbol(n).global = true;
                 }
             }
             Nonlocal(g) => {
                 for n in &g.names {
-                    self.cur().symbols.entry(n.to_string()).or_default().nonlocal = true;
+                    self.cur_symbol(n).nonlocal = true;
                 }
             }
             Expr(e) => self.expr(&e.value),
@@ -509,15 +540,17 @@ impl Builder<'_> {
                 self.expr(&n.value);
                 // The target binds in the nearest enclosing non-comprehension scope.
                 if let ast::Expr::Name(name) = &*n.target {
-                    self.cur().walrus.insert(name.id.to_string());
+                    let private = self.cur().private.clone();
+                    let mangled = mangle(private.as_deref(), &name.id).into_owned();
+                    self.cur().walrus.insert(mangled);
                     let mut i = self.stack.len() - 1;
                     while i > 0 && self.scopes[self.stack[i]].kind == ScopeKind::Comprehension {
                         let id = self.stack[i];
-                        self.scopes[id].symbols.entry(name.id.to_string()).or_default().used = true;
+                        self.symbol(id, &name.id).used = true;
                         i -= 1;
                     }
                     let id = self.stack[i];
-                    self.scopes[id].symbols.entry(name.id.to_string()).or_default().bound = true;
+                    self.symbol(id, &name.id).bound = true;
                 }
             }
             BinOp(b) => {

@@ -132,7 +132,7 @@ fn same_input_gives_byte_identical_output_and_a_valid_report() {
     std::fs::write(dir.join("pkg/m.py"), "def f():\n    return [x * 2 for x in range(3)]\n").unwrap();
     std::fs::write(
         dir.join("app.py"),
-        "import json, pkg\nclass A:\n    g = lambda self: 1\nprint(json.dumps(pkg.f()))\n",
+        "import json, pkg\nclass A:\n    g = lambda self: 1\ndef pick(x):\n    match x:\n        case _:\n            return x\nprint(json.dumps(pkg.f()))\n",
     )
     .unwrap();
     let a = py2wasm(&["app.py", "-o", "a.wasm", "--report-json", "r.json"], &dir);
@@ -143,18 +143,22 @@ fn same_input_gives_byte_identical_output_and_a_valid_report() {
     assert!(wa == wb, "outputs differ");
     let report: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("r.json")).unwrap()).unwrap();
     assert_eq!(report["output_bytes"], serde_json::json!(wa.len()));
-    // A (class body), A.<lambda>, f, f.<locals>.<listcomp>: all but the class body are native.
-    assert_eq!(report["functions_total"], serde_json::json!(4));
-    assert_eq!(report["functions_native"], serde_json::json!(3));
+    // A (class body), A.<lambda>, pick, f, f.<locals>.<listcomp>: all but `pick` (match) are native.
+    assert_eq!(report["functions_total"], serde_json::json!(5));
+    assert_eq!(report["functions_native"], serde_json::json!(4));
     let how: Vec<(String, String)> = report["functions"]
         .as_array()
         .unwrap()
         .iter()
         .map(|f| (f["qualname"].as_str().unwrap().to_string(), f["compiled"].as_str().unwrap().to_string()))
         .collect();
-    for (name, compiled) in
-        [("A.<lambda>", "native"), ("f", "native"), ("f.<locals>.<listcomp>", "native"), ("A", "bytecode")]
-    {
+    for (name, compiled) in [
+        ("A.<lambda>", "native"),
+        ("f", "native"),
+        ("f.<locals>.<listcomp>", "native"),
+        ("A", "native"),
+        ("pick", "bytecode"),
+    ] {
         assert!(how.contains(&(name.to_string(), compiled.to_string())), "{name} not {compiled}: {how:?}");
     }
     let modules: Vec<&str> =
@@ -167,15 +171,18 @@ fn same_input_gives_byte_identical_output_and_a_valid_report() {
 #[test]
 fn no_fallback_lists_each_fallback_with_its_location() {
     let dir = scratch("no-fallback");
-    std::fs::write(dir.join("g.py"), "def ok(x):\n    return x + 1\n\n\ndef gen(n):\n    yield n\n\nprint(ok(1))\n")
-        .unwrap();
+    std::fs::write(
+        dir.join("g.py"),
+        "def ok(x):\n    return x + 1\n\n\ndef pick(x):\n    match x:\n        case _:\n            return x\n\nprint(ok(1))\n",
+    )
+    .unwrap();
     let out = py2wasm(&["g.py", "--no-fallback", "-o", "g.wasm"], &dir);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(err.contains("1 function(s) would run on the bytecode interpreter"), "{err}");
-    assert!(err.contains("g.py:5:1: error: `gen` cannot be compiled natively: generators"), "{err}");
+    assert!(err.contains("g.py:5:1: error: `pick` cannot be compiled natively: match statement"), "{err}");
     assert!(!dir.join("g.wasm").exists(), "no output on error");
-    // Without the flag the same program compiles, `gen` on the interpreter.
+    // Without the flag the same program compiles, `pick` on the interpreter.
     let out = py2wasm(&["g.py", "-o", "g.wasm", "--report"], &dir);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(String::from_utf8_lossy(&out.stdout).contains("functions: 2 total, 1 native, 1 bytecode"));

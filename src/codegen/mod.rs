@@ -58,7 +58,15 @@ struct Gen<'a> {
     frame_size: u32,
     /// Address of the next unused inline cache.
     next_cache: u32,
+    /// Generators: the genstate object and the yield being resumed (0: none).
+    gen_l: u32,
+    state_l: u32,
 }
+
+/// runtime/native.c's genstate: where a suspended generator's yield number
+/// and variables are.
+const GENSTATE_STATE: u64 = 12;
+const GENSTATE_SLOTS: u64 = 16;
 
 /// Generates the wasm function of F, or the reason it cannot (an internal
 /// inconsistency: the function then falls back to bytecode).
@@ -83,8 +91,9 @@ pub fn generate(f: &ir::Function, env: &Env, caches: u32) -> Result<Function, St
     let layout = stackify::layout(&stackify::Graph { succs, forced_merge: forced });
     let nlocals = f.locals.len() as u32;
     let ntemps = f.temps.len() as u32;
-    // wasm locals: 0 func, 1 slots, then ret, frame, scratch, old, Python locals, temps.
-    let out = Function::new([(4 + nlocals + ntemps, ValType::I32)]);
+    // wasm locals: 0 func, 1 slots (a generator's frame), then ret, frame,
+    // scratch, old, gen, state, Python locals, temps.
+    let out = Function::new([(6 + nlocals + ntemps, ValType::I32)]);
     let frame_size = (f.max_args * 4).div_ceil(16) * 16;
     let mut g = Gen {
         f,
@@ -100,8 +109,10 @@ pub fn generate(f: &ir::Function, env: &Env, caches: u32) -> Result<Function, St
         frame_l: 3,
         scratch_l: 4,
         old_l: 5,
-        first_local: 6,
-        first_temp: 6 + nlocals,
+        gen_l: 6,
+        state_l: 7,
+        first_local: 8,
+        first_temp: 8 + nlocals,
         frame_size,
         next_cache: caches,
     };
@@ -181,31 +192,44 @@ impl Gen<'_> {
 
     fn prologue(&mut self) {
         let f = self.f;
-        for i in 0..f.nparams {
-            self.get(self.slots_l);
-            self.ins(I::I32Load(mem(u64::from(i) * 4)));
-            self.ins(I::LocalSet(self.local(i)));
+        if f.generator {
+            self.generator_prologue();
+        } else {
+            for i in 0..f.nparams {
+                self.get(self.slots_l);
+                self.ins(I::I32Load(mem(u64::from(i) * 4)));
+                self.ins(I::LocalSet(self.local(i)));
+            }
+        }
+        // A resumed generator has its cells already.
+        if f.generator {
+            self.get(self.state_l);
+            self.ins(I::I32Eqz);
+            self.ins(I::If(BlockType::Empty));
         }
         for (i, l) in f.locals.iter().enumerate() {
             let w = self.local(i as u32);
-            match l.kind {
-                LocalKind::Cell => {
-                    // The cell takes the parameter's value (or starts empty).
-                    self.get(w);
-                    self.call(Rt::CellNew);
-                    self.get(w);
-                    self.ins(I::If(BlockType::Empty));
-                    self.decref(w);
-                    self.ins(I::End);
-                    self.ins(I::LocalSet(w));
-                }
-                LocalKind::Free(index) => {
-                    self.get(self.func_l);
-                    self.call(Rt::Closure);
-                    self.ins(I::I32Load(mem(u64::from(index) * 4)));
-                    self.ins(I::LocalSet(w));
-                }
-                _ => {}
+            if l.kind == LocalKind::Cell {
+                // The cell takes the parameter's value (or starts empty).
+                self.get(w);
+                self.call(Rt::CellNew);
+                self.get(w);
+                self.ins(I::If(BlockType::Empty));
+                self.decref(w);
+                self.ins(I::End);
+                self.ins(I::LocalSet(w));
+            }
+        }
+        if f.generator {
+            self.ins(I::End);
+        }
+        for (i, l) in f.locals.iter().enumerate() {
+            let w = self.local(i as u32);
+            if let LocalKind::Free(index) = l.kind {
+                self.get(self.func_l);
+                self.call(Rt::Closure);
+                self.ins(I::I32Load(mem(u64::from(index) * 4)));
+                self.ins(I::LocalSet(w));
             }
         }
         if self.frame_size > 0 {
@@ -215,6 +239,73 @@ impl Gen<'_> {
             self.ins(I::LocalTee(self.frame_l));
             self.ins(I::GlobalSet(self.env.stack_pointer));
         }
+    }
+
+    /// A generator takes its variables out of its genstate (the arguments,
+    /// the first time) and the number of the yield it resumes at.
+    fn generator_prologue(&mut self) {
+        self.get(self.slots_l);
+        self.konst(self.f.locals.len() as i32);
+        self.konst(self.f.nparams as i32);
+        self.call(Rt::GenEnter);
+        self.ins(I::LocalTee(self.gen_l));
+        self.ins(I::I32Eqz);
+        self.ins(I::If(BlockType::Empty));
+        self.konst(0);
+        self.ins(I::Return);
+        self.ins(I::End);
+        for (i, l) in self.f.locals.iter().enumerate() {
+            if matches!(l.kind, LocalKind::Free(_)) {
+                continue;
+            }
+            let slot = GENSTATE_SLOTS + 4 * i as u64;
+            self.get(self.gen_l);
+            self.ins(I::I32Load(mem(slot)));
+            self.ins(I::LocalSet(self.local(i as u32)));
+            self.get(self.gen_l);
+            self.konst(0);
+            self.ins(I::I32Store(mem(slot)));
+        }
+        self.get(self.gen_l);
+        self.ins(I::I32Load(mem(GENSTATE_STATE)));
+        self.ins(I::LocalSet(self.state_l));
+    }
+
+    /// Suspends at yield K: the variables go back into the genstate (their
+    /// references with them), the frame is placed at the yield, V is returned.
+    fn yield_at(&mut self, v: Temp, k: u32, pos: ir::Pos, delegate: Option<ir::LocalId>) {
+        let w = self.temp(v);
+        if self.ty(v) != Ty::Obj {
+            self.incref(w);
+        }
+        for (i, l) in self.f.locals.iter().enumerate() {
+            if matches!(l.kind, LocalKind::Free(_)) {
+                continue;
+            }
+            self.get(self.gen_l);
+            self.get(self.local(i as u32));
+            self.ins(I::I32Store(mem(GENSTATE_SLOTS + 4 * i as u64)));
+        }
+        self.get(self.gen_l);
+        self.konst(k as i32);
+        self.ins(I::I32Store(mem(GENSTATE_STATE)));
+        self.get(self.slots_l);
+        if let Some(d) = delegate {
+            self.get(self.local(d));
+        }
+        for p in [pos.line, pos.col, pos.end_line, pos.end_col] {
+            self.konst(p as i32);
+        }
+        self.cache();
+        self.call(if delegate.is_some() { Rt::GenSuspendFrom } else { Rt::GenSuspend });
+        if self.frame_size > 0 {
+            self.get(self.frame_l);
+            self.konst(self.frame_size as i32);
+            self.ins(I::I32Add);
+            self.ins(I::GlobalSet(self.env.stack_pointer));
+        }
+        self.get(w);
+        self.ins(I::Return);
     }
 
     /// The exit node: release the locals, pop the argument frame, return.
@@ -393,6 +484,29 @@ impl Gen<'_> {
                 self.ins(I::End);
             }
             Term::Propagate => self.unwind(x, &owned, None)?,
+            Term::Yield(v, k, pos, delegate) => {
+                if owned.iter().any(|&o| o != v) {
+                    return Err("internal: a value is live across a yield".to_string());
+                }
+                self.yield_at(v, k, pos, delegate);
+            }
+            Term::Resume(cases, default) => {
+                for (k, target, last) in cases {
+                    self.get(self.state_l);
+                    self.konst(k as i32);
+                    self.ins(I::I32Eq);
+                    self.ins(I::If(BlockType::Empty));
+                    self.ctx.push(Ctx::If);
+                    if last {
+                        self.konst(0);
+                        self.ins(I::LocalSet(self.state_l));
+                    }
+                    self.branch(x, target, &owned)?;
+                    self.ctx.pop();
+                    self.ins(I::End);
+                }
+                self.branch(x, default, &owned)?;
+            }
             Term::Unreachable => {
                 // After an instruction that always fails (its failure path
                 // branched away): nothing runs here.
@@ -793,6 +907,88 @@ impl Gen<'_> {
                 self.ins(I::I32Load(mem(8)));
                 self.get(self.temp(*me));
                 self.call(Rt::Super);
+            }
+            LoadName(ns, k) => {
+                self.get(self.func_l);
+                self.get(self.temp(*ns));
+                self.const_slot(*k);
+                self.call(Rt::LoadName);
+            }
+            StoreName(ns, k, v) => {
+                self.get(self.temp(*ns));
+                self.const_slot(*k);
+                self.get(self.temp(*v));
+                self.call(Rt::StoreName);
+                fail = Fail::Negative;
+            }
+            DeleteName(ns, k) => {
+                self.get(self.temp(*ns));
+                self.const_slot(*k);
+                self.call(Rt::DeleteName);
+                fail = Fail::Negative;
+            }
+            LoadClassDeref(ns, l) => {
+                self.get(self.temp(*ns));
+                let name = self.f.locals[*l as usize].name_const;
+                self.const_slot(name);
+                let w = self.local(*l);
+                self.get(w);
+                self.call(Rt::LoadClassDeref);
+            }
+            SetupAnnotations(ns) => {
+                self.get(self.temp(*ns));
+                self.call(Rt::SetupAnnotations);
+                fail = Fail::Negative;
+            }
+            LoadBuildClass => {
+                self.get(self.func_l);
+                self.call(Rt::LoadBuildClass);
+            }
+            CallEx(f, a, k) => {
+                self.get(self.temp(*f));
+                self.get(self.temp(*a));
+                self.opt_temp(*k);
+                self.call(Rt::CallEx);
+            }
+            ListExtend(l, it) => {
+                self.get(self.temp(*l));
+                self.get(self.temp(*it));
+                self.call(Rt::ListExtend);
+                fail = Fail::Negative;
+            }
+            DictMerge(f, d, m) => {
+                self.get(self.temp(*f));
+                self.get(self.temp(*d));
+                self.get(self.temp(*m));
+                self.call(Rt::DictMerge);
+                fail = Fail::Negative;
+            }
+            WithEnter(m) => {
+                self.get(self.temp(*m));
+                self.call(Rt::WithEnter);
+            }
+            WithExit(f, e) => {
+                self.get(self.temp(*f));
+                self.get(self.temp(*e));
+                self.call(Rt::WithExit);
+                fail = Fail::Negative;
+            }
+            GenSent | GenSentFrom => {
+                self.get(self.slots_l);
+                self.call(if matches!(inst.op, GenSent) { Rt::GenSent } else { Rt::GenSentFrom });
+            }
+            YieldFromIter(a) | Awaitable(a) => {
+                self.get(self.temp(*a));
+                self.call(if matches!(inst.op, YieldFromIter(_)) { Rt::YieldFromIter } else { Rt::Awaitable });
+            }
+            Send(d, v) => {
+                self.get(self.temp(*d));
+                self.get(self.temp(*v));
+                self.call(Rt::Send);
+            }
+            SendDone => {
+                self.call(Rt::SendDone);
+                fail = Fail::Never;
             }
             Raise(exc, cause) => {
                 self.opt_temp(*exc);

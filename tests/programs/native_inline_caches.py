@@ -180,6 +180,37 @@ class Redefines:
         return "first"
 
 
+class Many:
+    def __init__(self, i):
+        self.i = i
+
+
+def late_attributes():
+    # Enough instances that CPython stops growing the shared keys: the late
+    # attributes then live in real instance dicts.
+    objs = [Many(i) for i in range(40)]
+    for o in objs:
+        o.late = o.i * 2
+        o.later = -o.i
+    total = 0
+    for o in objs:
+        o.late += 1
+        total += o.late + o.later + o.i
+    objs[3].__dict__["late"] = 1000
+    del objs[4].late
+    out = [total, get_late(objs[3])]
+    try:
+        get_late(objs[4])
+    except AttributeError as e:
+        out.append(str(e))
+    out.append(get_late(objs[5]))
+    return out
+
+
+def get_late(o):
+    return o.late
+
+
 def redefining():
     r = Redefines()
     return [r.step(), r.step()]
@@ -191,5 +222,6 @@ print(attributes())
 print(slots())
 print(methods())
 print(redefining())
+print(late_attributes())
 print(get_x(Point(None, 0)))
 get_x(42)
