@@ -537,6 +537,14 @@ impl Gen<'_> {
         }
     }
 
+    /// Calls a runtime function on temps (its arguments, in order).
+    fn call_on(&mut self, args: &[Temp], rt: Rt) {
+        for &t in args {
+            self.get(self.temp(t));
+        }
+        self.call(rt);
+    }
+
     fn opt_temp(&mut self, t: Option<Temp>) {
         match t {
             Some(t) => self.get(self.temp(t)),
@@ -684,8 +692,7 @@ impl Gen<'_> {
             StoreGlobal(k, t) => {
                 self.get(self.func_l);
                 self.const_slot(*k);
-                self.get(self.temp(*t));
-                self.call(Rt::StoreGlobal);
+                self.call_on(&[*t], Rt::StoreGlobal);
                 fail = Fail::Negative;
             }
             DeleteGlobal(k) => {
@@ -749,14 +756,11 @@ impl Gen<'_> {
                 fail = Fail::Never;
             }
             Contains(a, b) => {
-                self.get(self.temp(*a));
-                self.get(self.temp(*b));
-                self.call(Rt::Contains);
+                self.call_on(&[*a, *b], Rt::Contains);
                 fail = Fail::Negative;
             }
             Truth(a) => {
-                self.get(self.temp(*a));
-                self.call(Rt::IsTrue);
+                self.call_on(&[*a], Rt::IsTrue);
                 fail = Fail::Negative;
             }
             Not(a) => {
@@ -765,8 +769,7 @@ impl Gen<'_> {
                 fail = Fail::Never;
             }
             BoolObj(a) => {
-                self.get(self.temp(*a));
-                self.call(Rt::Bool);
+                self.call_on(&[*a], Rt::Bool);
                 fail = Fail::Never;
             }
             GetAttr(o, k) => {
@@ -791,21 +794,14 @@ impl Gen<'_> {
                 fail = Fail::Negative;
             }
             GetItem(o, k) => {
-                self.get(self.temp(*o));
-                self.get(self.temp(*k));
-                self.call(Rt::GetItem);
+                self.call_on(&[*o, *k], Rt::GetItem);
             }
             SetItem(o, k, v) => {
-                self.get(self.temp(*o));
-                self.get(self.temp(*k));
-                self.get(self.temp(*v));
-                self.call(Rt::SetItem);
+                self.call_on(&[*o, *k, *v], Rt::SetItem);
                 fail = Fail::Negative;
             }
             DelItem(o, k) => {
-                self.get(self.temp(*o));
-                self.get(self.temp(*k));
-                self.call(Rt::DelItem);
+                self.call_on(&[*o, *k], Rt::DelItem);
                 fail = Fail::Negative;
             }
             BuildTuple(v) | BuildList(v) | BuildSet(v) | BuildDict(v) | BuildString(v) => {
@@ -822,10 +818,7 @@ impl Gen<'_> {
                 });
             }
             BuildSlice(a, b, c) => {
-                self.get(self.temp(*a));
-                self.get(self.temp(*b));
-                self.get(self.temp(*c));
-                self.call(Rt::SliceNew);
+                self.call_on(&[*a, *b, *c], Rt::SliceNew);
             }
             Format(v, conv, spec) => {
                 self.get(self.temp(*v));
@@ -840,19 +833,14 @@ impl Gen<'_> {
                 fail = Fail::Negative;
             }
             DictSetItem(d, k, v) => {
-                self.get(self.temp(*d));
-                self.get(self.temp(*k));
-                self.get(self.temp(*v));
-                self.call(Rt::DictSetItem);
+                self.call_on(&[*d, *k, *v], Rt::DictSetItem);
                 fail = Fail::Negative;
             }
             GetIter(o) => {
-                self.get(self.temp(*o));
-                self.call(Rt::GetIter);
+                self.call_on(&[*o], Rt::GetIter);
             }
             IterNext(it) => {
-                self.get(self.temp(*it));
-                self.call(Rt::IterNext);
+                self.call_on(&[*it], Rt::IterNext);
                 // NULL is the end of iteration: BranchNull checks for errors.
                 fail = Fail::Never;
             }
@@ -905,8 +893,7 @@ impl Gen<'_> {
                 let w = self.local(*cell);
                 self.get(w);
                 self.ins(I::I32Load(mem(8)));
-                self.get(self.temp(*me));
-                self.call(Rt::Super);
+                self.call_on(&[*me], Rt::Super);
             }
             LoadName(ns, k) => {
                 self.get(self.func_l);
@@ -917,8 +904,7 @@ impl Gen<'_> {
             StoreName(ns, k, v) => {
                 self.get(self.temp(*ns));
                 self.const_slot(*k);
-                self.get(self.temp(*v));
-                self.call(Rt::StoreName);
+                self.call_on(&[*v], Rt::StoreName);
                 fail = Fail::Negative;
             }
             DeleteName(ns, k) => {
@@ -936,8 +922,7 @@ impl Gen<'_> {
                 self.call(Rt::LoadClassDeref);
             }
             SetupAnnotations(ns) => {
-                self.get(self.temp(*ns));
-                self.call(Rt::SetupAnnotations);
+                self.call_on(&[*ns], Rt::SetupAnnotations);
                 fail = Fail::Negative;
             }
             LoadBuildClass => {
@@ -951,26 +936,18 @@ impl Gen<'_> {
                 self.call(Rt::CallEx);
             }
             ListExtend(l, it) => {
-                self.get(self.temp(*l));
-                self.get(self.temp(*it));
-                self.call(Rt::ListExtend);
+                self.call_on(&[*l, *it], Rt::ListExtend);
                 fail = Fail::Negative;
             }
             DictMerge(f, d, m) => {
-                self.get(self.temp(*f));
-                self.get(self.temp(*d));
-                self.get(self.temp(*m));
-                self.call(Rt::DictMerge);
+                self.call_on(&[*f, *d, *m], Rt::DictMerge);
                 fail = Fail::Negative;
             }
             WithEnter(m) => {
-                self.get(self.temp(*m));
-                self.call(Rt::WithEnter);
+                self.call_on(&[*m], Rt::WithEnter);
             }
             WithExit(f, e) => {
-                self.get(self.temp(*f));
-                self.get(self.temp(*e));
-                self.call(Rt::WithExit);
+                self.call_on(&[*f, *e], Rt::WithExit);
                 fail = Fail::Negative;
             }
             GenSent | GenSentFrom => {
@@ -982,9 +959,7 @@ impl Gen<'_> {
                 self.call(if matches!(inst.op, YieldFromIter(_)) { Rt::YieldFromIter } else { Rt::Awaitable });
             }
             Send(d, v) => {
-                self.get(self.temp(*d));
-                self.get(self.temp(*v));
-                self.call(Rt::Send);
+                self.call_on(&[*d, *v], Rt::Send);
             }
             SendDone => {
                 self.call(Rt::SendDone);
@@ -1011,25 +986,20 @@ impl Gen<'_> {
             }
             ExcRestore(t) => {
                 owned.retain(|o| o != t);
-                self.get(self.temp(*t));
-                self.call(Rt::ExcRestore);
+                self.call_on(&[*t], Rt::ExcRestore);
                 return Ok(());
             }
             ExcPush(t) => {
-                self.get(self.temp(*t));
-                self.call(Rt::ExcPush);
+                self.call_on(&[*t], Rt::ExcPush);
                 fail = Fail::Never;
             }
             ExcPop(t) => {
                 owned.retain(|o| o != t);
-                self.get(self.temp(*t));
-                self.call(Rt::ExcPop);
+                self.call_on(&[*t], Rt::ExcPop);
                 return Ok(());
             }
             ExcMatches(e, t) => {
-                self.get(self.temp(*e));
-                self.get(self.temp(*t));
-                self.call(Rt::ExcMatches);
+                self.call_on(&[*e, *t], Rt::ExcMatches);
                 fail = Fail::Negative;
             }
             Alias(t) => {
