@@ -141,25 +141,27 @@ pub fn lower_function(cx: &mut Context, scope_id: ScopeId, body: Body) -> R<Func
             let v = l.expr(e)?;
             l.terminate(Term::Return(v));
         }
-        Body::Comprehension(Collect::Generator, elts, generators) => {
-            l.comprehension_loops(Collect::Generator, 0, elts, generators, 0)?;
-            if !l.terminated() {
-                let none = l.constant(&Const::None);
-                l.terminate(Term::Return(none));
-            }
-        }
         Body::Comprehension(kind, elts, generators) => {
-            // The result collects in a hidden local; the first iterator is
-            // the parameter `.0` (made by the caller), later ones are made here.
-            let result = l.hidden();
+            // A list, set or dict collects in a hidden local (a generator
+            // expression yields instead); the first iterator is the parameter
+            // `.0` (made by the caller), later ones are made here.
             let empty = match kind {
-                Collect::List => l.obj(Op::BuildList(vec![])),
-                Collect::Set => l.obj(Op::BuildSet(vec![])),
-                Collect::Dict | Collect::Generator => l.obj(Op::BuildDict(vec![])),
+                Collect::List => Some(Op::BuildList(vec![])),
+                Collect::Set => Some(Op::BuildSet(vec![])),
+                Collect::Dict => Some(Op::BuildDict(vec![])),
+                Collect::Generator => None,
             };
-            l.effect(Op::StoreLocal(result, empty));
+            let result = empty.map(|op| {
+                let local = l.hidden();
+                let v = l.obj(op);
+                l.effect(Op::StoreLocal(local, v));
+                local
+            });
             l.comprehension_loops(kind, result, elts, generators, 0)?;
-            let r = l.obj(Op::TakeLocal(result));
+            let r = match result {
+                Some(local) => l.obj(Op::TakeLocal(local)),
+                None => l.constant(&Const::None),
+            };
             l.terminate(Term::Return(r));
         }
     }
@@ -720,14 +722,20 @@ impl Lowerer<'_, '_> {
         };
         let v = self.owned(v);
         self.set_pos(e);
+        self.suspend(v, None);
+        Ok(self.obj(Op::GenSent))
+    }
+
+    /// Suspends the generator handing out V (owned; DELEGATE: inside
+    /// `yield from`) and continues in the block where it resumes.
+    fn suspend(&mut self, v: Temp, delegate: Option<LocalId>) {
         let resume = self.new_block();
         let g = self.gen.as_mut().expect("a generator");
         g.yields.push((resume, g.open.clone()));
         let k = g.yields.len() as u32;
         let pos = self.pos;
-        self.terminate(Term::Yield(v, k, pos, None));
+        self.terminate(Term::Yield(v, k, pos, delegate));
         self.switch_to(resume);
-        Ok(self.obj(Op::GenSent))
     }
 
     /// `yield from ITERABLE` at statement level: CPython's SEND loop, the
@@ -762,13 +770,7 @@ impl Lowerer<'_, '_> {
         self.f.blocks[self.cur].term = Term::Branch(done, finished, yielding);
         // The delegate yielded: suspend with its value.
         self.switch_to(yielding);
-        let resume = self.new_block();
-        let g = self.gen.as_mut().expect("a generator");
-        g.yields.push((resume, g.open.clone()));
-        let k = g.yields.len() as u32;
-        let pos = self.pos;
-        self.terminate(Term::Yield(r, k, pos, Some(sub_l)));
-        self.switch_to(resume);
+        self.suspend(r, Some(sub_l));
         let sent = self.obj(Op::GenSentFrom);
         let done = self.boolean(Op::SendDone);
         self.f.blocks[self.cur].term = Term::Branch(done, resumed_done, resumed_on);
@@ -1810,27 +1812,30 @@ impl Lowerer<'_, '_> {
         Ok(r)
     }
 
-    /// The loops of a comprehension from generator I on, appending to RESULT.
+    /// The loops of a comprehension from generator I on, adding to RESULT
+    /// (a generator expression, with no RESULT, yields each element).
     fn comprehension_loops(
         &mut self,
         kind: Collect,
-        result: LocalId,
+        result: Option<LocalId>,
         elts: &[ast::Expr],
         generators: &[ast::Comprehension],
         i: usize,
     ) -> R<()> {
         let Some(g) = generators.get(i) else {
-            if kind == Collect::Generator {
-                let sent = self.yield_value(elts.first(), elts.first().ok_or("internal: no element")?)?;
+            let Some(result) = result else {
+                let elt = elts.first().ok_or("internal: no element")?;
+                let sent = self.yield_value(Some(elt), elt)?;
                 self.release(sent);
                 return Ok(());
-            }
+            };
             let values = self.exprs(elts)?;
             let target = self.emit(Some(Ty::Borrowed), Op::LoadLocal(result));
             let op = match kind {
                 Collect::List => Op::ListAppend(target, values[0]),
                 Collect::Set => Op::SetAdd(target, values[0]),
-                Collect::Dict | Collect::Generator => Op::DictSetItem(target, values[0], values[1]),
+                Collect::Dict => Op::DictSetItem(target, values[0], values[1]),
+                Collect::Generator => return Err("internal: a generator expression collects nothing".into()),
             };
             self.effect(op);
             self.release_all(&values);
