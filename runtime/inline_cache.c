@@ -34,10 +34,20 @@ struct py2wasm_cache {
     uint32_t version2; /* builtins keys version; instance keys version (methods) */
     uint32_t kind;
     uint32_t index;    /* dict entry index, or the slot's byte offset */
-    PyObject *descr;   /* the method (borrowed: the type holds it while its version lasts) */
-    uint32_t unused;
+    PyObject *descr;   /* the method (borrowed: the type holds it while its version lasts);
+                          builtins: the builtins dict */
+    PyObject **value;  /* globals and builtins: where the entry keeps its value */
 };
 _Static_assert(sizeof(struct py2wasm_cache) == 24, "src/codegen CACHE_SIZE");
+/* Generated code reads a global's cache inline (src/codegen/cached.rs):
+ * these offsets, and the kind numbers below, are spelled out there. */
+_Static_assert(offsetof(struct py2wasm_cache, kind) == 8 && offsetof(struct py2wasm_cache, descr) == 16 &&
+                   offsetof(struct py2wasm_cache, value) == 20,
+               "codegen: cache fields");
+_Static_assert(offsetof(PyFunctionObject, func_globals) == 8 && offsetof(PyFunctionObject, func_builtins) == 12,
+               "codegen: function globals");
+_Static_assert(offsetof(PyDictObject, ma_keys) == 24 && offsetof(PyDictKeysObject, dk_version) == 8,
+               "codegen: dict keys version");
 
 enum {
     CACHE_EMPTY,         /* not filled yet, or worth filling again */
@@ -53,6 +63,12 @@ enum {
     CACHE_CLASS_ATTR_NO_DICT, /* the same, for instances without a __dict__ */
     CACHE_DICT_HINT,     /* in the instance's materialised __dict__, at this entry index */
 };
+_Static_assert(CACHE_GLOBAL == 2 && CACHE_BUILTIN == 3 && CACHE_INSTANCE == 4 && CACHE_SLOT == 5,
+               "codegen: cache kinds");
+/* Attribute hits inline: the type's version tag, the inline values before
+ * the object (3.11's managed dict pre-header). */
+_Static_assert(offsetof(PyTypeObject, tp_version_tag) == 192, "codegen: tp_version_tag");
+_Static_assert(sizeof(PyObject *) == 4, "codegen: wasm32");
 
 /* ------------------------------------------------------------ globals */
 
@@ -86,9 +102,17 @@ PyObject *py2wasm_load_global_cached(PyObject *f, PyObject *name, struct py2wasm
     Py_ssize_t i = unicode_entry(g, name, &gv);
     c->kind = CACHE_EMPTY;
     if (i >= 0) {
-        *c = (struct py2wasm_cache){.version = gv, .kind = CACHE_GLOBAL, .index = (uint32_t)i};
+        *c = (struct py2wasm_cache){.version = gv,
+                                    .kind = CACHE_GLOBAL,
+                                    .index = (uint32_t)i,
+                                    .value = &DK_UNICODE_ENTRIES(g->ma_keys)[i].me_value};
     } else if (gv != 0 && (i = unicode_entry(b, name, &bv)) >= 0) {
-        *c = (struct py2wasm_cache){.version = gv, .version2 = bv, .kind = CACHE_BUILTIN, .index = (uint32_t)i};
+        *c = (struct py2wasm_cache){.version = gv,
+                                    .version2 = bv,
+                                    .kind = CACHE_BUILTIN,
+                                    .index = (uint32_t)i,
+                                    .descr = (PyObject *)b,
+                                    .value = &DK_UNICODE_ENTRIES(b->ma_keys)[i].me_value};
     }
     return py2wasm_load_global(f, name);
 }

@@ -49,6 +49,36 @@ static const uint8_t *img_base;
 
 /* ------------------------------------------------------------ set-up */
 
+/* Generated code steps range iterators itself (src/codegen/numeric.rs),
+ * reading Objects/rangeobject.c's private rangeiterobject with this layout.
+ * It is checked on a real one at start-up; if it differs, the type stays
+ * NULL here, which generated code never matches (it then calls
+ * tp_iternext, as for any iterator). */
+typedef struct {
+    PyObject_HEAD
+    long index;
+    long start;
+    long step;
+    long len;
+} rangeiter_layout;
+_Static_assert(offsetof(rangeiter_layout, index) == 8 && offsetof(rangeiter_layout, start) == 12 &&
+                   offsetof(rangeiter_layout, step) == 16 && offsetof(rangeiter_layout, len) == 20,
+               "codegen: range iterator fields");
+PyTypeObject *py2wasm_rangeiter_type;
+
+static void check_rangeiter_layout(void) {
+    PyObject *r = PyObject_CallFunction((PyObject *)&PyRange_Type, "iii", 3, 10, 2);
+    PyObject *it = r == NULL ? NULL : PyObject_GetIter(r);
+    if (it != NULL && Py_IS_TYPE(it, &PyRangeIter_Type)) {
+        rangeiter_layout *l = (rangeiter_layout *)it;
+        if (l->index == 0 && l->start == 3 && l->step == 2 && l->len == 4)
+            py2wasm_rangeiter_type = &PyRangeIter_Type;
+    }
+    Py_XDECREF(it);
+    Py_XDECREF(r);
+    PyErr_Clear();
+}
+
 int py2wasm_native_init(const struct py2wasm_image_header *header, const uint8_t *image) {
     img_header = header;
     img_base = image;
@@ -75,6 +105,7 @@ int py2wasm_native_init(const struct py2wasm_image_header *header, const uint8_t
     _Py_FunctionNewHook = py2wasm_function_new_hook;
     _Py2wasm_ClassBodyHook = py2wasm_class_body;
     _Py2wasm_GenResumeHook = py2wasm_gen_resume;
+    check_rangeiter_layout();
     if (PyType_Ready(&genstate_type) < 0)
         return -1;
     return 0;
@@ -140,6 +171,13 @@ static int attach_walk(const char *module, PyCodeObject *code, int apply) {
         if (e[i].entry != PY2WASM_NO_ENTRY &&
             _PyCode_SetExtra((PyObject *)code, extra_index, (void *)&e[i]) < 0)
             return -1;
+        /* A compiled generator keeps up to three objects on its frame's
+         * value stack (its genstate, a `yield from` delegate, the value
+         * send() pushes): the frame, sized by co_stacksize when the
+         * generator is made (so before any exists, here), needs room. */
+        if (e[i].entry != PY2WASM_NO_ENTRY && (code->co_flags & (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR)) &&
+            code->co_stacksize < 3)
+            code->co_stacksize = 3;
         break;
     }
     PyObject *consts = code->co_consts;
@@ -216,8 +254,6 @@ static PyObject *native_vectorcall(PyObject *callable, PyObject *const *args, si
         slots = PyMem_Calloc(n, sizeof(PyObject *));
         if (slots == NULL)
             return PyErr_NoMemory();
-    } else {
-        memset(small, 0, sizeof(small));
     }
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
     PyObject *result = NULL;
@@ -226,15 +262,22 @@ static PyObject *native_vectorcall(PyObject *callable, PyObject *const *args, si
     Py_ssize_t ndefaults = defaults == NULL ? 0 : PyTuple_GET_SIZE(defaults);
     if (kwnames == NULL && nargs <= co->co_argcount && nargs + ndefaults >= co->co_argcount &&
         co->co_kwonlyargcount == 0 && (co->co_flags & (CO_VARARGS | CO_VARKEYWORDS)) == 0) {
-        /* Positional arguments only, the missing ones from the defaults. */
+        /* Positional arguments only, the missing ones from the defaults:
+         * the entry reads just these slots (its parameters). */
         for (Py_ssize_t i = 0; i < nargs; i++)
             slots[i] = Py_NewRef(args[i]);
         for (Py_ssize_t i = nargs; i < co->co_argcount; i++)
             slots[i] = Py_NewRef(PyTuple_GET_ITEM(defaults, ndefaults - (co->co_argcount - i)));
-    } else if (_Py2wasm_BindArguments(func, slots, args, nargs, kwnames) < 0) {
-        for (Py_ssize_t i = 0; i < n; i++)
-            Py_XDECREF(slots[i]);
-        goto done;
+        n = co->co_argcount;
+    } else {
+        /* The binder fills any of the slots: they start empty. */
+        if (slots == small)
+            memset(small, 0, sizeof(small));
+        if (_Py2wasm_BindArguments(func, slots, args, nargs, kwnames) < 0) {
+            for (Py_ssize_t i = 0; i < n; i++)
+                Py_XDECREF(slots[i]);
+            goto done;
+        }
     }
     /* The same limit and message as a call of a Python function. */
     if (_Py_EnterRecursiveCallTstate(tstate, "")) {
@@ -486,6 +529,20 @@ PyObject *py2wasm_call(PyObject *callable, PyObject *const *args, size_t nargsf,
         return native_vectorcall(callable, args, nargsf, kwnames);
     return PyObject_Vectorcall(callable, args, nargsf, kwnames);
 }
+
+/* Layouts generated code reads directly (src/codegen/numeric.rs, calls). */
+_Static_assert(offsetof(PyObject, ob_type) == 4, "codegen: ob_type");
+_Static_assert(offsetof(PyVarObject, ob_size) == 8, "codegen: ob_size");
+_Static_assert(offsetof(PyFloatObject, ob_fval) == 8, "codegen: ob_fval");
+_Static_assert(offsetof(PyLongObject, ob_digit) == 12 && PyLong_SHIFT == 30, "codegen: int digits");
+_Static_assert(offsetof(PyFunctionObject, func_code) == 24, "codegen: func_code");
+
+/* Around a direct call from generated code into a compiled function (its
+ * code checked by the caller): the recursion limit of a Python call.
+ * Nonzero: RecursionError is set. */
+int py2wasm_enter_call(void) { return _Py_EnterRecursiveCallTstate(_PyThreadState_GET(), ""); }
+
+void py2wasm_leave_call(void) { _Py_LeaveRecursiveCallTstate(_PyThreadState_GET()); }
 
 void py2wasm_function_new_hook(PyFunctionObject *func) {
     void *extra = NULL;
@@ -847,6 +904,9 @@ int py2wasm_compare_bool(PyObject *a, PyObject *b, int op) {
         case Py_GE: return x >= y;
         }
     }
+    /* str == str: what unicode_richcompare answers, without the dispatch. */
+    if ((op == Py_EQ || op == Py_NE) && PyUnicode_CheckExact(a) && PyUnicode_CheckExact(b))
+        return (a == b || _PyUnicode_Equal(a, b)) == (op == Py_EQ);
     PyObject *r = PyObject_RichCompare(a, b, op);
     if (r == NULL)
         return -1;

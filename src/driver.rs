@@ -81,6 +81,7 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
                 freevars: s.freevars.clone(),
             });
         }
+        let direct_calls = lower::direct_targets(&m.body, &scopes, &code_ids);
         for (id, s) in scopes.scopes.iter().enumerate().skip(1) {
             let result = match (s.kind, bodies.get(&s.offset), code_ids[id]) {
                 (_, None, _) | (_, _, None) => Err("internal: function body not found".to_string()),
@@ -91,6 +92,7 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
                         code_ids: &code_ids,
                         lines: &lines,
                         future_annotations,
+                        direct_calls: &direct_calls,
                     };
                     lower::lower_function(&mut cx, id, body.as_body()).map(|f| (code, f))
                 }
@@ -99,29 +101,62 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
         }
     }
     let image_base = layout.image_addr;
-    let env = codegen::Env {
-        funcs: &layout.funcs,
-        stack_pointer: layout.stack_pointer,
-        const_base: image_base + image::SLOTS_OFFSET as u32,
-    };
+    let const_base = image_base + image::SLOTS_OFFSET as u32;
     let caches_base = image_base + image::caches_offset(p.consts.len() as u32, p.codes.len());
-    for (m, offset, qualname, result) in lowered {
-        let result = result.and_then(|(code, f)| {
+    let mut reasons: Vec<Option<String>> = lowered.iter().map(|l| l.3.as_ref().err().cloned()).collect();
+    // A direct call names its callee's wasm function, so the functions are
+    // numbered before any is generated; one whose generation fails (an
+    // internal inconsistency) falls back, and the rest are generated again.
+    loop {
+        let native: Vec<usize> = (0..lowered.len()).filter(|&i| reasons[i].is_none()).collect();
+        let mut direct = HashMap::new();
+        for (n, &i) in native.iter().enumerate() {
+            if let Ok((code, _)) = &lowered[i].3 {
+                direct.insert(*code, layout.function_index(n));
+            }
+        }
+        let env = codegen::Env {
+            funcs: &layout.funcs,
+            stack_pointer: layout.stack_pointer,
+            data: layout.data,
+            const_base,
+            code_base: const_base + 4 * p.consts.len() as u32,
+            direct: &direct,
+        };
+        p.functions.clear();
+        p.cache_count = 0;
+        for code in &mut p.codes {
+            code.entry = image::NO_ENTRY;
+        }
+        let mut failed = false;
+        for &i in &native {
+            let Ok((code, f)) = &lowered[i].3 else { continue };
             let caches = caches_base + p.cache_count * image::CACHE_SIZE;
             p.cache_count += f.cache_count();
             if std::env::var_os("PY2WASM_DUMP_IR").is_some() {
                 eprintln!("{f:#?}");
             }
-            codegen::generate(&f, &env, caches).map(|wasm| {
-                p.codes[code as usize].entry = layout.table_index(p.functions.len());
-                p.functions.push(wasm);
-            })
-        });
-        if let Err(reason) = &result {
+            match codegen::generate(f, &env, caches) {
+                Ok(wasm) => {
+                    p.codes[*code as usize].entry = layout.table_index(p.functions.len());
+                    p.functions.push(wasm);
+                }
+                Err(reason) => {
+                    reasons[i] = Some(reason);
+                    failed = true;
+                }
+            }
+        }
+        if !failed {
+            break;
+        }
+    }
+    for ((m, offset, qualname, _), reason) in lowered.into_iter().zip(reasons) {
+        if let Some(reason) = &reason {
             let loc = m.source.location(offset);
             p.fallbacks.push(Diagnostic::error(format!("`{qualname}` cannot be compiled natively: {reason}")).at(loc));
         }
-        p.outcomes.insert((m.name.clone(), offset), result.err());
+        p.outcomes.insert((m.name.clone(), offset), reason);
     }
     p
 }

@@ -120,6 +120,10 @@ pub enum Op {
         args: Vec<Temp>,
         kwnames: Option<ConstId>,
         nkw: u32,
+        /// The predicted callee (a module-level def taking exactly these
+        /// positional arguments): its code table index. Entered directly,
+        /// without binding, when `func` is a function with that code.
+        direct: Option<u32>,
     },
     /// obj.name(args...) without a bound method (args[0] is obj).
     CallMethod {

@@ -2,6 +2,8 @@
 //! A construct not handled yet is an `Err` with the reason: the function
 //! then falls back to CPython's bytecode, which the report lists.
 
+use std::collections::HashMap;
+
 use rustpython_parser::ast::{self, Ranged};
 
 use crate::codegen::consts::{Const, ConstPool};
@@ -19,6 +21,43 @@ pub struct Context<'a> {
     pub lines: &'a [usize],
     /// The module has `from __future__ import annotations` (annotations are strings).
     pub future_annotations: bool,
+    /// Module-level functions calls can enter directly, by name.
+    pub direct_calls: &'a HashMap<String, DirectTarget>,
+}
+
+/// A module-level `def` with only positional parameters, not a generator
+/// or coroutine, not decorated: calls by its name predict it.
+#[derive(Debug, Clone, Copy)]
+pub struct DirectTarget {
+    /// Code table index.
+    pub code: u32,
+    pub nargs: usize,
+}
+
+/// The direct-call targets of a module body.
+pub fn direct_targets(
+    body: &[ast::Stmt],
+    scopes: &ModuleScopes,
+    code_ids: &[Option<u32>],
+) -> HashMap<String, DirectTarget> {
+    let mut targets = HashMap::new();
+    for stmt in body {
+        let ast::Stmt::FunctionDef(d) = stmt else { continue };
+        let a = &d.args;
+        let simple = d.decorator_list.is_empty() && a.vararg.is_none() && a.kwarg.is_none() && a.kwonlyargs.is_empty();
+        let scope = scopes.of(d.range.start().to_usize(), ScopeKind::Function);
+        let code = scope.and_then(|id| code_ids.get(id).copied().flatten());
+        match (scope, code) {
+            (Some(id), Some(code)) if simple && !scopes.scopes[id].is_generator && !scopes.scopes[id].is_coroutine => {
+                targets.insert(d.name.to_string(), DirectTarget { code, nargs: a.posonlyargs.len() + a.args.len() });
+            }
+            // A later def of the name that cannot be predicted.
+            _ => {
+                targets.remove(d.name.as_str());
+            }
+        }
+    }
+    targets
 }
 
 pub type Fallback = String;
@@ -655,11 +694,12 @@ impl Lowerer<'_, '_> {
             Some(self.cx.consts.add(&Const::Tuple(names.collect())))
         };
         self.set_pos(c);
-        let mut class = self.obj(Op::Call { func: build, args: args.clone(), kwnames, nkw: c.keywords.len() as u32 });
+        let mut class =
+            self.obj(Op::Call { func: build, args: args.clone(), kwnames, nkw: c.keywords.len() as u32, direct: None });
         self.release_all(&args);
         self.release(build);
         for d in decos.into_iter().rev() {
-            let g = self.obj(Op::Call { func: d, args: vec![class], kwnames: None, nkw: 0 });
+            let g = self.obj(Op::Call { func: d, args: vec![class], kwnames: None, nkw: 0, direct: None });
             self.release(class);
             self.release(d);
             class = g;
@@ -925,7 +965,7 @@ impl Lowerer<'_, '_> {
     fn exit_without_exception(&mut self, exit: LocalId) {
         let f = self.obj(Op::TakeLocal(exit));
         let none = self.constant(&Const::None);
-        let r = self.obj(Op::Call { func: f, args: vec![none, none, none], kwnames: None, nkw: 0 });
+        let r = self.obj(Op::Call { func: f, args: vec![none, none, none], kwnames: None, nkw: 0, direct: None });
         self.f.max_args = self.f.max_args.max(4);
         self.release(r);
         self.release(f);
@@ -1806,7 +1846,7 @@ impl Lowerer<'_, '_> {
         self.set_pos(e);
         let it = self.obj(Op::GetIter(iterable));
         self.release(iterable);
-        let r = self.obj(Op::Call { func: f, args: vec![it], kwnames: None, nkw: 0 });
+        let r = self.obj(Op::Call { func: f, args: vec![it], kwnames: None, nkw: 0, direct: None });
         self.release(it);
         self.release(f);
         Ok(r)
@@ -1921,7 +1961,19 @@ impl Lowerer<'_, '_> {
             args.push(self.expr(&k.value)?);
         }
         self.set_pos(e);
-        let r = self.obj(Op::Call { func: f, args: args.clone(), kwnames, nkw: c.keywords.len() as u32 });
+        // A module-level function called by its global name with exactly
+        // its positional parameters: predicted, so the call can skip binding.
+        let direct = match &*c.func {
+            ast::Expr::Name(n) if c.keywords.is_empty() => {
+                let global = matches!(
+                    self.scope().binding(&self.mangle(&n.id)),
+                    Binding::GlobalImplicit | Binding::GlobalExplicit
+                );
+                self.cx.direct_calls.get(n.id.as_str()).filter(|t| global && t.nargs == args.len()).map(|t| t.code)
+            }
+            _ => None,
+        };
+        let r = self.obj(Op::Call { func: f, args: args.clone(), kwnames, nkw: c.keywords.len() as u32, direct });
         self.release_all(&args);
         self.release(f);
         Ok(r)
@@ -2173,7 +2225,7 @@ impl Lowerer<'_, '_> {
             self.release(t);
         }
         for d in decos.into_iter().rev() {
-            let g = self.obj(Op::Call { func: d, args: vec![f], kwnames: None, nkw: 0 });
+            let g = self.obj(Op::Call { func: d, args: vec![f], kwnames: None, nkw: 0, direct: None });
             self.f.max_args = self.f.max_args.max(2);
             self.release(f);
             self.release(d);

@@ -6,7 +6,9 @@
 //! objects are updated inline, as Py_INCREF/Py_DECREF do (wasm32 layout:
 //! ob_refcnt at offset 0).
 
+mod cached;
 pub mod consts;
+mod numeric;
 pub mod runtime;
 pub mod stackify;
 
@@ -23,8 +25,14 @@ pub struct Env<'a> {
     pub funcs: &'a HashMap<Rt, u32>,
     /// Global index of the C stack pointer.
     pub stack_pointer: u32,
+    pub data: crate::link::DataAddrs,
     /// Address of constant slot 0 (4 bytes a slot).
     pub const_base: u32,
+    /// Address of code slot 0: the code objects, after the constants.
+    pub code_base: u32,
+    /// The wasm function of each natively compiled code (by code table
+    /// index), for direct calls.
+    pub direct: &'a HashMap<u32, u32>,
 }
 
 fn mem(offset: u64) -> MemArg {
@@ -35,6 +43,8 @@ enum Ctx {
     Loop(usize),
     Block(usize),
     If,
+    /// The block an inline arithmetic fast path leaves for CPython's path.
+    Slow,
 }
 
 struct Gen<'a> {
@@ -61,6 +71,8 @@ struct Gen<'a> {
     /// Generators: the genstate object and the yield being resumed (0: none).
     gen_l: u32,
     state_l: u32,
+    /// Inline arithmetic: the unboxed temps and their locals.
+    num: numeric::Plan,
 }
 
 /// runtime/native.c's genstate: where a suspended generator's yield number
@@ -92,8 +104,15 @@ pub fn generate(f: &ir::Function, env: &Env, caches: u32) -> Result<Function, St
     let nlocals = f.locals.len() as u32;
     let ntemps = f.temps.len() as u32;
     // wasm locals: 0 func, 1 slots (a generator's frame), then ret, frame,
-    // scratch, old, gen, state, Python locals, temps.
-    let out = Function::new([(6 + nlocals + ntemps, ValType::I32)]);
+    // scratch, old, gen, state, Python locals, temps; then the tags, i64
+    // and f64 values of inline arithmetic (numeric.rs).
+    let mut num = numeric::plan(f);
+    let n = num.locals();
+    let first_tag = 8 + nlocals + ntemps;
+    num.tag_base = first_tag;
+    num.i64_base = first_tag + n;
+    num.f64_base = first_tag + 2 * n;
+    let out = Function::new([(6 + nlocals + ntemps + n, ValType::I32), (n, ValType::I64), (n, ValType::F64)]);
     let frame_size = (f.max_args * 4).div_ceil(16) * 16;
     let mut g = Gen {
         f,
@@ -115,6 +134,7 @@ pub fn generate(f: &ir::Function, env: &Env, caches: u32) -> Result<Function, St
         first_temp: 8 + nlocals,
         frame_size,
         next_cache: caches,
+        num,
     };
     g.prologue();
     g.entry_owned[0] = Some(Vec::new());
@@ -154,8 +174,21 @@ impl Gen<'_> {
 
     /// Pushes the address of a fresh inline cache.
     fn cache(&mut self) {
-        self.konst(self.next_cache as i32);
+        let addr = self.next_cache_addr();
+        self.konst(addr as i32);
+    }
+
+    /// The address of a fresh inline cache.
+    fn next_cache_addr(&mut self) -> u32 {
+        let addr = self.next_cache;
         self.next_cache += crate::link::image::CACHE_SIZE;
+        addr
+    }
+
+    /// The depth of the innermost `Ctx::Slow` block: where an inline fast
+    /// path branches to reach its runtime call.
+    fn slow_depth(&self) -> u32 {
+        self.ctx.iter().rev().position(|c| matches!(c, Ctx::Slow)).unwrap_or(0) as u32
     }
 
     fn incref(&mut self, l: u32) {
@@ -165,6 +198,13 @@ impl Gen<'_> {
         self.konst(1);
         self.ins(I::I32Add);
         self.ins(I::I32Store(mem(0)));
+    }
+
+    fn xincref(&mut self, l: u32) {
+        self.get(l);
+        self.ins(I::If(BlockType::Empty));
+        self.incref(l);
+        self.ins(I::End);
     }
 
     fn decref(&mut self, l: u32) {
@@ -442,8 +482,7 @@ impl Gen<'_> {
                 self.ins(I::End);
             }
             Term::BranchNull(v, null, nonnull) => {
-                self.get(self.temp(v));
-                self.ins(I::I32Eqz);
+                self.push_is_null(v);
                 self.ins(I::If(BlockType::Empty));
                 self.ctx.push(Ctx::If);
                 // At the end of iteration: was it an error?
@@ -545,6 +584,45 @@ impl Gen<'_> {
         self.call(rt);
     }
 
+    /// A call predicted to enter compiled code CODE (ir::Op::Call): when
+    /// FUNC is a function with that code, its wasm function is called with
+    /// the arguments as its slots (the callee takes over references, so
+    /// they are increfed), inside the recursion limit; otherwise, or when
+    /// the limit is hit, as any call. Leaves the result (NULL: failed).
+    fn direct_call(&mut self, func: Temp, args: &[Temp], code: u32) {
+        let fw = self.temp(func);
+        self.get(fw);
+        self.ins(I::I32Load(mem(4))); // ob_type
+        self.konst(self.env.data.function_type as i32);
+        self.ins(I::I32Eq);
+        self.get(fw);
+        self.ins(I::I32Load(mem(24))); // func_code
+        self.konst((self.env.code_base + 4 * code) as i32);
+        self.ins(I::I32Load(mem(0)));
+        self.ins(I::I32Eq);
+        self.ins(I::I32And);
+        self.ins(I::If(BlockType::Result(ValType::I32)));
+        self.call(Rt::EnterCall);
+        self.ins(I::If(BlockType::Result(ValType::I32)));
+        self.konst(0);
+        self.ins(I::Else);
+        for &a in args {
+            self.incref(self.temp(a));
+        }
+        self.get(fw);
+        self.frame_addr(1);
+        self.ins(I::Call(self.env.direct[&code]));
+        self.call(Rt::LeaveCall);
+        self.ins(I::End);
+        self.ins(I::Else);
+        self.get(fw);
+        self.frame_addr(1);
+        self.konst(args.len() as i32 | i32::MIN);
+        self.konst(0);
+        self.call(Rt::Call);
+        self.ins(I::End);
+    }
+
     fn opt_temp(&mut self, t: Option<Temp>) {
         match t {
             Some(t) => self.get(self.temp(t)),
@@ -563,6 +641,9 @@ impl Gen<'_> {
             Negative,
         }
         let mut fail = Fail::Null;
+        if self.numeric(x, inst, owned)? || self.dual_op(x, inst, owned)? {
+            return Ok(());
+        }
         match &inst.op {
             Const(k) => {
                 self.const_slot(*k);
@@ -684,10 +765,12 @@ impl Gen<'_> {
                 return Ok(());
             }
             LoadGlobal(k) => {
-                self.get(self.func_l);
-                self.const_slot(*k);
-                self.cache();
-                self.call(Rt::LoadGlobalCached);
+                let Some(d) = inst.dst else {
+                    return Err("internal: a global load without a result".to_string());
+                };
+                self.load_global(x, *k, d, owned, inst.pos)?;
+                owned.push(d);
+                return Ok(());
             }
             StoreGlobal(k, t) => {
                 self.get(self.func_l);
@@ -701,7 +784,11 @@ impl Gen<'_> {
                 self.call(Rt::DeleteGlobal);
                 fail = Fail::Negative;
             }
-            Call { func, args, kwnames, nkw } => {
+            Call { func, args, kwnames: None, nkw: 0, direct: Some(code) } if self.env.direct.contains_key(code) => {
+                self.store_args(args, 1);
+                self.direct_call(*func, args, *code);
+            }
+            Call { func, args, kwnames, nkw, .. } => {
                 self.store_args(args, 1);
                 self.get(self.temp(*func));
                 self.frame_addr(1);
@@ -773,18 +860,16 @@ impl Gen<'_> {
                 fail = Fail::Never;
             }
             GetAttr(o, k) => {
-                self.get(self.temp(*o));
-                self.const_slot(*k);
-                self.cache();
-                self.call(Rt::GetAttrCached);
+                let Some(d) = inst.dst else {
+                    return Err("internal: an attribute load without a result".to_string());
+                };
+                self.get_attr(x, *o, *k, d, owned, inst.pos)?;
+                owned.push(d);
+                return Ok(());
             }
             SetAttr(o, k, v) => {
-                self.get(self.temp(*o));
-                self.const_slot(*k);
-                self.get(self.temp(*v));
-                self.cache();
-                self.call(Rt::SetAttrCached);
-                fail = Fail::Negative;
+                self.set_attr(x, *o, *k, *v, owned, inst.pos)?;
+                return Ok(());
             }
             DelAttr(o, k) => {
                 self.get(self.temp(*o));
@@ -1015,7 +1100,12 @@ impl Gen<'_> {
             Release(t) => {
                 owned.retain(|o| o != t);
                 let w = self.temp(*t);
-                self.decref(w);
+                // An unboxed number has no object.
+                if self.is_dual(*t) {
+                    self.xdecref(w);
+                } else {
+                    self.decref(w);
+                }
                 return Ok(());
             }
         }

@@ -32,6 +32,18 @@ fn malformed(what: impl std::fmt::Display) -> Diagnostic {
     Diagnostic::error(format!("internal error: the embedded runtime.wasm is not as expected: {what}"))
 }
 
+/// Addresses of CPython's static objects that generated code compares
+/// against (inline arithmetic, direct calls, inline global loads).
+#[derive(Debug, Clone, Copy)]
+pub struct DataAddrs {
+    pub long_type: u32,
+    pub float_type: u32,
+    pub function_type: u32,
+    pub dict_type: u32,
+    /// A variable holding the range iterator type (NULL: not stepped inline).
+    pub rangeiter_type_ref: u32,
+}
+
 /// What the link step (and code generation) needs to know about the
 /// runtime before writing.
 pub struct RuntimeLayout {
@@ -42,6 +54,7 @@ pub struct RuntimeLayout {
     /// Function index of each runtime function generated code calls.
     pub funcs: HashMap<Rt, u32>,
     pub stack_pointer: u32,
+    pub data: DataAddrs,
     /// Functions (imported and defined) and types the runtime has: appended
     /// ones are numbered after them.
     function_count: u32,
@@ -53,10 +66,10 @@ pub struct RuntimeLayout {
 pub fn inspect(runtime: &[u8]) -> Result<RuntimeLayout> {
     let mut imported_globals = 0u32;
     let mut global_addrs: Vec<Option<u32>> = Vec::new();
-    let mut export_global = None;
+    let mut global_exports: HashMap<String, u32> = HashMap::new();
     let mut initial_pages = None;
     let mut func_types: Vec<u32> = Vec::new();
-    let mut types: Vec<(usize, usize)> = Vec::new();
+    let mut types: Vec<(String, usize)> = Vec::new();
     let mut exports: HashMap<String, u32> = HashMap::new();
     let mut function_names: HashMap<String, u32> = HashMap::new();
     let mut stack_pointer = None;
@@ -92,7 +105,17 @@ pub fn inspect(runtime: &[u8]) -> Result<RuntimeLayout> {
             Payload::TypeSection(reader) => {
                 for ty in reader.into_iter_err_on_gc_types() {
                     let ty = ty.map_err(malformed)?;
-                    types.push((ty.params().len(), ty.results().len()));
+                    let params = ty
+                        .params()
+                        .iter()
+                        .map(|p| match p {
+                            wasmparser::ValType::I32 => 'i',
+                            wasmparser::ValType::I64 => 'I',
+                            wasmparser::ValType::F64 => 'F',
+                            _ => '?',
+                        })
+                        .collect();
+                    types.push((params, ty.results().len()));
                 }
             }
             Payload::FunctionSection(reader) => {
@@ -118,8 +141,8 @@ pub fn inspect(runtime: &[u8]) -> Result<RuntimeLayout> {
             Payload::ExportSection(reader) => {
                 for export in reader {
                     let export = export.map_err(malformed)?;
-                    if export.name == IMAGE_REF_EXPORT && export.kind == ExternalKind::Global {
-                        export_global = Some(export.index);
+                    if export.kind == ExternalKind::Global {
+                        global_exports.insert(export.name.to_string(), export.index);
                     }
                     if export.name == "__stack_pointer" && export.kind == ExternalKind::Global {
                         stack_pointer = Some(export.index);
@@ -132,11 +155,22 @@ pub fn inspect(runtime: &[u8]) -> Result<RuntimeLayout> {
             _ => {}
         }
     }
-    let index = export_global.ok_or_else(|| malformed(format!("no export {IMAGE_REF_EXPORT}")))?;
-    let image_ref_addr = index
-        .checked_sub(imported_globals)
-        .and_then(|i| global_addrs.get(i as usize).copied().flatten())
-        .ok_or_else(|| malformed(format!("{IMAGE_REF_EXPORT} is not a constant address")))?;
+    // A data symbol's export is a global holding its address.
+    let address = |name: &str| {
+        global_exports
+            .get(name)
+            .and_then(|index| index.checked_sub(imported_globals))
+            .and_then(|i| global_addrs.get(i as usize).copied().flatten())
+            .ok_or_else(|| malformed(format!("no export {name} holding a constant address")))
+    };
+    let image_ref_addr = address(IMAGE_REF_EXPORT)?;
+    let data = DataAddrs {
+        long_type: address("PyLong_Type")?,
+        float_type: address("PyFloat_Type")?,
+        function_type: address("PyFunction_Type")?,
+        dict_type: address("PyDict_Type")?,
+        rangeiter_type_ref: address("py2wasm_rangeiter_type")?,
+    };
     let initial_pages = initial_pages.ok_or_else(|| malformed("no memory"))?;
     let mut funcs = HashMap::new();
     // The functions themselves, found by the name section: a command
@@ -149,7 +183,7 @@ pub fn inspect(runtime: &[u8]) -> Result<RuntimeLayout> {
         }
         let index = *function_names.get(name).ok_or_else(|| malformed(format!("no function named {name}")))?;
         let ty = func_types.get(index as usize).and_then(|&t| types.get(t as usize));
-        if ty != Some(&(params, usize::from(returns))) {
+        if ty != Some(&(params.to_string(), usize::from(returns))) {
             return Err(malformed(format!("{name} has another signature")));
         }
         funcs.insert(rt, index);
@@ -157,6 +191,7 @@ pub fn inspect(runtime: &[u8]) -> Result<RuntimeLayout> {
     Ok(RuntimeLayout {
         initial_pages,
         image_ref_addr,
+        data,
         image_addr: (initial_pages * PAGE) as u32,
         funcs,
         stack_pointer: stack_pointer.ok_or_else(|| malformed("no export __stack_pointer"))?,
@@ -173,6 +208,11 @@ pub struct Generated {
 }
 
 impl RuntimeLayout {
+    /// The function index of generated function I (they follow the runtime's).
+    pub fn function_index(&self, i: usize) -> u32 {
+        self.function_count + i as u32
+    }
+
     /// The table index (the C function pointer) of generated function I.
     pub fn table_index(&self, i: usize) -> u32 {
         (self.table_size + i as u64) as u32

@@ -1,0 +1,250 @@
+//! Inline cache hits in generated code: a global or builtin, an inline
+//! instance value or a `__slots__` member whose cache
+//! (runtime/inline_cache.c) is filled is read (or written) without calling
+//! the runtime, with the same guards the runtime's function checks;
+//! anything else calls it (a miss fills the cache).
+
+use wasm_encoder::{BlockType, Instruction as I};
+
+use super::runtime::Rt;
+use super::{mem, Ctx, Gen};
+use crate::ir::{self, Temp};
+
+/// runtime/inline_cache.c: struct py2wasm_cache fields and kinds.
+const CACHE_VERSION: u64 = 0;
+const CACHE_VERSION2: u64 = 4;
+const CACHE_KIND: u64 = 8;
+const CACHE_DESCR: u64 = 16;
+const CACHE_VALUE: u64 = 20;
+const KIND_GLOBAL: i32 = 2;
+const KIND_BUILTIN: i32 = 3;
+const KIND_INSTANCE: i32 = 4;
+const KIND_SLOT: i32 = 5;
+const CACHE_INDEX: u64 = 12;
+const TYPE_VERSION_TAG: u64 = 192;
+/// _PyObject_ValuesPointer: four pointers before the object.
+const VALUES_BEFORE: i32 = 16;
+/// CPython's layouts (asserted in inline_cache.c).
+const FUNC_GLOBALS: u64 = 8;
+const FUNC_BUILTINS: u64 = 12;
+const DICT_KEYS: u64 = 24;
+const KEYS_VERSION: u64 = 8;
+
+impl Gen<'_> {
+    /// Branches out of the inline path (to the runtime call) when the
+    /// condition on the stack holds.
+    fn miss_if(&mut self) {
+        let depth = self.slow_depth();
+        self.ins(I::BrIf(depth));
+    }
+
+    /// dst = global K (LOAD_GLOBAL), the hit inline.
+    pub(super) fn load_global(
+        &mut self,
+        x: usize,
+        k: ir::ConstId,
+        dst: Temp,
+        owned: &[Temp],
+        pos: ir::Pos,
+    ) -> Result<(), String> {
+        let w = self.temp(dst);
+        let cache = self.next_cache_addr() as i32;
+        self.ins(I::Block(BlockType::Empty));
+        self.ctx.push(Ctx::If);
+        self.ins(I::Block(BlockType::Empty));
+        self.ctx.push(Ctx::Slow);
+        // The globals' keys still have the version the cache saw.
+        self.get(self.func_l);
+        self.ins(I::I32Load(mem(FUNC_GLOBALS)));
+        self.ins(I::I32Load(mem(DICT_KEYS)));
+        self.ins(I::I32Load(mem(KEYS_VERSION)));
+        self.konst(cache);
+        self.ins(I::I32Load(mem(CACHE_VERSION)));
+        self.ins(I::I32Ne);
+        self.miss_if();
+        self.konst(cache);
+        self.ins(I::I32Load(mem(CACHE_KIND)));
+        self.ins(I::LocalTee(self.scratch_l));
+        self.konst(KIND_GLOBAL);
+        self.ins(I::I32Ne);
+        self.ins(I::If(BlockType::Empty));
+        self.ctx.push(Ctx::If);
+        // A builtin: not in the globals (their version says so), and the
+        // function's builtins are the dict the cache saw, at its version.
+        self.get(self.scratch_l);
+        self.konst(KIND_BUILTIN);
+        self.ins(I::I32Ne);
+        self.miss_if();
+        self.get(self.func_l);
+        self.ins(I::I32Load(mem(FUNC_BUILTINS)));
+        self.ins(I::LocalTee(self.scratch_l));
+        self.konst(cache);
+        self.ins(I::I32Load(mem(CACHE_DESCR)));
+        self.ins(I::I32Ne);
+        self.miss_if();
+        self.get(self.scratch_l);
+        self.ins(I::I32Load(mem(4))); // ob_type
+        self.konst(self.env.data.dict_type as i32);
+        self.ins(I::I32Ne);
+        self.miss_if();
+        self.get(self.scratch_l);
+        self.ins(I::I32Load(mem(DICT_KEYS)));
+        self.ins(I::I32Load(mem(KEYS_VERSION)));
+        self.konst(cache);
+        self.ins(I::I32Load(mem(CACHE_VERSION2)));
+        self.ins(I::I32Ne);
+        self.miss_if();
+        self.ctx.pop();
+        self.ins(I::End);
+        // The entry's value (deleted: NULL, the runtime raises NameError).
+        self.konst(cache);
+        self.ins(I::I32Load(mem(CACHE_VALUE)));
+        self.ins(I::I32Load(mem(0)));
+        self.ins(I::LocalTee(w));
+        self.ins(I::I32Eqz);
+        self.miss_if();
+        self.incref(w);
+        self.ins(I::Br(1));
+        self.ctx.pop();
+        self.ins(I::End);
+        self.get(self.func_l);
+        self.const_slot(k);
+        self.konst(cache);
+        self.call(Rt::LoadGlobalCached);
+        self.ins(I::LocalTee(w));
+        self.ins(I::I32Eqz);
+        self.fail_if(x, owned, Some(pos))?;
+        self.ctx.pop();
+        self.ins(I::End);
+        Ok(())
+    }
+
+    /// Leaves on the stack where attribute value of object W lives, when
+    /// the cache at CACHE is an inline-values or slot hit (its type's
+    /// version); branches to the runtime call otherwise.
+    fn attr_slot(&mut self, w: u32, cache: i32) {
+        self.get(w);
+        self.ins(I::I32Load(mem(4))); // ob_type
+        self.ins(I::I32Load(mem(TYPE_VERSION_TAG)));
+        self.konst(cache);
+        self.ins(I::I32Load(mem(CACHE_VERSION)));
+        self.ins(I::I32Ne);
+        self.miss_if();
+        self.konst(cache);
+        self.ins(I::I32Load(mem(CACHE_KIND)));
+        self.ins(I::LocalTee(self.scratch_l));
+        self.konst(KIND_SLOT);
+        self.ins(I::I32Eq);
+        self.ins(I::If(BlockType::Result(wasm_encoder::ValType::I32)));
+        self.ctx.push(Ctx::If);
+        self.get(w);
+        self.konst(cache);
+        self.ins(I::I32Load(mem(CACHE_INDEX))); // the member's byte offset
+        self.ins(I::I32Add);
+        self.ins(I::Else);
+        self.get(self.scratch_l);
+        self.konst(KIND_INSTANCE);
+        self.ins(I::I32Ne);
+        self.miss_if();
+        // The values array (NULL once a __dict__ is made: the runtime's path).
+        self.get(w);
+        self.konst(VALUES_BEFORE);
+        self.ins(I::I32Sub);
+        self.ins(I::I32Load(mem(0)));
+        self.ins(I::LocalTee(self.scratch_l));
+        self.ins(I::I32Eqz);
+        self.miss_if();
+        self.get(self.scratch_l);
+        self.konst(cache);
+        self.ins(I::I32Load(mem(CACHE_INDEX)));
+        self.konst(4);
+        self.ins(I::I32Mul);
+        self.ins(I::I32Add);
+        self.ctx.pop();
+        self.ins(I::End);
+    }
+
+    /// dst = o.NAME, the hit inline.
+    pub(super) fn get_attr(
+        &mut self,
+        x: usize,
+        o: Temp,
+        k: ir::ConstId,
+        dst: Temp,
+        owned: &[Temp],
+        pos: ir::Pos,
+    ) -> Result<(), String> {
+        let w = self.temp(dst);
+        let ow = self.temp(o);
+        let cache = self.next_cache_addr() as i32;
+        self.ins(I::Block(BlockType::Empty));
+        self.ctx.push(Ctx::If);
+        self.ins(I::Block(BlockType::Empty));
+        self.ctx.push(Ctx::Slow);
+        self.attr_slot(ow, cache);
+        self.ins(I::I32Load(mem(0)));
+        self.ins(I::LocalTee(w));
+        self.ins(I::I32Eqz);
+        self.miss_if();
+        self.incref(w);
+        self.ins(I::Br(1));
+        self.ctx.pop();
+        self.ins(I::End);
+        self.get(ow);
+        self.const_slot(k);
+        self.konst(cache);
+        self.call(Rt::GetAttrCached);
+        self.ins(I::LocalTee(w));
+        self.ins(I::I32Eqz);
+        self.fail_if(x, owned, Some(pos))?;
+        self.ctx.pop();
+        self.ins(I::End);
+        Ok(())
+    }
+
+    /// o.NAME = v, the hit inline when the attribute has a value already
+    /// (a new one joins the instance's key order: the runtime's path).
+    pub(super) fn set_attr(
+        &mut self,
+        x: usize,
+        o: Temp,
+        k: ir::ConstId,
+        v: Temp,
+        owned: &[Temp],
+        pos: ir::Pos,
+    ) -> Result<(), String> {
+        let ow = self.temp(o);
+        let vw = self.temp(v);
+        let cache = self.next_cache_addr() as i32;
+        self.ins(I::Block(BlockType::Empty));
+        self.ctx.push(Ctx::If);
+        self.ins(I::Block(BlockType::Empty));
+        self.ctx.push(Ctx::Slow);
+        self.attr_slot(ow, cache);
+        self.ins(I::LocalTee(self.scratch_l));
+        self.ins(I::I32Load(mem(0)));
+        self.ins(I::LocalTee(self.old_l));
+        self.ins(I::I32Eqz);
+        self.miss_if();
+        self.incref(vw);
+        self.get(self.scratch_l);
+        self.get(vw);
+        self.ins(I::I32Store(mem(0)));
+        // Last: the old value's destructor may run any code.
+        self.decref(self.old_l);
+        self.ins(I::Br(1));
+        self.ctx.pop();
+        self.ins(I::End);
+        self.get(ow);
+        self.const_slot(k);
+        self.get(vw);
+        self.konst(cache);
+        self.call(Rt::SetAttrCached);
+        self.konst(0);
+        self.ins(I::I32LtS);
+        self.fail_if(x, owned, Some(pos))?;
+        self.ctx.pop();
+        self.ins(I::End);
+        Ok(())
+    }
+}

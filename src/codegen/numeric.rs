@@ -1,0 +1,877 @@
+//! Inline int and float arithmetic. Without type inference yet, the types
+//! are checked at run time: an exact `int` of at most two digits (CPython's
+//! 30-bit digits) or an exact `float` is computed on with wasm's own i64 and
+//! f64 instructions, anything else (other types, big ints, a division by
+//! zero, an int product that could overflow) takes CPython's path
+//! (`py2wasm_binary`, `py2wasm_unary`, `py2wasm_compare_bool`).
+//!
+//! A result that only feeds more arithmetic (`dx * dx + dy * dy`: the two
+//! products) is a *dual* temp: it stays unboxed (a tag saying int or float,
+//! and an i64 or f64 local, its object pointer NULL) until something needs
+//! the object. The results are CPython's exactly: int arithmetic on values
+//! below 2**62 cannot overflow an i64; int / int is an IEEE division when
+//! both are below 2**53 (long_true_divide's fast path); an int meets a
+//! float as PyLong_AsDouble converts it (correctly rounded), and compares
+//! with one only below 2**48 (float_richcompare's exact case).
+
+use wasm_encoder::{BlockType, Instruction as I, MemArg};
+
+use super::{Ctx, Gen};
+use crate::codegen::runtime::Rt;
+use crate::ir::{self, BinOp, CmpOp, Inst, LocalId, LocalKind, Op, Temp, Term, Ty, UnaryOp};
+
+/// The tag of a view or a dual temp.
+const BOXED: i32 = 0;
+const INT: i32 = 1;
+const FLOAT: i32 = 2;
+
+/// Unboxed ints stay below this magnitude (so a sum fits an i64).
+const INT_LIMIT_BITS: u32 = 62;
+
+/// runtime/native.c's rangeiter_layout (Objects/rangeobject.c).
+const RANGEITER_INDEX: u64 = 8;
+const RANGEITER_START: u64 = 12;
+const RANGEITER_STEP: u64 = 16;
+const RANGEITER_LEN: u64 = 20;
+
+/// The dual temps and locals of a function and where their wasm locals are.
+#[derive(Default)]
+pub struct Plan {
+    /// Per temp, then per local: its index among the duals.
+    dual: Vec<Option<u32>>,
+    dual_local: Vec<Option<u32>>,
+    count: u32,
+    /// First i32 (tags), i64 and f64 local: `count` of each, then three
+    /// scratch locals (operand a, operand b, result).
+    pub tag_base: u32,
+    pub i64_base: u32,
+    pub f64_base: u32,
+}
+
+impl Plan {
+    /// Locals of each type (i32, i64, f64) the plan needs.
+    pub fn locals(&self) -> u32 {
+        self.count + 3
+    }
+}
+
+fn inline_binop(op: BinOp) -> bool {
+    use BinOp::*;
+    matches!(op, Add | Sub | Mul | TrueDiv | FloorDiv | Mod)
+}
+
+fn is_inline(op: &Op) -> bool {
+    match op {
+        Op::Binary(b, ..) => inline_binop(*b),
+        Op::Unary(UnaryOp::Neg, _) | Op::CompareBool(..) => true,
+        _ => false,
+    }
+}
+
+/// Finds the duals. A temp is dual when it is made by inline arithmetic,
+/// by `IterNext` (a range iterator's next int comes unboxed) or by loading
+/// a dual local, and is read only by inline arithmetic, released, stored
+/// in a dual local or (IterNext) tested for the end. A local is dual when
+/// a dual temp is stored in it: a plain variable (not a cell, not in a
+/// generator, whose variables live in its genstate between resumptions).
+pub fn plan(f: &ir::Function) -> Plan {
+    let mut local_ok: Vec<bool> = f.locals.iter().map(|l| l.kind == LocalKind::Fast && !f.generator).collect();
+    let mut temp_ok = vec![false; f.temps.len()];
+    loop {
+        for inst in f.blocks.iter().flat_map(|b| &b.insts) {
+            if let Some(d) = inst.dst {
+                temp_ok[d as usize] = match &inst.op {
+                    Op::CompareBool(..) => false,
+                    op if is_inline(op) => f.temps[d as usize] == Ty::Obj,
+                    Op::IterNext(_) => true,
+                    Op::LoadLocal(l) => local_ok[*l as usize],
+                    _ => false,
+                };
+            }
+        }
+        for b in &f.blocks {
+            for inst in &b.insts {
+                match &inst.op {
+                    op if is_inline(op) && inst.dst.is_some() => {}
+                    Op::Release(_) => {}
+                    Op::StoreLocal(l, t) => temp_ok[*t as usize] &= local_ok[*l as usize],
+                    op => {
+                        for t in op.operands() {
+                            temp_ok[t as usize] = false;
+                        }
+                    }
+                }
+            }
+            match &b.term {
+                Term::BranchNull(..) => {}
+                Term::Branch(t, ..) | Term::Return(t) | Term::Yield(t, ..) => temp_ok[*t as usize] = false,
+                _ => {}
+            }
+        }
+        // A local stays dual only if some dual temp is stored in it.
+        let mut stored = vec![false; f.locals.len()];
+        for inst in f.blocks.iter().flat_map(|b| &b.insts) {
+            if let Op::StoreLocal(l, t) = &inst.op {
+                stored[*l as usize] |= temp_ok[*t as usize];
+            }
+        }
+        let next: Vec<bool> = local_ok.iter().zip(&stored).map(|(&a, &b)| a && b).collect();
+        if next == local_ok {
+            break;
+        }
+        local_ok = next;
+    }
+    let mut count = 0;
+    let mut number = |ok: &bool| {
+        ok.then(|| {
+            count += 1;
+            count - 1
+        })
+    };
+    let dual = temp_ok.iter().map(&mut number).collect();
+    let dual_local = local_ok.iter().map(&mut number).collect();
+    Plan { dual, dual_local, count, ..Plan::default() }
+}
+
+/// What an inline instruction computes.
+#[derive(Clone, Copy)]
+enum Kind {
+    Bin(BinOp, bool),
+    Neg,
+    Cmp(CmpOp),
+}
+
+fn f64_mem() -> MemArg {
+    MemArg { offset: 8, align: 3, memory_index: 0 }
+}
+
+impl Gen<'_> {
+    pub(super) fn is_dual(&self, t: Temp) -> bool {
+        self.num.dual.get(t as usize).copied().flatten().is_some()
+    }
+
+    /// (tag, i64, f64) locals of dual temp T.
+    fn dual_locals(&self, t: Temp) -> Option<(u32, u32, u32)> {
+        let d = self.num.dual.get(t as usize).copied().flatten()?;
+        Some((self.num.tag_base + d, self.num.i64_base + d, self.num.f64_base + d))
+    }
+
+    /// (tag, i64, f64) scratch locals: 0 and 1 the operands, 2 the result.
+    fn scratch(&self, i: u32) -> (u32, u32, u32) {
+        let c = self.num.count;
+        (self.num.tag_base + c + i, self.num.i64_base + c + i, self.num.f64_base + c + i)
+    }
+
+    fn open_if(&mut self) {
+        self.ins(I::If(BlockType::Empty));
+        self.ctx.push(Ctx::If);
+    }
+
+    fn close(&mut self) {
+        self.ctx.pop();
+        self.ins(I::End);
+    }
+
+    /// Branches to the CPython path of the instruction being generated.
+    fn br_slow(&mut self) {
+        let depth = self.slow_depth();
+        self.ins(I::Br(depth));
+    }
+
+    fn br_slow_if(&mut self) {
+        self.open_if();
+        self.br_slow();
+        self.close();
+    }
+
+    /// Pushes whether i64 local L is outside [-2**bits, 2**bits).
+    fn i64_out_of_range(&mut self, l: u32, bits: u32) {
+        self.ins(I::LocalGet(l));
+        self.ins(I::I64Const(1i64 << bits));
+        self.ins(I::I64Add);
+        self.ins(I::I64Const(1i64 << (bits + 1)));
+        self.ins(I::I64GeU);
+    }
+
+    /// Sets scratch view I of object temp local W: its tag, and its value
+    /// when an exact small int or an exact float.
+    fn view_object(&mut self, w: u32, i: u32) {
+        let (k, iv, fv) = self.scratch(i);
+        self.konst(BOXED);
+        self.ins(I::LocalSet(k));
+        self.get(w);
+        self.ins(I::I32Load(super::mem(4))); // ob_type
+        self.ins(I::LocalTee(self.scratch_l));
+        self.konst(self.env.data.float_type as i32);
+        self.ins(I::I32Eq);
+        self.open_if();
+        self.get(w);
+        self.ins(I::F64Load(f64_mem())); // ob_fval
+        self.ins(I::LocalSet(fv));
+        self.konst(FLOAT);
+        self.ins(I::LocalSet(k));
+        self.ins(I::Else);
+        self.get(self.scratch_l);
+        self.konst(self.env.data.long_type as i32);
+        self.ins(I::I32Eq);
+        self.open_if();
+        // ob_size (signed digit count) in -2..=2.
+        self.get(w);
+        self.ins(I::I32Load(super::mem(8)));
+        self.ins(I::LocalTee(self.scratch_l));
+        self.konst(2);
+        self.ins(I::I32Add);
+        self.konst(4);
+        self.ins(I::I32LeU);
+        self.open_if();
+        self.get(w);
+        self.ins(I::I64Load32U(super::mem(12)));
+        self.ins(I::LocalSet(iv));
+        self.get(self.scratch_l);
+        self.konst(1);
+        self.ins(I::I32Add);
+        self.konst(2);
+        self.ins(I::I32LeU);
+        self.open_if();
+        // One digit or none: ob_digit[0] times the size.
+        self.ins(I::LocalGet(iv));
+        self.get(self.scratch_l);
+        self.ins(I::I64ExtendI32S);
+        self.ins(I::I64Mul);
+        self.ins(I::LocalSet(iv));
+        self.ins(I::Else);
+        // Two: ob_digit[1] * 2**30 + ob_digit[0], negated by the sign.
+        self.ins(I::LocalGet(iv));
+        self.get(w);
+        self.ins(I::I64Load32U(super::mem(16)));
+        self.ins(I::I64Const(30));
+        self.ins(I::I64Shl);
+        self.ins(I::I64Or);
+        self.ins(I::LocalSet(iv));
+        self.ins(I::I64Const(0));
+        self.ins(I::LocalGet(iv));
+        self.ins(I::I64Sub);
+        self.ins(I::LocalGet(iv));
+        self.get(self.scratch_l);
+        self.konst(0);
+        self.ins(I::I32LtS);
+        self.ins(I::Select);
+        self.ins(I::LocalSet(iv));
+        self.close();
+        self.konst(INT);
+        self.ins(I::LocalSet(k));
+        self.close();
+        self.close();
+        self.close();
+    }
+
+    /// Sets scratch view I of operand T.
+    fn view(&mut self, t: Temp, i: u32) {
+        let w = self.temp(t);
+        match self.dual_locals(t) {
+            None => self.view_object(w, i),
+            Some((tag, tiv, tfv)) => {
+                let (k, iv, fv) = self.scratch(i);
+                self.ins(I::LocalGet(tag));
+                self.ins(I::LocalSet(k));
+                self.ins(I::LocalGet(tiv));
+                self.ins(I::LocalSet(iv));
+                self.ins(I::LocalGet(tfv));
+                self.ins(I::LocalSet(fv));
+                self.ins(I::LocalGet(tag));
+                self.ins(I::I32Eqz);
+                self.open_if();
+                self.view_object(w, i);
+                self.close();
+            }
+        }
+    }
+
+    /// Converts scratch view I to f64 when it is an int.
+    fn int_view_as_float(&mut self, i: u32) {
+        let (k, iv, fv) = self.scratch(i);
+        self.ins(I::LocalGet(k));
+        self.konst(INT);
+        self.ins(I::I32Eq);
+        self.open_if();
+        self.ins(I::LocalGet(iv));
+        self.ins(I::F64ConvertI64S);
+        self.ins(I::LocalSet(fv));
+        self.close();
+    }
+
+    /// Both views are ints: pushes that condition.
+    fn both_int(&mut self) {
+        let (ka, _, _) = self.scratch(0);
+        let (kb, _, _) = self.scratch(1);
+        self.ins(I::LocalGet(ka));
+        self.ins(I::LocalGet(kb));
+        self.ins(I::I32And);
+        self.konst(INT);
+        self.ins(I::I32Eq);
+    }
+
+    /// Either view is boxed (not a number we compute on).
+    fn br_slow_if_boxed(&mut self) {
+        let (ka, _, _) = self.scratch(0);
+        let (kb, _, _) = self.scratch(1);
+        self.ins(I::LocalGet(ka));
+        self.ins(I::I32Eqz);
+        self.ins(I::LocalGet(kb));
+        self.ins(I::I32Eqz);
+        self.ins(I::I32Or);
+        self.br_slow_if();
+    }
+
+    /// The fast path of a binary operation: the result in scratch 2.
+    fn binary_fast(&mut self, op: BinOp) {
+        let (_, ia, fa) = self.scratch(0);
+        let (_, ib, fb) = self.scratch(1);
+        let (rk, ri, rf) = self.scratch(2);
+        self.both_int();
+        self.open_if();
+        match op {
+            BinOp::Add | BinOp::Sub => {
+                self.ins(I::LocalGet(ia));
+                self.ins(I::LocalGet(ib));
+                self.ins(if op == BinOp::Add { I::I64Add } else { I::I64Sub });
+                self.ins(I::LocalSet(ri));
+            }
+            BinOp::Mul => {
+                self.i64_out_of_range(ia, 31);
+                self.i64_out_of_range(ib, 31);
+                self.ins(I::I32Or);
+                self.br_slow_if();
+                self.ins(I::LocalGet(ia));
+                self.ins(I::LocalGet(ib));
+                self.ins(I::I64Mul);
+                self.ins(I::LocalSet(ri));
+            }
+            BinOp::TrueDiv => {
+                self.ins(I::LocalGet(ib));
+                self.ins(I::I64Eqz);
+                self.i64_out_of_range(ia, 53);
+                self.ins(I::I32Or);
+                self.i64_out_of_range(ib, 53);
+                self.ins(I::I32Or);
+                self.br_slow_if();
+                self.ins(I::LocalGet(ia));
+                self.ins(I::F64ConvertI64S);
+                self.ins(I::LocalGet(ib));
+                self.ins(I::F64ConvertI64S);
+                self.ins(I::F64Div);
+                self.ins(I::LocalSet(rf));
+            }
+            BinOp::FloorDiv | BinOp::Mod => {
+                self.ins(I::LocalGet(ib));
+                self.ins(I::I64Eqz);
+                self.br_slow_if();
+                // C truncates; Python floors: a non-zero remainder with the
+                // divisor's opposite sign moves the quotient down one (and
+                // the remainder up by the divisor).
+                self.ins(I::LocalGet(ia));
+                self.ins(I::LocalGet(ib));
+                self.ins(I::I64RemS);
+                self.ins(I::LocalSet(ri));
+                self.ins(I::LocalGet(ri));
+                self.ins(I::I64Const(0));
+                self.ins(I::I64Ne);
+                self.ins(I::LocalGet(ri));
+                self.ins(I::LocalGet(ib));
+                self.ins(I::I64Xor);
+                self.ins(I::I64Const(0));
+                self.ins(I::I64LtS);
+                self.ins(I::I32And);
+                self.ins(I::LocalSet(self.scratch_l));
+                if op == BinOp::FloorDiv {
+                    self.ins(I::LocalGet(ia));
+                    self.ins(I::LocalGet(ib));
+                    self.ins(I::I64DivS);
+                    self.get(self.scratch_l);
+                    self.ins(I::I64ExtendI32U);
+                    self.ins(I::I64Sub);
+                    self.ins(I::LocalSet(ri));
+                } else {
+                    self.ins(I::LocalGet(ri));
+                    self.ins(I::LocalGet(ib));
+                    self.ins(I::I64Const(0));
+                    self.get(self.scratch_l);
+                    self.ins(I::Select);
+                    self.ins(I::I64Add);
+                    self.ins(I::LocalSet(ri));
+                }
+            }
+            _ => self.br_slow(),
+        }
+        self.konst(if op == BinOp::TrueDiv { FLOAT } else { INT });
+        self.ins(I::LocalSet(rk));
+        self.ins(I::Else);
+        self.br_slow_if_boxed();
+        if !matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::TrueDiv) {
+            // float // and % have their own rules: CPython's path.
+            self.br_slow();
+        } else {
+            self.int_view_as_float(0);
+            self.int_view_as_float(1);
+            if op == BinOp::TrueDiv {
+                self.ins(I::LocalGet(fb));
+                self.ins(I::F64Const(0.0));
+                self.ins(I::F64Eq);
+                self.br_slow_if();
+            }
+            self.ins(I::LocalGet(fa));
+            self.ins(I::LocalGet(fb));
+            self.ins(match op {
+                BinOp::Add => I::F64Add,
+                BinOp::Sub => I::F64Sub,
+                BinOp::Mul => I::F64Mul,
+                _ => I::F64Div,
+            });
+            self.ins(I::LocalSet(rf));
+            self.konst(FLOAT);
+            self.ins(I::LocalSet(rk));
+        }
+        self.close();
+    }
+
+    /// The fast path of `-a`: the result in scratch 2.
+    fn neg_fast(&mut self) {
+        let (ka, ia, fa) = self.scratch(0);
+        let (rk, ri, rf) = self.scratch(2);
+        self.ins(I::LocalGet(ka));
+        self.ins(I::LocalSet(rk));
+        self.ins(I::LocalGet(ka));
+        self.konst(INT);
+        self.ins(I::I32Eq);
+        self.open_if();
+        self.ins(I::I64Const(0));
+        self.ins(I::LocalGet(ia));
+        self.ins(I::I64Sub);
+        self.ins(I::LocalSet(ri));
+        self.ins(I::Else);
+        self.ins(I::LocalGet(ka));
+        self.ins(I::I32Eqz);
+        self.br_slow_if();
+        self.ins(I::LocalGet(fa));
+        self.ins(I::F64Neg);
+        self.ins(I::LocalSet(rf));
+        self.close();
+    }
+
+    /// The fast path of a comparison: the truth (0 or 1) in scratch tag 2.
+    fn compare_fast(&mut self, op: CmpOp) {
+        let (_, ia, fa) = self.scratch(0);
+        let (_, ib, fb) = self.scratch(1);
+        let (rk, _, _) = self.scratch(2);
+        self.both_int();
+        self.open_if();
+        self.ins(I::LocalGet(ia));
+        self.ins(I::LocalGet(ib));
+        self.ins(match op {
+            CmpOp::Lt => I::I64LtS,
+            CmpOp::Le => I::I64LeS,
+            CmpOp::Eq => I::I64Eq,
+            CmpOp::Ne => I::I64Ne,
+            CmpOp::Gt => I::I64GtS,
+            CmpOp::Ge => I::I64GeS,
+        });
+        self.ins(I::LocalSet(rk));
+        self.ins(I::Else);
+        self.br_slow_if_boxed();
+        // An int compares with a float exactly only when the conversion is
+        // exact.
+        for i in 0..2 {
+            let (k, iv, _) = self.scratch(i);
+            self.ins(I::LocalGet(k));
+            self.konst(INT);
+            self.ins(I::I32Eq);
+            self.i64_out_of_range(iv, 48);
+            self.ins(I::I32And);
+            self.br_slow_if();
+            self.int_view_as_float(i);
+        }
+        self.ins(I::LocalGet(fa));
+        self.ins(I::LocalGet(fb));
+        self.ins(match op {
+            CmpOp::Lt => I::F64Lt,
+            CmpOp::Le => I::F64Le,
+            CmpOp::Eq => I::F64Eq,
+            CmpOp::Ne => I::F64Ne,
+            CmpOp::Gt => I::F64Gt,
+            CmpOp::Ge => I::F64Ge,
+        });
+        self.ins(I::LocalSet(rk));
+        self.close();
+    }
+
+    /// Boxes the number in (TAG, IV, FV) (an int or a float) into object
+    /// local W (NULL on failure).
+    fn box_into(&mut self, tag: u32, iv: u32, fv: u32, w: u32) {
+        self.ins(I::LocalGet(tag));
+        self.konst(INT);
+        self.ins(I::I32Eq);
+        self.ins(I::If(BlockType::Result(wasm_encoder::ValType::I32)));
+        self.ins(I::LocalGet(iv));
+        self.call(Rt::BoxInt);
+        self.ins(I::Else);
+        self.ins(I::LocalGet(fv));
+        self.call(Rt::BoxFloat);
+        self.ins(I::End);
+        self.ins(I::LocalSet(w));
+    }
+
+    /// Boxes scratch result 2 into object local W (NULL on failure).
+    fn box_result(&mut self, w: u32) {
+        let (rk, ri, rf) = self.scratch(2);
+        self.box_into(rk, ri, rf, w);
+    }
+
+    /// A dual temp about to be read as an object gets its box. An owned
+    /// temp keeps it (and is boxed from then on); a borrowed one (a loaded
+    /// local) gets it only for the instruction: `release_borrowed_box`.
+    fn materialize(&mut self, x: usize, t: Temp, owned: &[Temp], pos: ir::Pos) -> Result<(), String> {
+        let Some((tag, iv, fv)) = self.dual_locals(t) else {
+            return Ok(());
+        };
+        let w = self.temp(t);
+        self.ins(I::LocalGet(tag));
+        self.open_if();
+        self.box_into(tag, iv, fv, w);
+        self.get(w);
+        self.ins(I::I32Eqz);
+        self.fail_if(x, owned, Some(pos))?;
+        if self.ty(t) == Ty::Obj {
+            self.konst(BOXED);
+            self.ins(I::LocalSet(tag));
+        }
+        self.close();
+        Ok(())
+    }
+
+    /// After CPython's path: drops the box `materialize` made for a
+    /// borrowed dual temp.
+    fn release_borrowed_box(&mut self, t: Temp) {
+        let Some((tag, _, _)) = self.dual_locals(t) else { return };
+        if self.ty(t) == Ty::Obj {
+            return;
+        }
+        let w = self.temp(t);
+        self.ins(I::LocalGet(tag));
+        self.open_if();
+        self.decref(w);
+        self.konst(0);
+        self.ins(I::LocalSet(w));
+        self.close();
+    }
+
+    /// (tag, i64, f64) locals of dual local L.
+    fn dual_local_locals(&self, l: LocalId) -> Option<(u32, u32, u32)> {
+        let d = self.num.dual_local.get(l as usize).copied().flatten()?;
+        Some((self.num.tag_base + d, self.num.i64_base + d, self.num.f64_base + d))
+    }
+
+    /// Pushes whether temp T is NULL: for a dual temp, no object and no
+    /// number (an exhausted iterator).
+    pub(super) fn push_is_null(&mut self, t: Temp) {
+        self.get(self.temp(t));
+        if let Some((tag, _, _)) = self.dual_locals(t) {
+            self.ins(I::LocalGet(tag));
+            self.ins(I::I32Or);
+        }
+        self.ins(I::I32Eqz);
+    }
+
+    /// Fails with UnboundLocalError when dual local L (object W) is unbound.
+    fn check_bound(
+        &mut self,
+        x: usize,
+        l: LocalId,
+        w: u32,
+        tag: u32,
+        owned: &[Temp],
+        pos: ir::Pos,
+    ) -> Result<(), String> {
+        self.get(w);
+        self.ins(I::LocalGet(tag));
+        self.ins(I::I32Or);
+        self.ins(I::I32Eqz);
+        self.open_if();
+        let name = self.f.locals[l as usize].name_const;
+        self.const_slot(name);
+        self.call(Rt::UnboundLocal);
+        self.ins(I::Drop);
+        self.unwind(x, owned, Some(pos))?;
+        self.close();
+        Ok(())
+    }
+
+    /// Loads, stores and deletes of dual locals, and IterNext into a dual
+    /// temp (a range iterator stepped inline); returns whether INST was one.
+    /// A dual local holds either an object (tag BOXED) or a number (its
+    /// object pointer NULL): never both.
+    pub(super) fn dual_op(&mut self, x: usize, inst: &Inst, owned: &mut Vec<Temp>) -> Result<bool, String> {
+        match &inst.op {
+            Op::LoadLocal(l) => {
+                let Some((ltag, li, lf)) = self.dual_local_locals(*l) else { return Ok(false) };
+                let Some(d) = inst.dst else { return Ok(false) };
+                let w = self.local(*l);
+                let dw = self.temp(d);
+                self.check_bound(x, *l, w, ltag, owned, inst.pos)?;
+                if let Some((dtag, di, df)) = self.dual_locals(d) {
+                    for (from, to) in [(ltag, dtag), (li, di), (lf, df), (w, dw)] {
+                        self.ins(I::LocalGet(from));
+                        self.ins(I::LocalSet(to));
+                    }
+                    if self.ty(d) == Ty::Obj {
+                        self.xincref(dw);
+                    }
+                } else {
+                    // Read as an object: the local keeps the box from now on.
+                    self.ins(I::LocalGet(ltag));
+                    self.open_if();
+                    self.box_into(ltag, li, lf, w);
+                    self.get(w);
+                    self.ins(I::I32Eqz);
+                    self.fail_if(x, owned, Some(inst.pos))?;
+                    self.konst(BOXED);
+                    self.ins(I::LocalSet(ltag));
+                    self.close();
+                    self.get(w);
+                    self.ins(I::LocalSet(dw));
+                    if self.ty(d) == Ty::Obj {
+                        self.incref(dw);
+                    }
+                }
+                if self.ty(d) == Ty::Obj {
+                    owned.push(d);
+                }
+                Ok(true)
+            }
+            Op::StoreLocal(l, t) => {
+                let Some((ltag, li, lf)) = self.dual_local_locals(*l) else { return Ok(false) };
+                let w = self.local(*l);
+                let tw = self.temp(*t);
+                let t_owned = self.ty(*t) == Ty::Obj;
+                owned.retain(|o| o != t);
+                self.get(w);
+                self.ins(I::LocalSet(self.old_l));
+                match self.dual_locals(*t) {
+                    Some((ttag, ti, tf)) => {
+                        self.ins(I::LocalGet(ttag));
+                        self.ins(I::LocalSet(ltag));
+                        self.ins(I::LocalGet(ttag));
+                        self.open_if();
+                        self.ins(I::LocalGet(ti));
+                        self.ins(I::LocalSet(li));
+                        self.ins(I::LocalGet(tf));
+                        self.ins(I::LocalSet(lf));
+                        self.konst(0);
+                        self.ins(I::LocalSet(w));
+                        if t_owned {
+                            // The number is kept; a box made for it goes.
+                            self.xdecref(tw);
+                        }
+                        self.ins(I::Else);
+                        if !t_owned {
+                            self.incref(tw);
+                        }
+                        self.get(tw);
+                        self.ins(I::LocalSet(w));
+                        self.close();
+                    }
+                    None => {
+                        if !t_owned {
+                            self.incref(tw);
+                        }
+                        self.konst(BOXED);
+                        self.ins(I::LocalSet(ltag));
+                        self.get(tw);
+                        self.ins(I::LocalSet(w));
+                    }
+                }
+                // Last: the old value's destructor may run any code.
+                self.xdecref(self.old_l);
+                Ok(true)
+            }
+            Op::DeleteLocal(l) => {
+                let Some((ltag, _, _)) = self.dual_local_locals(*l) else { return Ok(false) };
+                let w = self.local(*l);
+                self.check_bound(x, *l, w, ltag, owned, inst.pos)?;
+                self.konst(BOXED);
+                self.ins(I::LocalSet(ltag));
+                self.get(w);
+                self.ins(I::LocalSet(self.old_l));
+                self.konst(0);
+                self.ins(I::LocalSet(w));
+                self.xdecref(self.old_l);
+                Ok(true)
+            }
+            Op::IterNext(it) => {
+                let Some(d) = inst.dst else { return Ok(false) };
+                let Some((dtag, di, _)) = self.dual_locals(d) else { return Ok(false) };
+                let dw = self.temp(d);
+                let itw = self.temp(*it);
+                self.get(itw);
+                self.ins(I::I32Load(super::mem(4))); // ob_type
+                self.konst(self.env.data.rangeiter_type_ref as i32);
+                self.ins(I::I32Load(super::mem(0)));
+                self.ins(I::I32Eq);
+                self.open_if();
+                // rangeiter_next: start + index * step while index < len
+                // (C longs: i32 here), the int unboxed.
+                self.konst(0);
+                self.ins(I::LocalSet(dw));
+                self.konst(BOXED);
+                self.ins(I::LocalSet(dtag));
+                self.get(itw);
+                self.ins(I::I32Load(super::mem(RANGEITER_INDEX)));
+                self.ins(I::LocalTee(self.scratch_l));
+                self.get(itw);
+                self.ins(I::I32Load(super::mem(RANGEITER_LEN)));
+                self.ins(I::I32LtS);
+                self.open_if();
+                self.get(itw);
+                self.ins(I::I32Load(super::mem(RANGEITER_START)));
+                self.get(self.scratch_l);
+                self.get(itw);
+                self.ins(I::I32Load(super::mem(RANGEITER_STEP)));
+                self.ins(I::I32Mul);
+                self.ins(I::I32Add);
+                self.ins(I::I64ExtendI32S);
+                self.ins(I::LocalSet(di));
+                self.get(itw);
+                self.get(self.scratch_l);
+                self.konst(1);
+                self.ins(I::I32Add);
+                self.ins(I::I32Store(super::mem(RANGEITER_INDEX)));
+                self.konst(INT);
+                self.ins(I::LocalSet(dtag));
+                self.close();
+                self.ins(I::Else);
+                self.get(itw);
+                self.call(Rt::IterNext);
+                self.ins(I::LocalSet(dw));
+                self.konst(BOXED);
+                self.ins(I::LocalSet(dtag));
+                self.close();
+                owned.push(d);
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    /// Inline arithmetic for INST, if it is an inline operation (returns
+    /// whether it was): the fast path, then CPython's.
+    pub(super) fn numeric(&mut self, x: usize, inst: &Inst, owned: &mut Vec<Temp>) -> Result<bool, String> {
+        let (kind, a, b) = match &inst.op {
+            Op::Binary(op, inplace, a, b) if inline_binop(*op) => (Kind::Bin(*op, *inplace), *a, Some(*b)),
+            Op::Unary(UnaryOp::Neg, a) => (Kind::Neg, *a, None),
+            Op::CompareBool(op, a, b) => (Kind::Cmp(*op), *a, Some(*b)),
+            _ => return Ok(false),
+        };
+        let Some(d) = inst.dst else {
+            return Ok(false);
+        };
+        let w = self.temp(d);
+        self.view(a, 0);
+        if let Some(b) = b {
+            self.view(b, 1);
+        }
+        self.ins(I::Block(BlockType::Empty));
+        self.ctx.push(Ctx::If);
+        self.ins(I::Block(BlockType::Empty));
+        self.ctx.push(Ctx::Slow);
+        match kind {
+            Kind::Bin(op, _) => self.binary_fast(op),
+            Kind::Neg => self.neg_fast(),
+            Kind::Cmp(op) => self.compare_fast(op),
+        }
+        // The fast result.
+        let (rk, ri, rf) = self.scratch(2);
+        match (kind, self.dual_locals(d)) {
+            (Kind::Cmp(_), _) => {
+                self.ins(I::LocalGet(rk));
+                self.ins(I::LocalSet(w));
+            }
+            (_, Some((tag, iv, fv))) => {
+                self.konst(0);
+                self.ins(I::LocalSet(w));
+                self.ins(I::LocalGet(rk));
+                self.ins(I::LocalSet(tag));
+                self.ins(I::LocalGet(ri));
+                self.ins(I::LocalSet(iv));
+                self.ins(I::LocalGet(rf));
+                self.ins(I::LocalSet(fv));
+                // An int too big to stay unboxed is boxed now.
+                self.ins(I::LocalGet(rk));
+                self.konst(INT);
+                self.ins(I::I32Eq);
+                self.i64_out_of_range(ri, INT_LIMIT_BITS);
+                self.ins(I::I32And);
+                self.open_if();
+                self.box_result(w);
+                self.get(w);
+                self.ins(I::I32Eqz);
+                self.fail_if(x, owned, Some(inst.pos))?;
+                self.konst(BOXED);
+                self.ins(I::LocalSet(tag));
+                self.close();
+            }
+            (_, None) => {
+                self.box_result(w);
+                self.get(w);
+                self.ins(I::I32Eqz);
+                self.fail_if(x, owned, Some(inst.pos))?;
+            }
+        }
+        self.ins(I::Br(1));
+        self.ctx.pop();
+        self.ins(I::End);
+        // CPython's path.
+        self.materialize(x, a, owned, inst.pos)?;
+        // (an operand read twice is one temp, boxed once)
+        let b_own = b.filter(|&b| b != a);
+        if let Some(b) = b_own {
+            self.materialize(x, b, owned, inst.pos)?;
+        }
+        self.get(self.temp(a));
+        match kind {
+            Kind::Bin(op, inplace) => {
+                self.get(self.temp(b.unwrap_or(a)));
+                self.konst(op as i32 | if inplace { ir::INPLACE } else { 0 });
+                self.call(Rt::Binary);
+                self.ins(I::LocalTee(w));
+                self.ins(I::I32Eqz);
+            }
+            Kind::Neg => {
+                self.konst(UnaryOp::Neg as i32);
+                self.call(Rt::Unary);
+                self.ins(I::LocalTee(w));
+                self.ins(I::I32Eqz);
+            }
+            Kind::Cmp(op) => {
+                self.get(self.temp(b.unwrap_or(a)));
+                self.konst(op as i32);
+                self.call(Rt::CompareBool);
+                self.ins(I::LocalTee(w));
+                self.konst(0);
+                self.ins(I::I32LtS);
+            }
+        }
+        self.release_borrowed_box(a);
+        if let Some(b) = b_own {
+            self.release_borrowed_box(b);
+        }
+        self.fail_if(x, owned, Some(inst.pos))?;
+        if let Some((tag, _, _)) = self.dual_locals(d) {
+            self.konst(BOXED);
+            self.ins(I::LocalSet(tag));
+        }
+        self.close();
+        if self.ty(d) == Ty::Obj {
+            owned.push(d);
+        }
+        Ok(true)
+    }
+}
