@@ -49,10 +49,7 @@ impl Gen<'_> {
     ) -> Result<(), String> {
         let w = self.temp(dst);
         let cache = self.next_cache_addr() as i32;
-        self.ins(I::Block(BlockType::Empty));
-        self.ctx.push(Ctx::If);
-        self.ins(I::Block(BlockType::Empty));
-        self.ctx.push(Ctx::Slow);
+        self.fast_path_begin();
         // The globals' keys still have the version the cache saw.
         self.get(self.func_l);
         self.ins(I::I32Load(mem(FUNC_GLOBALS)));
@@ -104,9 +101,7 @@ impl Gen<'_> {
         self.ins(I::I32Eqz);
         self.miss_if();
         self.incref(w);
-        self.ins(I::Br(1));
-        self.ctx.pop();
-        self.ins(I::End);
+        self.fast_path_done();
         self.get(self.func_l);
         self.const_slot(k);
         self.konst(cache);
@@ -114,8 +109,7 @@ impl Gen<'_> {
         self.ins(I::LocalTee(w));
         self.ins(I::I32Eqz);
         self.fail_if(x, owned, Some(pos))?;
-        self.ctx.pop();
-        self.ins(I::End);
+        self.fast_path_end();
         Ok(())
     }
 
@@ -177,19 +171,14 @@ impl Gen<'_> {
         let w = self.temp(dst);
         let ow = self.temp(o);
         let cache = self.next_cache_addr() as i32;
-        self.ins(I::Block(BlockType::Empty));
-        self.ctx.push(Ctx::If);
-        self.ins(I::Block(BlockType::Empty));
-        self.ctx.push(Ctx::Slow);
+        self.fast_path_begin();
         self.attr_slot(ow, cache);
         self.ins(I::I32Load(mem(0)));
         self.ins(I::LocalTee(w));
         self.ins(I::I32Eqz);
         self.miss_if();
         self.incref(w);
-        self.ins(I::Br(1));
-        self.ctx.pop();
-        self.ins(I::End);
+        self.fast_path_done();
         self.get(ow);
         self.const_slot(k);
         self.konst(cache);
@@ -197,8 +186,7 @@ impl Gen<'_> {
         self.ins(I::LocalTee(w));
         self.ins(I::I32Eqz);
         self.fail_if(x, owned, Some(pos))?;
-        self.ctx.pop();
-        self.ins(I::End);
+        self.fast_path_end();
         Ok(())
     }
 
@@ -216,10 +204,7 @@ impl Gen<'_> {
         let ow = self.temp(o);
         let vw = self.temp(v);
         let cache = self.next_cache_addr() as i32;
-        self.ins(I::Block(BlockType::Empty));
-        self.ctx.push(Ctx::If);
-        self.ins(I::Block(BlockType::Empty));
-        self.ctx.push(Ctx::Slow);
+        self.fast_path_begin();
         self.attr_slot(ow, cache);
         self.ins(I::LocalTee(self.scratch_l));
         self.ins(I::I32Load(mem(0)));
@@ -232,9 +217,7 @@ impl Gen<'_> {
         self.ins(I::I32Store(mem(0)));
         // Last: the old value's destructor may run any code.
         self.decref(self.old_l);
-        self.ins(I::Br(1));
-        self.ctx.pop();
-        self.ins(I::End);
+        self.fast_path_done();
         self.get(ow);
         self.const_slot(k);
         self.get(vw);
@@ -243,8 +226,7 @@ impl Gen<'_> {
         self.konst(0);
         self.ins(I::I32LtS);
         self.fail_if(x, owned, Some(pos))?;
-        self.ctx.pop();
-        self.ins(I::End);
+        self.fast_path_end();
         Ok(())
     }
 }

@@ -191,6 +191,28 @@ impl Gen<'_> {
         self.ctx.iter().rev().position(|c| matches!(c, Ctx::Slow)).unwrap_or(0) as u32
     }
 
+    /// Opens an inline fast path (numeric.rs, cached.rs): the code up to
+    /// `fast_path_done` runs in a block that a miss leaves (`slow_depth`)
+    /// for CPython's path, which follows and `fast_path_end` closes.
+    fn fast_path_begin(&mut self) {
+        self.ins(I::Block(BlockType::Empty));
+        self.ctx.push(Ctx::If);
+        self.ins(I::Block(BlockType::Empty));
+        self.ctx.push(Ctx::Slow);
+    }
+
+    /// The fast path finished: skip CPython's path, which starts here.
+    fn fast_path_done(&mut self) {
+        self.ins(I::Br(1));
+        self.ctx.pop();
+        self.ins(I::End);
+    }
+
+    fn fast_path_end(&mut self) {
+        self.ctx.pop();
+        self.ins(I::End);
+    }
+
     fn incref(&mut self, l: u32) {
         self.get(l);
         self.get(l);

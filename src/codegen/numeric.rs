@@ -778,10 +778,7 @@ impl Gen<'_> {
         if let Some(b) = b {
             self.view(b, 1);
         }
-        self.ins(I::Block(BlockType::Empty));
-        self.ctx.push(Ctx::If);
-        self.ins(I::Block(BlockType::Empty));
-        self.ctx.push(Ctx::Slow);
+        self.fast_path_begin();
         match kind {
             Kind::Bin(op, _) => self.binary_fast(op),
             Kind::Neg => self.neg_fast(),
@@ -825,9 +822,7 @@ impl Gen<'_> {
                 self.fail_if(x, owned, Some(inst.pos))?;
             }
         }
-        self.ins(I::Br(1));
-        self.ctx.pop();
-        self.ins(I::End);
+        self.fast_path_done();
         // CPython's path.
         self.materialize(x, a, owned, inst.pos)?;
         // (an operand read twice is one temp, boxed once)
@@ -868,7 +863,7 @@ impl Gen<'_> {
             self.konst(BOXED);
             self.ins(I::LocalSet(tag));
         }
-        self.close();
+        self.fast_path_end();
         if self.ty(d) == Ty::Obj {
             owned.push(d);
         }
