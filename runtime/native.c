@@ -536,6 +536,7 @@ _Static_assert(offsetof(PyVarObject, ob_size) == 8, "codegen: ob_size");
 _Static_assert(offsetof(PyFloatObject, ob_fval) == 8, "codegen: ob_fval");
 _Static_assert(offsetof(PyLongObject, ob_digit) == 12 && PyLong_SHIFT == 30, "codegen: int digits");
 _Static_assert(offsetof(PyFunctionObject, func_code) == 24, "codegen: func_code");
+_Static_assert(offsetof(PyListObject, ob_item) == 12, "codegen: list items");
 
 /* Around a direct call from generated code into a compiled function (its
  * code checked by the caller): the recursion limit of a Python call.

@@ -34,6 +34,21 @@ pub struct DirectTarget {
     pub nargs: usize,
 }
 
+/// `a, b = x, y` with as many plain values as targets (no `*`): the
+/// targets and the values.
+fn parallel_assignment(a: &ast::StmtAssign) -> Option<(&[ast::Expr], &[ast::Expr])> {
+    let [target] = a.targets.as_slice() else { return None };
+    let targets = match target {
+        ast::Expr::Tuple(t) => &t.elts,
+        ast::Expr::List(l) => &l.elts,
+        _ => return None,
+    };
+    let ast::Expr::Tuple(values) = &*a.value else { return None };
+    let starred = |e: &ast::Expr| matches!(e, ast::Expr::Starred(_));
+    (targets.len() == values.elts.len() && !targets.iter().any(starred) && !values.elts.iter().any(starred))
+        .then_some((targets.as_slice(), values.elts.as_slice()))
+}
+
 /// The direct-call targets of a module body.
 pub fn direct_targets(
     body: &[ast::Stmt],
@@ -395,6 +410,23 @@ impl Lowerer<'_, '_> {
                     other => self.expr(other)?,
                 };
                 self.release(v);
+            }
+            // `a, b = x, y`: the values, then the stores in order, without
+            // the tuple (it cannot be seen), as CPython's compiler does.
+            // They are owned first: a store may drop what a later one reads.
+            Assign(a) if parallel_assignment(a).is_some() => {
+                let (targets, values) = parallel_assignment(a).ok_or("internal: parallel assignment")?;
+                let mut vs = Vec::with_capacity(values.len());
+                for v in values {
+                    let t = self.expr(v)?;
+                    vs.push(self.owned(t));
+                }
+                for (t, &v) in targets.iter().zip(&vs) {
+                    self.assign(t, v)?;
+                }
+                for v in vs {
+                    self.release(v);
+                }
             }
             Assign(a) => {
                 let v = match &*a.value {

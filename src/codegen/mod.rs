@@ -663,7 +663,7 @@ impl Gen<'_> {
             Negative,
         }
         let mut fail = Fail::Null;
-        if self.numeric(x, inst, owned)? || self.dual_op(x, inst, owned)? {
+        if self.numeric(x, inst, owned)? || self.dual_op(x, inst, owned)? || self.subscript(x, inst, owned)? {
             return Ok(());
         }
         match &inst.op {

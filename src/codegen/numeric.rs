@@ -69,33 +69,45 @@ fn is_inline(op: &Op) -> bool {
 }
 
 /// Finds the duals. A temp is dual when it is made by inline arithmetic,
-/// by `IterNext` (a range iterator's next int comes unboxed) or by loading
-/// a dual local, and is read only by inline arithmetic, released, stored
-/// in a dual local or (IterNext) tested for the end. A local is dual when
-/// a dual temp is stored in it: a plain variable (not a cell, not in a
+/// by `IterNext` (a range iterator's next int comes unboxed), by loading a
+/// dual local or as a borrowed view (`Alias`) of a dual temp, and is read
+/// only by inline arithmetic, released, stored in a dual local, viewed by
+/// a dual temp or (IterNext) tested for the end. A local is dual when a
+/// dual temp is stored in it: a plain variable (not a cell, not in a
 /// generator, whose variables live in its genstate between resumptions).
+/// Every rule only ever turns candidates down, so this is a fixpoint.
 pub fn plan(f: &ir::Function) -> Plan {
     let mut local_ok: Vec<bool> = f.locals.iter().map(|l| l.kind == LocalKind::Fast && !f.generator).collect();
     let mut temp_ok = vec![false; f.temps.len()];
-    loop {
-        for inst in f.blocks.iter().flat_map(|b| &b.insts) {
-            if let Some(d) = inst.dst {
-                temp_ok[d as usize] = match &inst.op {
-                    Op::CompareBool(..) => false,
-                    op if is_inline(op) => f.temps[d as usize] == Ty::Obj,
-                    Op::IterNext(_) => true,
-                    Op::LoadLocal(l) => local_ok[*l as usize],
-                    _ => false,
-                };
-            }
+    for inst in f.blocks.iter().flat_map(|b| &b.insts) {
+        if let Some(d) = inst.dst {
+            temp_ok[d as usize] = match &inst.op {
+                Op::CompareBool(..) => false,
+                op if is_inline(op) => f.temps[d as usize] == Ty::Obj,
+                Op::Alias(src) => f.temps[d as usize] == Ty::Borrowed && f.temps[*src as usize] == Ty::Obj,
+                Op::IterNext(_) | Op::LoadLocal(_) => true,
+                _ => false,
+            };
         }
+    }
+    loop {
+        let before = (temp_ok.clone(), local_ok.clone());
         for b in &f.blocks {
             for inst in &b.insts {
-                match &inst.op {
-                    op if is_inline(op) && inst.dst.is_some() => {}
-                    Op::Release(_) => {}
-                    Op::StoreLocal(l, t) => temp_ok[*t as usize] &= local_ok[*l as usize],
-                    op => {
+                match (&inst.op, inst.dst) {
+                    (Op::LoadLocal(l), Some(d)) => temp_ok[d as usize] &= local_ok[*l as usize],
+                    (Op::Alias(src), Some(d)) => {
+                        let both = temp_ok[d as usize] && temp_ok[*src as usize];
+                        temp_ok[d as usize] = both;
+                        temp_ok[*src as usize] = both;
+                    }
+                    (op, Some(_)) if is_inline(op) => {}
+                    (Op::Release(_), _) => {}
+                    // list[i] and list[i] = v read the index (and value) unboxed.
+                    (Op::GetItem(o, _), Some(_)) => temp_ok[*o as usize] = false,
+                    (Op::SetItem(o, _, _), _) => temp_ok[*o as usize] = false,
+                    (Op::StoreLocal(l, t), _) => temp_ok[*t as usize] &= local_ok[*l as usize],
+                    (op, _) => {
                         for t in op.operands() {
                             temp_ok[t as usize] = false;
                         }
@@ -115,11 +127,12 @@ pub fn plan(f: &ir::Function) -> Plan {
                 stored[*l as usize] |= temp_ok[*t as usize];
             }
         }
-        let next: Vec<bool> = local_ok.iter().zip(&stored).map(|(&a, &b)| a && b).collect();
-        if next == local_ok {
+        for (ok, s) in local_ok.iter_mut().zip(&stored) {
+            *ok &= *s;
+        }
+        if (&temp_ok, &local_ok) == (&before.0, &before.1) {
             break;
         }
-        local_ok = next;
     }
     let mut count = 0;
     let mut number = |ok: &bool| {
@@ -706,6 +719,18 @@ impl Gen<'_> {
                 self.xdecref(self.old_l);
                 Ok(true)
             }
+            Op::Alias(src) => {
+                // A borrowed view of a dual temp (what a store reads).
+                let Some(d) = inst.dst else { return Ok(false) };
+                let (Some((dtag, di, df)), Some((stag, si, sf))) = (self.dual_locals(d), self.dual_locals(*src)) else {
+                    return Ok(false);
+                };
+                for (from, to) in [(stag, dtag), (si, di), (sf, df), (self.temp(*src), self.temp(d))] {
+                    self.ins(I::LocalGet(from));
+                    self.ins(I::LocalSet(to));
+                }
+                Ok(true)
+            }
             Op::IterNext(it) => {
                 let Some(d) = inst.dst else { return Ok(false) };
                 let Some((dtag, di, _)) = self.dual_locals(d) else { return Ok(false) };
@@ -755,6 +780,110 @@ impl Gen<'_> {
                 self.ins(I::LocalSet(dtag));
                 self.close();
                 owned.push(d);
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    /// Leaves the address of item K of list O (object local OW) when O is
+    /// an exact list and K an int within its bounds (negative ones from
+    /// the end, as CPython); branches to CPython's path otherwise. K's view
+    /// is scratch 0.
+    fn list_item_addr(&mut self, ow: u32) {
+        let (k, iv, _) = self.scratch(0);
+        self.get(ow);
+        self.ins(I::I32Load(super::mem(4))); // ob_type
+        self.konst(self.env.data.list_type as i32);
+        self.ins(I::I32Ne);
+        self.ins(I::LocalGet(k));
+        self.konst(INT);
+        self.ins(I::I32Ne);
+        self.ins(I::I32Or);
+        self.br_slow_if();
+        // A negative index counts from the end (ob_size at 8).
+        self.ins(I::LocalGet(iv));
+        self.ins(I::I64Const(0));
+        self.ins(I::I64LtS);
+        self.open_if();
+        self.ins(I::LocalGet(iv));
+        self.get(ow);
+        self.ins(I::I32Load(super::mem(8)));
+        self.ins(I::I64ExtendI32S);
+        self.ins(I::I64Add);
+        self.ins(I::LocalSet(iv));
+        self.close();
+        self.ins(I::LocalGet(iv));
+        self.get(ow);
+        self.ins(I::I32Load(super::mem(8)));
+        self.ins(I::I64ExtendI32U);
+        self.ins(I::I64GeU);
+        self.br_slow_if();
+        self.get(ow);
+        self.ins(I::I32Load(super::mem(12))); // ob_item
+        self.ins(I::LocalGet(iv));
+        self.ins(I::I32WrapI64);
+        self.konst(4);
+        self.ins(I::I32Mul);
+        self.ins(I::I32Add);
+    }
+
+    /// `o[k]` and `o[k] = v` with an inline path for lists indexed by ints
+    /// (the index, and the value stored, may be unboxed); returns whether
+    /// INST was one.
+    pub(super) fn subscript(&mut self, x: usize, inst: &Inst, owned: &mut Vec<Temp>) -> Result<bool, String> {
+        match &inst.op {
+            Op::GetItem(o, k) => {
+                let Some(d) = inst.dst else { return Ok(false) };
+                let (w, ow) = (self.temp(d), self.temp(*o));
+                self.view(*k, 0);
+                self.fast_path_begin();
+                self.list_item_addr(ow);
+                self.ins(I::I32Load(super::mem(0)));
+                self.ins(I::LocalSet(w));
+                self.incref(w);
+                self.fast_path_done();
+                self.materialize(x, *k, owned, inst.pos)?;
+                self.get(ow);
+                self.get(self.temp(*k));
+                self.call(Rt::GetItem);
+                self.ins(I::LocalTee(w));
+                self.release_borrowed_box(*k);
+                self.ins(I::I32Eqz);
+                self.fail_if(x, owned, Some(inst.pos))?;
+                self.fast_path_end();
+                owned.push(d);
+                Ok(true)
+            }
+            Op::SetItem(o, k, v) => {
+                let (ow, vw) = (self.temp(*o), self.temp(*v));
+                // The value is stored as an object either way.
+                self.materialize(x, *v, owned, inst.pos)?;
+                self.view(*k, 0);
+                self.fast_path_begin();
+                self.list_item_addr(ow);
+                self.ins(I::LocalTee(self.scratch_l));
+                self.ins(I::I32Load(super::mem(0)));
+                self.ins(I::LocalSet(self.old_l));
+                self.incref(vw);
+                self.get(self.scratch_l);
+                self.get(vw);
+                self.ins(I::I32Store(super::mem(0)));
+                self.release_borrowed_box(*v);
+                // Last: the old item's destructor may run any code.
+                self.xdecref(self.old_l);
+                self.fast_path_done();
+                self.materialize(x, *k, owned, inst.pos)?;
+                self.get(ow);
+                self.get(self.temp(*k));
+                self.get(vw);
+                self.call(Rt::SetItem);
+                self.release_borrowed_box(*k);
+                self.release_borrowed_box(*v);
+                self.konst(0);
+                self.ins(I::I32LtS);
+                self.fail_if(x, owned, Some(inst.pos))?;
+                self.fast_path_end();
                 Ok(true)
             }
             _ => Ok(false),

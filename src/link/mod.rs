@@ -33,13 +33,14 @@ fn malformed(what: impl std::fmt::Display) -> Diagnostic {
 }
 
 /// Addresses of CPython's static objects that generated code compares
-/// against (inline arithmetic, direct calls, inline global loads).
+/// against (inline arithmetic and list indexing, direct calls, globals).
 #[derive(Debug, Clone, Copy)]
 pub struct DataAddrs {
     pub long_type: u32,
     pub float_type: u32,
     pub function_type: u32,
     pub dict_type: u32,
+    pub list_type: u32,
     /// A variable holding the range iterator type (NULL: not stepped inline).
     pub rangeiter_type_ref: u32,
 }
@@ -169,6 +170,7 @@ pub fn inspect(runtime: &[u8]) -> Result<RuntimeLayout> {
         float_type: address("PyFloat_Type")?,
         function_type: address("PyFunction_Type")?,
         dict_type: address("PyDict_Type")?,
+        list_type: address("PyList_Type")?,
         rangeiter_type_ref: address("py2wasm_rangeiter_type")?,
     };
     let initial_pages = initial_pages.ok_or_else(|| malformed("no memory"))?;

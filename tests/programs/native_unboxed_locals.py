@@ -67,3 +67,22 @@ try:
     unbound()
 except UnboundLocalError as e:
     print("UnboundLocalError", e)
+
+
+def stores(n):
+    # a = b = expr, swaps through a tuple, a local read as an object
+    # (a call) between numeric updates, and a float that becomes a str.
+    a = b = n * 2
+    x, y = a + 1, b - 1
+    x, y = y, x
+    acc = 0.0
+    for i in range(n):
+        acc = acc + x * 0.5 - y
+        label = str(acc)
+        acc = acc * 1
+    z = acc
+    acc = label
+    return a, b, x, y, z, acc
+
+
+print(stores(7))
