@@ -38,6 +38,21 @@ impl Gen<'_> {
         self.ins(I::BrIf(depth));
     }
 
+    /// Misses unless the i32 on the stack equals the cache's FIELD.
+    fn miss_unless_cached(&mut self, cache: i32, field: u64) {
+        self.konst(cache);
+        self.ins(I::I32Load(mem(field)));
+        self.ins(I::I32Ne);
+        self.miss_if();
+    }
+
+    /// Pushes the cache's kind (also left in the scratch local).
+    fn cache_kind(&mut self, cache: i32) {
+        self.konst(cache);
+        self.ins(I::I32Load(mem(CACHE_KIND)));
+        self.ins(I::LocalTee(self.scratch_l));
+    }
+
     /// dst = global K (LOAD_GLOBAL), the hit inline.
     pub(super) fn load_global(
         &mut self,
@@ -55,13 +70,8 @@ impl Gen<'_> {
         self.ins(I::I32Load(mem(FUNC_GLOBALS)));
         self.ins(I::I32Load(mem(DICT_KEYS)));
         self.ins(I::I32Load(mem(KEYS_VERSION)));
-        self.konst(cache);
-        self.ins(I::I32Load(mem(CACHE_VERSION)));
-        self.ins(I::I32Ne);
-        self.miss_if();
-        self.konst(cache);
-        self.ins(I::I32Load(mem(CACHE_KIND)));
-        self.ins(I::LocalTee(self.scratch_l));
+        self.miss_unless_cached(cache, CACHE_VERSION);
+        self.cache_kind(cache);
         self.konst(KIND_GLOBAL);
         self.ins(I::I32Ne);
         self.ins(I::If(BlockType::Empty));
@@ -75,10 +85,7 @@ impl Gen<'_> {
         self.get(self.func_l);
         self.ins(I::I32Load(mem(FUNC_BUILTINS)));
         self.ins(I::LocalTee(self.scratch_l));
-        self.konst(cache);
-        self.ins(I::I32Load(mem(CACHE_DESCR)));
-        self.ins(I::I32Ne);
-        self.miss_if();
+        self.miss_unless_cached(cache, CACHE_DESCR);
         self.get(self.scratch_l);
         self.ins(I::I32Load(mem(4))); // ob_type
         self.konst(self.env.data.dict_type as i32);
@@ -87,10 +94,7 @@ impl Gen<'_> {
         self.get(self.scratch_l);
         self.ins(I::I32Load(mem(DICT_KEYS)));
         self.ins(I::I32Load(mem(KEYS_VERSION)));
-        self.konst(cache);
-        self.ins(I::I32Load(mem(CACHE_VERSION2)));
-        self.ins(I::I32Ne);
-        self.miss_if();
+        self.miss_unless_cached(cache, CACHE_VERSION2);
         self.ctx.pop();
         self.ins(I::End);
         // The entry's value (deleted: NULL, the runtime raises NameError).
@@ -120,13 +124,8 @@ impl Gen<'_> {
         self.get(w);
         self.ins(I::I32Load(mem(4))); // ob_type
         self.ins(I::I32Load(mem(TYPE_VERSION_TAG)));
-        self.konst(cache);
-        self.ins(I::I32Load(mem(CACHE_VERSION)));
-        self.ins(I::I32Ne);
-        self.miss_if();
-        self.konst(cache);
-        self.ins(I::I32Load(mem(CACHE_KIND)));
-        self.ins(I::LocalTee(self.scratch_l));
+        self.miss_unless_cached(cache, CACHE_VERSION);
+        self.cache_kind(cache);
         self.konst(KIND_SLOT);
         self.ins(I::I32Eq);
         self.ins(I::If(BlockType::Result(wasm_encoder::ValType::I32)));
