@@ -461,6 +461,28 @@ impl Gen<'_> {
         Ok(())
     }
 
+    /// The failure path of a read of local L found unbound (the condition
+    /// is on the stack): UnboundLocalError, or NameError for a free variable.
+    fn fail_if_unbound(
+        &mut self,
+        x: usize,
+        l: ir::LocalId,
+        owned: &[Temp],
+        pos: Option<ir::Pos>,
+    ) -> Result<(), String> {
+        self.ins(I::If(BlockType::Empty));
+        self.ctx.push(Ctx::If);
+        let local = &self.f.locals[l as usize];
+        let free = matches!(local.kind, LocalKind::Free(_));
+        self.const_slot(local.name_const);
+        self.call(if free { Rt::UnboundFree } else { Rt::UnboundLocal });
+        self.ins(I::Drop);
+        self.unwind(x, owned, pos)?;
+        self.ctx.pop();
+        self.ins(I::End);
+        Ok(())
+    }
+
     fn unwind(&mut self, x: usize, owned: &[Temp], pos: Option<ir::Pos>) -> Result<(), String> {
         for &t in owned.iter().rev() {
             let w = self.temp(t);
@@ -678,15 +700,7 @@ impl Gen<'_> {
                 if self.f.locals[*l as usize].kind != LocalKind::Hidden {
                     self.get(w);
                     self.ins(I::I32Eqz);
-                    self.ins(I::If(BlockType::Empty));
-                    self.ctx.push(Ctx::If);
-                    let name = self.f.locals[*l as usize].name_const;
-                    self.const_slot(name);
-                    self.call(Rt::UnboundLocal);
-                    self.ins(I::Drop);
-                    self.unwind(x, owned, pos)?;
-                    self.ctx.pop();
-                    self.ins(I::End);
+                    self.fail_if_unbound(x, *l, owned, pos)?;
                 }
                 self.get(w);
                 fail = Fail::Never;
@@ -732,15 +746,7 @@ impl Gen<'_> {
                 let w = self.local(*l);
                 self.get(w);
                 self.ins(I::I32Eqz);
-                self.ins(I::If(BlockType::Empty));
-                self.ctx.push(Ctx::If);
-                let name = self.f.locals[*l as usize].name_const;
-                self.const_slot(name);
-                self.call(Rt::UnboundLocal);
-                self.ins(I::Drop);
-                self.unwind(x, owned, pos)?;
-                self.ctx.pop();
-                self.ins(I::End);
+                self.fail_if_unbound(x, *l, owned, pos)?;
                 self.get(w);
                 self.ins(I::LocalSet(self.old_l));
                 self.konst(0);
@@ -754,16 +760,7 @@ impl Gen<'_> {
                 self.get(w);
                 self.ins(I::I32Load(mem(8)));
                 self.ins(I::I32Eqz);
-                self.ins(I::If(BlockType::Empty));
-                self.ctx.push(Ctx::If);
-                let name = self.f.locals[*l as usize].name_const;
-                self.const_slot(name);
-                let free = matches!(self.f.locals[*l as usize].kind, LocalKind::Free(_));
-                self.call(if free { Rt::UnboundFree } else { Rt::UnboundLocal });
-                self.ins(I::Drop);
-                self.unwind(x, owned, pos)?;
-                self.ctx.pop();
-                self.ins(I::End);
+                self.fail_if_unbound(x, *l, owned, pos)?;
                 if matches!(inst.op, DeleteCell(_)) {
                     self.get(w);
                     self.konst(0);

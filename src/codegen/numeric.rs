@@ -608,14 +608,7 @@ impl Gen<'_> {
         self.ins(I::LocalGet(tag));
         self.ins(I::I32Or);
         self.ins(I::I32Eqz);
-        self.open_if();
-        let name = self.f.locals[l as usize].name_const;
-        self.const_slot(name);
-        self.call(Rt::UnboundLocal);
-        self.ins(I::Drop);
-        self.unwind(x, owned, Some(pos))?;
-        self.close();
-        Ok(())
+        self.fail_if_unbound(x, l, owned, Some(pos))
     }
 
     /// Loads, stores and deletes of dual locals, and IterNext into a dual
