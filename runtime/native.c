@@ -522,11 +522,67 @@ PyObject *py2wasm_gen_resume(PyThreadState *tstate, _PyInterpreterFrame *frame, 
     return r;
 }
 
-/* Calls from generated code: a compiled function directly, anything else
- * as PyObject_Vectorcall does. */
+/* The compiled __init__ of a plain class TP (its metaclass `type`, its
+ * __new__ object's, not abstract), or NULL (borrowed). For such a class,
+ * type_call makes the object as object_new does (no argument check, as
+ * __init__ is overridden: tp_alloc, then the attribute values) and runs
+ * tp_init, which is slot_tp_init (a Python __init__ in the MRO makes it
+ * so): it looks __init__ up and calls it with the object prepended to a
+ * tuple of the arguments. */
+static PyObject *compiled_init(PyTypeObject *tp) {
+    if (tp->tp_new != PyBaseObject_Type.tp_new || (tp->tp_flags & Py_TPFLAGS_IS_ABSTRACT))
+        return NULL;
+    PyObject *init = _PyType_Lookup(tp, &_Py_ID(__init__));
+    if (init == NULL || !Py_IS_TYPE(init, &PyFunction_Type) ||
+        ((PyFunctionObject *)init)->vectorcall != native_vectorcall)
+        return NULL;
+    return init;
+}
+
+/* Class(args) through compiled_init INIT, the object in the spare slot
+ * before ARGS (PY_VECTORCALL_ARGUMENTS_OFFSET): no argument tuple, no
+ * bound method, and the checks type_call and slot_tp_init make. */
+static PyObject *construct(PyTypeObject *tp, PyObject *init, PyObject *const *args, size_t nargsf,
+                           PyObject *kwnames) {
+    PyObject *self = tp->tp_alloc(tp, 0);
+    if (self == NULL)
+        return NULL;
+    /* object_new's: the instance's attribute values array (the layout
+     * inline attribute caches read) */
+    if (_PyObject_InitializeDict(self) < 0) {
+        Py_DECREF(self);
+        return NULL;
+    }
+    PyObject **slot = (PyObject **)args - 1;
+    PyObject *saved = *slot;
+    *slot = self;
+    Py_INCREF(init); /* __init__ may replace itself on the class */
+    PyObject *r = native_vectorcall(init, slot, PyVectorcall_NARGS(nargsf) + 1, kwnames);
+    Py_DECREF(init);
+    *slot = saved;
+    if (r != Py_None) {
+        if (r != NULL) {
+            PyErr_Format(PyExc_TypeError, "__init__() should return None, not '%.200s'", Py_TYPE(r)->tp_name);
+            Py_DECREF(r);
+        }
+        Py_DECREF(self);
+        return NULL;
+    }
+    Py_DECREF(r);
+    return self;
+}
+
+/* Calls from generated code: a compiled function directly, a plain class
+ * with a compiled __init__ by `construct`, anything else as
+ * PyObject_Vectorcall does. */
 PyObject *py2wasm_call(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
     if (Py_IS_TYPE(callable, &PyFunction_Type) && ((PyFunctionObject *)callable)->vectorcall == native_vectorcall)
         return native_vectorcall(callable, args, nargsf, kwnames);
+    if (Py_IS_TYPE(callable, &PyType_Type) && (nargsf & PY_VECTORCALL_ARGUMENTS_OFFSET)) {
+        PyObject *init = compiled_init((PyTypeObject *)callable);
+        if (init != NULL)
+            return construct((PyTypeObject *)callable, init, args, nargsf, kwnames);
+    }
     return PyObject_Vectorcall(callable, args, nargsf, kwnames);
 }
 
@@ -905,9 +961,19 @@ int py2wasm_compare_bool(PyObject *a, PyObject *b, int op) {
         case Py_GE: return x >= y;
         }
     }
-    /* str == str: what unicode_richcompare answers, without the dispatch. */
-    if ((op == Py_EQ || op == Py_NE) && PyUnicode_CheckExact(a) && PyUnicode_CheckExact(b))
-        return (a == b || _PyUnicode_Equal(a, b)) == (op == Py_EQ);
+    /* str against str: what unicode_richcompare answers, without the
+     * dispatch (PyUnicode_Compare cannot fail on two strs). */
+    if (PyUnicode_CheckExact(a) && PyUnicode_CheckExact(b)) {
+        if (op == Py_EQ || op == Py_NE)
+            return (a == b || _PyUnicode_Equal(a, b)) == (op == Py_EQ);
+        int c = PyUnicode_Compare(a, b);
+        switch (op) {
+        case Py_LT: return c < 0;
+        case Py_LE: return c <= 0;
+        case Py_GT: return c > 0;
+        case Py_GE: return c >= 0;
+        }
+    }
     PyObject *r = PyObject_RichCompare(a, b, op);
     if (r == NULL)
         return -1;
@@ -943,6 +1009,13 @@ PyObject *py2wasm_getitem(PyObject *o, PyObject *key) {
                 i += n;
             if (i >= 0 && i < n)
                 return Py_NewRef(PyTuple_GET_ITEM(o, i));
+        } else if (PyUnicode_CheckExact(o) && PyUnicode_IS_READY(o)) {
+            /* unicode_getitem: a one-character str (Latin-1 ones cached) */
+            Py_ssize_t n = PyUnicode_GET_LENGTH(o);
+            if (i < 0)
+                i += n;
+            if (i >= 0 && i < n)
+                return PyUnicode_FromOrdinal((int)PyUnicode_READ_CHAR(o, i));
         }
     }
     return PyObject_GetItem(o, key);
@@ -1102,6 +1175,18 @@ PyObject *py2wasm_iter_next(PyObject *it) {
     if (v == NULL && PyErr_Occurred() && PyErr_ExceptionMatches(PyExc_StopIteration))
         PyErr_Clear();
     return v;
+}
+
+/* A `for` loop over `range(...)` that generated code cannot count inline
+ * (src/codegen/numeric.rs: the name is not the builtin, or an argument is
+ * not a small int): iter(callee(*args)), as GET_ITER after the call. */
+PyObject *py2wasm_range_iter(PyObject *callee, PyObject *const *args, size_t nargsf) {
+    PyObject *r = py2wasm_call(callee, args, nargsf, NULL);
+    if (r == NULL)
+        return NULL;
+    PyObject *it = PyObject_GetIter(r);
+    Py_DECREF(r);
+    return it;
 }
 
 int py2wasm_error_occurred(void) { return PyErr_Occurred() != NULL; }

@@ -167,6 +167,16 @@ pub enum Op {
     /// dst (Obj) = next item, or NULL when exhausted: the block must end in
     /// `BranchNull` on it.
     IterNext(Temp),
+    /// `for x in range(...)`: stores in the hidden local an iterator over
+    /// the call of the first operand (the loop's `range`) on the rest (1 to
+    /// 3 ints). When the callee is the builtin range and the arguments are
+    /// small ints, codegen counts in wasm locals instead (no range object,
+    /// no iterator: the local holds a marker); anything else is a call and
+    /// `iter()`.
+    RangeIter(LocalId, Vec<Temp>),
+    /// dst (Obj) = next item of the hidden local's RangeIter iterator, or
+    /// NULL when exhausted (as IterNext).
+    RangeNext(LocalId),
     /// Comprehension results: list.append, set.add, dict[k] = v.
     ListAppend(Temp, Temp),
     SetAdd(Temp, Temp),
@@ -320,7 +330,9 @@ impl Op {
         let opt = |t: &Option<Temp>| t.iter().copied().collect::<Vec<_>>();
         match self {
             Const(_) | LoadLocal(_) | DeleteLocal(_) | LoadCell(_) | DeleteCell(_) | CellObject(_) | LoadGlobal(_)
-            | DeleteGlobal(_) | ExcFetch | TakeLocal(_) | LoadBuildClass | GenSent | GenSentFrom | SendDone => vec![],
+            | DeleteGlobal(_) | ExcFetch | TakeLocal(_) | LoadBuildClass | GenSent | GenSentFrom | SendDone
+            | RangeNext(_) => vec![],
+            RangeIter(_, args) => args.clone(),
             YieldFromIter(a) | Awaitable(a) => vec![*a],
             Send(a, b) => vec![*a, *b],
             LoadName(ns, _) | DeleteName(ns, _) | LoadClassDeref(ns, _) | SetupAnnotations(ns) | WithEnter(ns) => {

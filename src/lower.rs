@@ -49,6 +49,17 @@ fn parallel_assignment(a: &ast::StmtAssign) -> Option<(&[ast::Expr], &[ast::Expr
         .then_some((targets.as_slice(), values.elts.as_slice()))
 }
 
+/// `range(a[, b[, c]])` with plain positional arguments: the callee
+/// (whatever `range` names there: checked at run time) and the arguments.
+fn range_call(e: &ast::Expr) -> Option<(&ast::Expr, &[ast::Expr])> {
+    let ast::Expr::Call(c) = e else { return None };
+    let ast::Expr::Name(n) = &*c.func else { return None };
+    let plain = (1..=3).contains(&c.args.len())
+        && c.keywords.is_empty()
+        && !c.args.iter().any(|a| matches!(a, ast::Expr::Starred(_)));
+    (n.id.as_str() == "range" && plain).then_some((&*c.func, c.args.as_slice()))
+}
+
 /// The direct-call targets of a module body.
 pub fn direct_targets(
     body: &[ast::Stmt],
@@ -327,6 +338,11 @@ impl Lowerer<'_, '_> {
         if let Op::Call { args, .. } | Op::CallMethod { args, .. } = &op {
             self.f.max_args = self.f.max_args.max(args.len() as u32 + 1);
         }
+        if let Op::RangeIter(_, operands) = &op {
+            // The arguments of the call that makes a real iterator, after
+            // slot 0 (vectorcall's spare).
+            self.f.max_args = self.f.max_args.max(operands.len() as u32);
+        }
         if let Op::BuildTuple(v) | Op::BuildList(v) | Op::BuildSet(v) | Op::BuildDict(v) | Op::BuildString(v) = &op {
             self.f.max_args = self.f.max_args.max(v.len() as u32);
         }
@@ -520,10 +536,10 @@ impl Lowerer<'_, '_> {
                 self.switch_to(after);
             }
             For(f) => {
-                let it_local = self.iterator_of(&f.iter)?;
+                let (it_local, range) = self.iterator_of(&f.iter)?;
                 let els = self.new_block();
                 let after = self.new_block();
-                let head = self.loop_head(it_local, &f.target, els)?;
+                let head = self.loop_head(it_local, range, &f.target, els)?;
                 self.loops.push(Loop { continue_to: head, break_to: after, unwind_depth: self.unwinds.len() });
                 self.stmts(&f.body)?;
                 self.loops.pop();
@@ -885,25 +901,43 @@ impl Lowerer<'_, '_> {
         }
     }
 
-    /// An iterator over ITERABLE, kept in a hidden local for a loop.
-    fn iterator_of(&mut self, iterable: &ast::Expr) -> R<LocalId> {
+    /// An iterator over ITERABLE, kept in a hidden local for a loop; true
+    /// when it is a `range(...)` call's (`Op::RangeIter`, counted inline).
+    fn iterator_of(&mut self, iterable: &ast::Expr) -> R<(LocalId, bool)> {
+        let local = self.hidden();
+        // A generator keeps its locals in memory between resumptions, not
+        // the wasm locals that inline counting uses.
+        if let (Some((func, args)), None) = (range_call(iterable), &self.gen) {
+            let mut operands = vec![self.expr(func)?];
+            for a in args {
+                operands.push(self.expr(a)?);
+            }
+            self.set_pos(iterable);
+            self.effect(Op::RangeIter(local, operands.clone()));
+            self.release_all(&operands);
+            return Ok((local, true));
+        }
         let v = self.expr(iterable)?;
         self.set_pos(iterable);
         let it = self.obj(Op::GetIter(v));
         self.release(v);
-        let local = self.hidden();
         self.effect(Op::StoreLocal(local, it));
-        Ok(local)
+        Ok((local, false))
     }
 
-    /// The head of a loop over the iterator in IT_LOCAL: the next item goes
-    /// to TARGET and the body continues in the current block; an exhausted
-    /// iterator goes to EXHAUSTED. Returns the head (the `continue` target).
-    fn loop_head(&mut self, it_local: LocalId, target: &ast::Expr, exhausted: BlockId) -> R<BlockId> {
+    /// The head of a loop over the iterator in IT_LOCAL (RANGE: made by
+    /// `Op::RangeIter`): the next item goes to TARGET and the body
+    /// continues in the current block; an exhausted iterator goes to
+    /// EXHAUSTED. Returns the head (the `continue` target).
+    fn loop_head(&mut self, it_local: LocalId, range: bool, target: &ast::Expr, exhausted: BlockId) -> R<BlockId> {
         let back = self.loop_start();
         let body = self.new_block();
-        let it = self.emit(Some(Ty::Borrowed), Op::LoadLocal(it_local));
-        let item = self.obj(Op::IterNext(it));
+        let item = if range {
+            self.obj(Op::RangeNext(it_local))
+        } else {
+            let it = self.emit(Some(Ty::Borrowed), Op::LoadLocal(it_local));
+            self.obj(Op::IterNext(it))
+        };
         self.f.blocks[self.cur].term = Term::BranchNull(item, exhausted, body);
         self.switch_to(body);
         self.assign(target, item)?;
@@ -1913,9 +1947,10 @@ impl Lowerer<'_, '_> {
             self.release_all(&values);
             return Ok(());
         };
-        let it_local = if i == 0 { self.local(".0").ok_or("internal: no .0")? } else { self.iterator_of(&g.iter)? };
+        let (it_local, range) =
+            if i == 0 { (self.local(".0").ok_or("internal: no .0")?, false) } else { self.iterator_of(&g.iter)? };
         let after = self.new_block();
-        let head = self.loop_head(it_local, &g.target, after)?;
+        let head = self.loop_head(it_local, range, &g.target, after)?;
         for cond in &g.ifs {
             let next = self.new_block();
             self.condition(cond, next, head)?;

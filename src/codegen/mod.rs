@@ -109,10 +109,12 @@ pub fn generate(f: &ir::Function, env: &Env, caches: u32) -> Result<Function, St
     let mut num = numeric::plan(f);
     let n = num.locals();
     let first_tag = 8 + nlocals + ntemps;
+    let n64 = n + 3 * num.ranges;
     num.tag_base = first_tag;
     num.i64_base = first_tag + n;
-    num.f64_base = first_tag + 2 * n;
-    let out = Function::new([(6 + nlocals + ntemps + n, ValType::I32), (n, ValType::I64), (n, ValType::F64)]);
+    num.range_base = first_tag + 2 * n;
+    num.f64_base = first_tag + n + n64;
+    let out = Function::new([(6 + nlocals + ntemps + n, ValType::I32), (n64, ValType::I64), (n, ValType::F64)]);
     let frame_size = (f.max_args * 4).div_ceil(16) * 16;
     let mut g = Gen {
         f,
@@ -943,6 +945,8 @@ impl Gen<'_> {
             GetIter(o) => {
                 self.call_on(&[*o], Rt::GetIter);
             }
+            // numeric.rs generates these (dual_op).
+            RangeIter(..) | RangeNext(_) => return Err("internal: range loop not generated".into()),
             IterNext(it) => {
                 self.call_on(&[*it], Rt::IterNext);
                 // NULL is the end of iteration: BranchNull checks for errors.

@@ -46,6 +46,12 @@ pub struct Plan {
     pub tag_base: u32,
     pub i64_base: u32,
     pub f64_base: u32,
+    /// Per local: the index of the inline range loop (`Op::RangeIter`)
+    /// whose iterator it holds. Each has three i64 locals from
+    /// `range_base`: the next value, how many are left, the step.
+    range: Vec<Option<u32>>,
+    pub ranges: u32,
+    pub range_base: u32,
 }
 
 impl Plan {
@@ -85,7 +91,7 @@ pub fn plan(f: &ir::Function) -> Plan {
                 Op::CompareBool(..) => false,
                 op if is_inline(op) => f.temps[d as usize] == Ty::Obj,
                 Op::Alias(src) => f.temps[d as usize] == Ty::Borrowed && f.temps[*src as usize] == Ty::Obj,
-                Op::IterNext(_) | Op::LoadLocal(_) => true,
+                Op::IterNext(_) | Op::RangeNext(_) | Op::LoadLocal(_) => true,
                 _ => false,
             };
         }
@@ -102,7 +108,7 @@ pub fn plan(f: &ir::Function) -> Plan {
                         temp_ok[*src as usize] = both;
                     }
                     (op, Some(_)) if is_inline(op) => {}
-                    (Op::Release(_), _) => {}
+                    (Op::Release(_), _) | (Op::RangeIter(..), _) => {}
                     // list[i] and list[i] = v read the index (and value) unboxed.
                     (Op::GetItem(o, _), Some(_)) => temp_ok[*o as usize] = false,
                     (Op::SetItem(o, _, _), _) => temp_ok[*o as usize] = false,
@@ -143,7 +149,19 @@ pub fn plan(f: &ir::Function) -> Plan {
     };
     let dual = temp_ok.iter().map(&mut number).collect();
     let dual_local = local_ok.iter().map(&mut number).collect();
-    Plan { dual, dual_local, count, ..Plan::default() }
+    // A generator's locals live in memory between resumptions: its range
+    // loops keep real iterators.
+    let mut range = vec![None; f.locals.len()];
+    let mut ranges = 0;
+    for inst in f.blocks.iter().flat_map(|b| &b.insts) {
+        if let (Op::RangeIter(l, _), false) = (&inst.op, f.generator) {
+            if range[*l as usize].is_none() {
+                range[*l as usize] = Some(ranges);
+                ranges += 1;
+            }
+        }
+    }
+    Plan { dual, dual_local, count, range, ranges, ..Plan::default() }
 }
 
 /// What an inline instruction computes.
@@ -726,57 +744,258 @@ impl Gen<'_> {
             }
             Op::IterNext(it) => {
                 let Some(d) = inst.dst else { return Ok(false) };
-                let Some((dtag, di, _)) = self.dual_locals(d) else { return Ok(false) };
+                if !self.is_dual(d) {
+                    return Ok(false);
+                }
+                self.next_item(self.temp(*it), d, owned);
+                Ok(true)
+            }
+            Op::RangeIter(l, operands) => {
+                self.range_iter(x, inst, *l, operands, owned)?;
+                Ok(true)
+            }
+            Op::RangeNext(l) => {
+                let Some(d) = inst.dst else { return Err("internal: RangeNext without a result".into()) };
+                let w = self.local(*l);
+                let Some(k) = self.num.range.get(*l as usize).copied().flatten() else {
+                    self.next_item(w, d, owned);
+                    return Ok(true);
+                };
+                let (cur, left, step) = self.range_locals(k);
                 let dw = self.temp(d);
-                let itw = self.temp(*it);
-                self.get(itw);
-                self.ins(I::I32Load(super::mem(4))); // ob_type
-                self.konst(self.env.data.rangeiter_type_ref as i32);
-                self.ins(I::I32Load(super::mem(0)));
+                self.get(w);
+                self.konst(self.env.data.range_type as i32);
                 self.ins(I::I32Eq);
                 self.open_if();
-                // rangeiter_next: start + index * step while index < len
-                // (C longs: i32 here), the int unboxed.
+                // Counted inline: the next value while any is left.
                 self.konst(0);
                 self.ins(I::LocalSet(dw));
-                self.konst(BOXED);
-                self.ins(I::LocalSet(dtag));
-                self.get(itw);
-                self.ins(I::I32Load(super::mem(RANGEITER_INDEX)));
-                self.ins(I::LocalTee(self.scratch_l));
-                self.get(itw);
-                self.ins(I::I32Load(super::mem(RANGEITER_LEN)));
-                self.ins(I::I32LtS);
+                let dual = self.dual_locals(d);
+                if let Some((dtag, _, _)) = dual {
+                    self.konst(BOXED);
+                    self.ins(I::LocalSet(dtag));
+                }
+                self.ins(I::LocalGet(left));
+                self.ins(I::I64Const(0));
+                self.ins(I::I64GtS);
                 self.open_if();
-                self.get(itw);
-                self.ins(I::I32Load(super::mem(RANGEITER_START)));
-                self.get(self.scratch_l);
-                self.get(itw);
-                self.ins(I::I32Load(super::mem(RANGEITER_STEP)));
-                self.ins(I::I32Mul);
-                self.ins(I::I32Add);
-                self.ins(I::I64ExtendI32S);
-                self.ins(I::LocalSet(di));
-                self.get(itw);
-                self.get(self.scratch_l);
-                self.konst(1);
-                self.ins(I::I32Add);
-                self.ins(I::I32Store(super::mem(RANGEITER_INDEX)));
-                self.konst(INT);
-                self.ins(I::LocalSet(dtag));
+                match dual {
+                    Some((dtag, di, _)) => {
+                        self.ins(I::LocalGet(cur));
+                        self.ins(I::LocalSet(di));
+                        self.konst(INT);
+                        self.ins(I::LocalSet(dtag));
+                    }
+                    // NULL with MemoryError set: BranchNull raises it.
+                    None => {
+                        self.ins(I::LocalGet(cur));
+                        self.call(Rt::BoxInt);
+                        self.ins(I::LocalSet(dw));
+                    }
+                }
+                self.ins(I::LocalGet(cur));
+                self.ins(I::LocalGet(step));
+                self.ins(I::I64Add);
+                self.ins(I::LocalSet(cur));
+                self.ins(I::LocalGet(left));
+                self.ins(I::I64Const(1));
+                self.ins(I::I64Sub);
+                self.ins(I::LocalSet(left));
                 self.close();
                 self.ins(I::Else);
-                self.get(itw);
-                self.call(Rt::IterNext);
-                self.ins(I::LocalSet(dw));
-                self.konst(BOXED);
-                self.ins(I::LocalSet(dtag));
+                self.next_item(w, d, &mut Vec::new());
                 self.close();
                 owned.push(d);
                 Ok(true)
             }
             _ => Ok(false),
         }
+    }
+
+    /// The next item of the iterator in object local ITW into temp D (NULL
+    /// at the end): a range iterator is stepped inline into a dual D.
+    fn next_item(&mut self, itw: u32, d: Temp, owned: &mut Vec<Temp>) {
+        let dw = self.temp(d);
+        let Some((dtag, di, _)) = self.dual_locals(d) else {
+            self.get(itw);
+            self.call(Rt::IterNext);
+            self.ins(I::LocalSet(dw));
+            owned.push(d);
+            return;
+        };
+        self.get(itw);
+        self.ins(I::I32Load(super::mem(4))); // ob_type
+        self.konst(self.env.data.rangeiter_type_ref as i32);
+        self.ins(I::I32Load(super::mem(0)));
+        self.ins(I::I32Eq);
+        self.open_if();
+        // rangeiter_next: start + index * step while index < len
+        // (C longs: i32 here), the int unboxed.
+        self.konst(0);
+        self.ins(I::LocalSet(dw));
+        self.konst(BOXED);
+        self.ins(I::LocalSet(dtag));
+        self.get(itw);
+        self.ins(I::I32Load(super::mem(RANGEITER_INDEX)));
+        self.ins(I::LocalTee(self.scratch_l));
+        self.get(itw);
+        self.ins(I::I32Load(super::mem(RANGEITER_LEN)));
+        self.ins(I::I32LtS);
+        self.open_if();
+        self.get(itw);
+        self.ins(I::I32Load(super::mem(RANGEITER_START)));
+        self.get(self.scratch_l);
+        self.get(itw);
+        self.ins(I::I32Load(super::mem(RANGEITER_STEP)));
+        self.ins(I::I32Mul);
+        self.ins(I::I32Add);
+        self.ins(I::I64ExtendI32S);
+        self.ins(I::LocalSet(di));
+        self.get(itw);
+        self.get(self.scratch_l);
+        self.konst(1);
+        self.ins(I::I32Add);
+        self.ins(I::I32Store(super::mem(RANGEITER_INDEX)));
+        self.konst(INT);
+        self.ins(I::LocalSet(dtag));
+        self.close();
+        self.ins(I::Else);
+        self.get(itw);
+        self.call(Rt::IterNext);
+        self.ins(I::LocalSet(dw));
+        self.konst(BOXED);
+        self.ins(I::LocalSet(dtag));
+        self.close();
+        owned.push(d);
+    }
+
+    /// (next value, how many left, step) locals of inline range loop K.
+    fn range_locals(&self, k: u32) -> (u32, u32, u32) {
+        let b = self.num.range_base + 3 * k;
+        (b, b + 1, b + 2)
+    }
+
+    /// `Op::RangeIter`: when the callee is the builtin range and the
+    /// arguments ints of at most two digits (a non-zero step), the loop is
+    /// counted in wasm locals and the hidden local L holds the range type
+    /// as a marker; otherwise it holds iter(callee(*args)).
+    fn range_iter(
+        &mut self,
+        x: usize,
+        inst: &Inst,
+        l: LocalId,
+        operands: &[Temp],
+        owned: &mut Vec<Temp>,
+    ) -> Result<(), String> {
+        let Some((&callee, args)) = operands.split_first() else {
+            return Err("internal: RangeIter without a callee".into());
+        };
+        let w = self.local(l);
+        // The iterator of the loop's previous run goes (after the store).
+        self.get(w);
+        self.ins(I::LocalSet(self.old_l));
+        self.konst(0);
+        self.ins(I::LocalSet(w));
+        self.xdecref(self.old_l);
+        let inline = self.num.range.get(l as usize).copied().flatten();
+        if let Some(k) = inline {
+            let (cur, left, step) = self.range_locals(k);
+            let (tag, iv, _) = self.scratch(0);
+            self.fast_path_begin();
+            self.get(self.temp(callee));
+            self.konst(self.env.data.range_type as i32);
+            self.ins(I::I32Ne);
+            self.br_slow_if();
+            self.ins(I::I64Const(0));
+            self.ins(I::LocalSet(cur));
+            self.ins(I::I64Const(1));
+            self.ins(I::LocalSet(step));
+            // range(stop), range(start, stop), range(start, stop, step);
+            // the stop goes to LEFT until the count replaces it.
+            let dests: &[u32] = match args.len() {
+                1 => &[left],
+                2 => &[cur, left],
+                _ => &[cur, left, step],
+            };
+            for (&a, &dest) in args.iter().zip(dests) {
+                self.view(a, 0);
+                self.ins(I::LocalGet(tag));
+                self.konst(INT);
+                self.ins(I::I32Ne);
+                self.br_slow_if();
+                self.ins(I::LocalGet(iv));
+                self.ins(I::LocalSet(dest));
+            }
+            // A zero step is CPython's ValueError.
+            self.ins(I::LocalGet(step));
+            self.ins(I::I64Eqz);
+            self.br_slow_if();
+            // How many: (stop - start - 1) // step + 1 when the range is
+            // not empty, for either sign (no overflow: all below 2**60).
+            self.ins(I::LocalGet(step));
+            self.ins(I::I64Const(0));
+            self.ins(I::I64GtS);
+            self.ins(I::If(BlockType::Result(wasm_encoder::ValType::I64)));
+            self.ins(I::LocalGet(left));
+            self.ins(I::LocalGet(cur));
+            self.ins(I::I64Sub);
+            self.ins(I::Else);
+            self.ins(I::LocalGet(cur));
+            self.ins(I::LocalGet(left));
+            self.ins(I::I64Sub);
+            self.ins(I::End);
+            // (distance to the stop, in the step's direction)
+            self.ins(I::LocalTee(left));
+            self.ins(I::I64Const(0));
+            self.ins(I::I64GtS);
+            self.ins(I::If(BlockType::Result(wasm_encoder::ValType::I64)));
+            self.ins(I::LocalGet(left));
+            self.ins(I::I64Const(1));
+            self.ins(I::I64Sub);
+            self.ins(I::LocalGet(step));
+            self.ins(I::I64Const(0));
+            self.ins(I::LocalGet(step));
+            self.ins(I::I64Sub);
+            self.ins(I::LocalGet(step));
+            self.ins(I::I64Const(0));
+            self.ins(I::I64GtS);
+            self.ins(I::Select);
+            self.ins(I::I64DivU);
+            self.ins(I::I64Const(1));
+            self.ins(I::I64Add);
+            self.ins(I::Else);
+            self.ins(I::I64Const(0));
+            self.ins(I::End);
+            self.ins(I::LocalSet(left));
+            self.konst(self.env.data.range_type as i32);
+            self.ins(I::LocalSet(w));
+            self.incref(w);
+            self.fast_path_done();
+        }
+        // CPython's path: a call and iter(). (An argument given twice is
+        // one temp, boxed once.)
+        let mut unique = args.to_vec();
+        unique.sort_unstable();
+        unique.dedup();
+        for &a in &unique {
+            self.materialize(x, a, owned, inst.pos)?;
+        }
+        self.store_args(args, 1);
+        self.get(self.temp(callee));
+        self.frame_addr(1);
+        self.konst(args.len() as i32 | i32::MIN);
+        self.call(Rt::RangeIter);
+        self.ins(I::LocalSet(w));
+        for &a in &unique {
+            self.release_borrowed_box(a);
+        }
+        self.get(w);
+        self.ins(I::I32Eqz);
+        self.fail_if(x, owned, Some(inst.pos))?;
+        if inline.is_some() {
+            self.fast_path_end();
+        }
+        Ok(())
     }
 
     /// Leaves the address of item K of list O (object local OW) when O is

@@ -41,6 +41,7 @@ pub struct DataAddrs {
     pub function_type: u32,
     pub dict_type: u32,
     pub list_type: u32,
+    pub range_type: u32,
     /// A variable holding the range iterator type (NULL: not stepped inline).
     pub rangeiter_type_ref: u32,
 }
@@ -171,6 +172,7 @@ pub fn inspect(runtime: &[u8]) -> Result<RuntimeLayout> {
         function_type: address("PyFunction_Type")?,
         dict_type: address("PyDict_Type")?,
         list_type: address("PyList_Type")?,
+        range_type: address("PyRange_Type")?,
         rangeiter_type_ref: address("py2wasm_rangeiter_type")?,
     };
     let initial_pages = initial_pages.ok_or_else(|| malformed("no memory"))?;
