@@ -885,7 +885,7 @@ impl Gen<'_> {
         inst: &Inst,
         l: LocalId,
         operands: &[Temp],
-        owned: &mut Vec<Temp>,
+        owned: &[Temp],
     ) -> Result<(), String> {
         let Some((&callee, args)) = operands.split_first() else {
             return Err("internal: RangeIter without a callee".into());
