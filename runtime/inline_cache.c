@@ -27,18 +27,26 @@
 
 #include "native.h"
 
-/* Generated code passes the address of its site's cache: 24 bytes
- * (src/codegen: CACHE_SIZE). */
+/* Generated code passes the address of its site's cache: SITE_ENTRIES of
+ * these entries (src/link/image.rs CACHE_SIZE). Generated code checks the
+ * first itself; the runtime checks them all, moves a hit to the front, and
+ * on a miss of all moves them back one (the last is dropped) and fills the
+ * first for the object at hand: a site that sees a few types (a method of
+ * a base class called on its subclasses) hits for each (CPython 3.11 keeps
+ * one per site, and re-specialises with a backoff). */
+#define SITE_ENTRIES 4
 struct py2wasm_cache {
     uint32_t version;  /* type version tag, or keys version (globals, module) */
     uint32_t version2; /* builtins keys version; instance keys version (methods) */
     uint32_t kind;
-    uint32_t index;    /* dict entry index, or the slot's byte offset */
+    uint32_t index;    /* dict entry index, or the slot's byte offset; methods: the
+                          compiled method's entry for this call (0: none) */
     PyObject *descr;   /* the method (borrowed: the type holds it while its version lasts);
                           builtins: the builtins dict */
-    PyObject **value;  /* globals and builtins: where the entry keeps its value */
+    PyObject **value;  /* globals and builtins: where the entry keeps its value;
+                          methods: the code object the entry (index) is for */
 };
-_Static_assert(sizeof(struct py2wasm_cache) == 24, "src/codegen CACHE_SIZE");
+_Static_assert(sizeof(struct py2wasm_cache) * SITE_ENTRIES == 96, "src/link/image.rs CACHE_SIZE");
 /* Generated code reads a global's cache inline (src/codegen/cached.rs):
  * these offsets, and the kind numbers below, are spelled out there. */
 _Static_assert(offsetof(struct py2wasm_cache, kind) == 8 && offsetof(struct py2wasm_cache, descr) == 16 &&
@@ -63,8 +71,12 @@ enum {
     CACHE_CLASS_ATTR_NO_DICT, /* the same, for instances without a __dict__ */
     CACHE_DICT_HINT,     /* in the instance's materialised __dict__, at this entry index */
 };
-_Static_assert(CACHE_GLOBAL == 2 && CACHE_BUILTIN == 3 && CACHE_INSTANCE == 4 && CACHE_SLOT == 5,
+_Static_assert(CACHE_GLOBAL == 2 && CACHE_BUILTIN == 3 && CACHE_INSTANCE == 4 && CACHE_SLOT == 5 &&
+                   CACHE_METHOD_NO_DICT == 7 && CACHE_METHOD_VALUES == 8,
                "codegen: cache kinds");
+/* Method hits inline: the managed dict pointer before the object, the
+ * shared keys of the type's instances. */
+_Static_assert(offsetof(PyHeapTypeObject, ht_cached_keys) == 436, "codegen: ht_cached_keys");
 /* Attribute hits inline: the type's version tag, the inline values before
  * the object (3.11's managed dict pre-header). */
 _Static_assert(offsetof(PyTypeObject, tp_version_tag) == 192, "codegen: tp_version_tag");
@@ -200,7 +212,17 @@ static void specialize_attr(PyObject *o, PyObject *name, struct py2wasm_cache *c
     }
 }
 
-PyObject *py2wasm_getattr_cached(PyObject *o, PyObject *name, struct py2wasm_cache *c) {
+/* Entry I of a site's cache becomes the first (those before it move back
+ * one); with I the last, it is made room for a new first entry. */
+static void promote(struct py2wasm_cache *c, int i) {
+    struct py2wasm_cache hit = c[i];
+    memmove(&c[1], &c[0], i * sizeof(*c));
+    c[0] = hit;
+}
+
+/* Reads o.NAME through cache entry C if it applies to O: returns 1 with
+ * *OUT the value (a new reference; NULL if a descriptor raised), or 0. */
+static int getattr_hit(PyObject *o, PyObject *name, struct py2wasm_cache *c, PyObject **out) {
     PyObject *v = NULL;
     if (c->kind == CACHE_MODULE) {
         if (PyModule_CheckExact(o)) {
@@ -211,7 +233,8 @@ PyObject *py2wasm_getattr_cached(PyObject *o, PyObject *name, struct py2wasm_cac
     } else if (c->version == Py_TYPE(o)->tp_version_tag) {
         switch (c->kind) {
         case CACHE_GENERIC:
-            return PyObject_GetAttr(o, name);
+            *out = PyObject_GetAttr(o, name);
+            return 1;
         case CACHE_INSTANCE: {
             PyDictValues *values = *_PyObject_ValuesPointer(o);
             v = values == NULL ? NULL : values->values[c->index];
@@ -234,65 +257,102 @@ PyObject *py2wasm_getattr_cached(PyObject *o, PyObject *name, struct py2wasm_cac
             descrgetfunc get = Py_TYPE(c->descr)->tp_descr_get;
             if (get != NULL) {
                 PyObject *d = Py_NewRef(c->descr); /* the type may drop it meanwhile */
-                PyObject *r = get(d, o, (PyObject *)Py_TYPE(o));
+                *out = get(d, o, (PyObject *)Py_TYPE(o));
                 Py_DECREF(d);
-                return r;
+                return 1;
             }
             v = c->descr;
             break;
         }
         }
     }
-    if (v != NULL)
-        return Py_NewRef(v);
+    if (v == NULL)
+        return 0;
+    *out = Py_NewRef(v);
+    return 1;
+}
+
+PyObject *py2wasm_getattr_cached(PyObject *o, PyObject *name, struct py2wasm_cache *c) {
+    PyObject *v;
+    if (getattr_hit(o, name, &c[0], &v))
+        return v;
+    for (int i = 1; i < SITE_ENTRIES; i++) {
+        if (getattr_hit(o, name, &c[i], &v)) {
+            promote(c, i);
+            return v;
+        }
+    }
+    promote(c, SITE_ENTRIES - 1);
     specialize_attr(o, name, c, 0);
+    if (getattr_hit(o, name, c, &v))
+        return v;
     return PyObject_GetAttr(o, name);
 }
 
+/* Stores o.NAME = V through cache entry C if it applies to O: returns 1
+ * with *RESULT what PyObject_SetAttr would return, or 0. */
+static int setattr_hit(PyObject *o, PyObject *name, PyObject *v, struct py2wasm_cache *c, int *result) {
+    if (c->version != Py_TYPE(o)->tp_version_tag)
+        return 0;
+    PyObject **addr = NULL;
+    switch (c->kind) {
+    case CACHE_GENERIC:
+        *result = PyObject_SetAttr(o, name, v);
+        return 1;
+    case CACHE_INSTANCE: {
+        PyDictValues *values = *_PyObject_ValuesPointer(o);
+        if (values != NULL) {
+            PyObject *old = values->values[c->index];
+            values->values[c->index] = Py_NewRef(v);
+            /* A new attribute also joins the instance's key order. */
+            if (old == NULL)
+                _PyDictValues_AddToInsertionOrder(values, c->index);
+            else
+                Py_DECREF(old);
+            *result = 0;
+            return 1;
+        }
+        break;
+    }
+    case CACHE_SLOT:
+        addr = (PyObject **)((char *)o + c->index);
+        break;
+    case CACHE_DICT_HINT: {
+        /* Replacing a value in place (a new key takes the generic path). */
+        PyObject **slot = dict_hint_slot(o, name, c->index);
+        if (slot != NULL && *slot != NULL) {
+            PyDictObject *dict = (PyDictObject *)*_PyObject_ManagedDictPointer(o);
+            dict->ma_version_tag = DICT_NEXT_VERSION();
+            if (!_PyObject_GC_IS_TRACKED(dict) && _PyObject_GC_MAY_BE_TRACKED(v))
+                _PyObject_GC_TRACK(dict);
+            addr = slot;
+        }
+        break;
+    }
+    }
+    if (addr == NULL)
+        return 0;
+    PyObject *old = *addr;
+    *addr = Py_NewRef(v);
+    Py_XDECREF(old); /* last: its destructor may run any code */
+    *result = 0;
+    return 1;
+}
+
 int py2wasm_setattr_cached(PyObject *o, PyObject *name, PyObject *v, struct py2wasm_cache *c) {
-    if (c->version == Py_TYPE(o)->tp_version_tag) {
-        PyObject **addr = NULL;
-        switch (c->kind) {
-        case CACHE_GENERIC:
-            return PyObject_SetAttr(o, name, v);
-        case CACHE_INSTANCE: {
-            PyDictValues *values = *_PyObject_ValuesPointer(o);
-            if (values != NULL) {
-                PyObject *old = values->values[c->index];
-                values->values[c->index] = Py_NewRef(v);
-                /* A new attribute also joins the instance's key order. */
-                if (old == NULL)
-                    _PyDictValues_AddToInsertionOrder(values, c->index);
-                else
-                    Py_DECREF(old);
-                return 0;
-            }
-            break;
-        }
-        case CACHE_SLOT:
-            addr = (PyObject **)((char *)o + c->index);
-            break;
-        case CACHE_DICT_HINT: {
-            /* Replacing a value in place (a new key takes the generic path). */
-            PyObject **slot = dict_hint_slot(o, name, c->index);
-            if (slot != NULL && *slot != NULL) {
-                PyDictObject *dict = (PyDictObject *)*_PyObject_ManagedDictPointer(o);
-                dict->ma_version_tag = DICT_NEXT_VERSION();
-                if (!_PyObject_GC_IS_TRACKED(dict) && _PyObject_GC_MAY_BE_TRACKED(v))
-                    _PyObject_GC_TRACK(dict);
-                addr = slot;
-            }
-            break;
-        }
-        }
-        if (addr != NULL) {
-            PyObject *old = *addr;
-            *addr = Py_NewRef(v);
-            Py_XDECREF(old); /* last: its destructor may run any code */
-            return 0;
+    int result;
+    if (setattr_hit(o, name, v, &c[0], &result))
+        return result;
+    for (int i = 1; i < SITE_ENTRIES; i++) {
+        if (setattr_hit(o, name, v, &c[i], &result)) {
+            promote(c, i);
+            return result;
         }
     }
+    promote(c, SITE_ENTRIES - 1);
     specialize_attr(o, name, c, 1);
+    if (setattr_hit(o, name, v, c, &result))
+        return result;
     return PyObject_SetAttr(o, name, v);
 }
 
@@ -309,7 +369,8 @@ static PyObject *call_held(PyObject *f, PyObject *const *args, size_t nargsf, Py
     return r;
 }
 
-static void specialize_method(PyObject *self, PyObject *name, struct py2wasm_cache *c) {
+static void specialize_method(PyObject *self, PyObject *name, size_t nargsf, PyObject *kwnames,
+                              struct py2wasm_cache *c) {
     PyTypeObject *tp = Py_TYPE(self);
     *c = (struct py2wasm_cache){.kind = CACHE_GENERIC, .version = tp->tp_version_tag};
     if (PyModule_CheckExact(self)) {
@@ -339,35 +400,73 @@ static void specialize_method(PyObject *self, PyObject *name, struct py2wasm_cac
         return;
     }
     c->descr = descr;
+    /* A compiled method taking exactly these positional arguments:
+     * generated code calls its entry itself while the method keeps its
+     * code (the code object is checked; the type's version covers the
+     * rest). */
+    if (kwnames == NULL) {
+        c->index = py2wasm_direct_entry(descr, PyVectorcall_NARGS(nargsf));
+        if (c->index)
+            c->value = (PyObject **)((PyFunctionObject *)descr)->func_code;
+    }
 }
 
-/* obj.name(args...) with ARGS[0] the object, as PyObject_VectorcallMethod. */
-PyObject *py2wasm_call_method_cached(PyObject *name, PyObject *const *args, size_t nargsf, PyObject *kwnames,
-                                     struct py2wasm_cache *c) {
-    PyObject *self = args[0];
+/* How cache entry C calls obj.name(...) for SELF: METHOD_CALL the method
+ * *F with the object first, ATTR_CALL the module attribute *F without it,
+ * GENERIC_CALL by name; 0: the entry does not apply. */
+enum { METHOD_CALL = 1, ATTR_CALL, GENERIC_CALL };
+static int method_lookup(PyObject *self, struct py2wasm_cache *c, PyObject **f) {
     PyTypeObject *tp = Py_TYPE(self);
     if (c->kind == CACHE_MODULE) {
         if (PyModule_CheckExact(self)) {
             PyDictObject *d = (PyDictObject *)((PyModuleObject *)self)->md_dict;
-            PyObject *f = d != NULL && d->ma_keys->dk_version == c->version ? entry_value(d, c->index) : NULL;
-            /* A plain attribute: called without the module. The slot
-             * before args[1] is ours, so the offset flag stays. */
-            if (f != NULL)
-                return call_held(f, args + 1, nargsf - 1, kwnames);
+            *f = d != NULL && d->ma_keys->dk_version == c->version ? entry_value(d, c->index) : NULL;
+            if (*f != NULL)
+                return ATTR_CALL;
         }
-    } else if (c->version == tp->tp_version_tag) {
-        switch (c->kind) {
-        case CACHE_GENERIC:
-            return PyObject_VectorcallMethod(name, args, nargsf, kwnames);
-        case CACHE_METHOD_VALUES:
-            if (*_PyObject_ManagedDictPointer(self) != NULL ||
-                ((PyHeapTypeObject *)tp)->ht_cached_keys->dk_version != c->version2)
-                break;
-            /* fall through */
-        case CACHE_METHOD_NO_DICT:
-            return call_held(c->descr, args, nargsf, kwnames);
-        }
+        return 0;
     }
-    specialize_method(self, name, c);
-    return PyObject_VectorcallMethod(name, args, nargsf, kwnames);
+    if (c->version != tp->tp_version_tag)
+        return 0;
+    switch (c->kind) {
+    case CACHE_GENERIC:
+        return GENERIC_CALL;
+    case CACHE_METHOD_VALUES:
+        if (*_PyObject_ManagedDictPointer(self) != NULL ||
+            ((PyHeapTypeObject *)tp)->ht_cached_keys->dk_version != c->version2)
+            return 0;
+        /* fall through */
+    case CACHE_METHOD_NO_DICT:
+        *f = c->descr;
+        return METHOD_CALL;
+    }
+    return 0;
+}
+
+/* obj.name(args...) with ARGS[0] the object, as PyObject_VectorcallMethod.
+ * The entries are settled before the call (which may come back here). */
+PyObject *py2wasm_call_method_cached(PyObject *name, PyObject *const *args, size_t nargsf, PyObject *kwnames,
+                                     struct py2wasm_cache *c) {
+    PyObject *self = args[0], *f = NULL;
+    int how = method_lookup(self, &c[0], &f);
+    for (int i = 1; !how && i < SITE_ENTRIES; i++) {
+        how = method_lookup(self, &c[i], &f);
+        if (how)
+            promote(c, i);
+    }
+    if (!how) {
+        promote(c, SITE_ENTRIES - 1);
+        specialize_method(self, name, nargsf, kwnames, c);
+        how = method_lookup(self, &c[0], &f);
+    }
+    switch (how) {
+    case METHOD_CALL:
+        return call_held(f, args, nargsf, kwnames);
+    case ATTR_CALL:
+        /* A plain attribute: called without the module. The slot before
+         * args[1] is ours, so the offset flag stays. */
+        return call_held(f, args + 1, nargsf - 1, kwnames);
+    default:
+        return PyObject_VectorcallMethod(name, args, nargsf, kwnames);
+    }
 }

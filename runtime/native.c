@@ -26,6 +26,7 @@
 #include "opcode.h"
 #include "internal/pycore_frame.h"
 #include "internal/pycore_genobject.h"
+#include "internal/pycore_long.h"
 #include "internal/pycore_object.h"
 #include "internal/pycore_pystate.h"
 
@@ -232,15 +233,22 @@ typedef struct {
     void *ce_extras[1];
 } code_extra;
 
+/* The compiler's entry for compiled code CO, or NULL. */
+static const struct py2wasm_code_entry *code_entry(PyCodeObject *co) {
+    code_extra *extra = co->co_extra;
+    if (extra == NULL || extra->ce_size <= extra_index)
+        return NULL;
+    return extra->ce_extras[extra_index];
+}
+
 static PyObject *native_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
     PyFunctionObject *func = (PyFunctionObject *)callable;
     PyCodeObject *co = (PyCodeObject *)func->func_code;
-    code_extra *extra = co->co_extra;
-    if (extra == NULL || extra->ce_size <= extra_index || extra->ce_extras[extra_index] == NULL) {
+    const struct py2wasm_code_entry *e = code_entry(co);
+    if (e == NULL) {
         PyErr_SetString(PyExc_SystemError, "py2wasm: a compiled function lost its native code");
         return NULL;
     }
-    const struct py2wasm_code_entry *e = extra->ce_extras[extra_index];
     /* A class body called as a function (not by __build_class__): the
      * interpreter knows what that means. A generator's call only makes the
      * generator (the interpreter binds the arguments into its frame and
@@ -522,6 +530,18 @@ PyObject *py2wasm_gen_resume(PyThreadState *tstate, _PyInterpreterFrame *frame, 
     return r;
 }
 
+uint32_t py2wasm_direct_entry(PyObject *f, Py_ssize_t nargs) {
+    if (!Py_IS_TYPE(f, &PyFunction_Type) || ((PyFunctionObject *)f)->vectorcall != native_vectorcall)
+        return 0;
+    PyCodeObject *co = (PyCodeObject *)((PyFunctionObject *)f)->func_code;
+    const struct py2wasm_code_entry *e = code_entry(co);
+    int simple = (co->co_flags & CO_OPTIMIZED) && !(co->co_flags & (CO_VARARGS | CO_VARKEYWORDS | CO_GENERATOR |
+                                                                   CO_COROUTINE | CO_ASYNC_GENERATOR));
+    if (e == NULL || e->entry == PY2WASM_NO_ENTRY || !simple || co->co_argcount != nargs || co->co_kwonlyargcount)
+        return 0;
+    return e->entry;
+}
+
 /* The compiled __init__ of a plain class TP (its metaclass `type`, its
  * __new__ object's, not abstract), or NULL (borrowed). For such a class,
  * type_call makes the object as object_new does (no argument check, as
@@ -593,13 +613,29 @@ _Static_assert(offsetof(PyFloatObject, ob_fval) == 8, "codegen: ob_fval");
 _Static_assert(offsetof(PyLongObject, ob_digit) == 12 && PyLong_SHIFT == 30, "codegen: int digits");
 _Static_assert(offsetof(PyFunctionObject, func_code) == 24, "codegen: func_code");
 _Static_assert(offsetof(PyListObject, ob_item) == 12, "codegen: list items");
+_Static_assert(offsetof(PyTupleObject, ob_item) == 12, "codegen: tuple items");
 
 /* Around a direct call from generated code into a compiled function (its
- * code checked by the caller): the recursion limit of a Python call.
- * Nonzero: RecursionError is set. */
-int py2wasm_enter_call(void) { return _Py_EnterRecursiveCallTstate(_PyThreadState_GET(), ""); }
+ * code checked by the caller), the recursion limit of a Python call:
+ * generated code does what _Py_EnterRecursiveCallTstate and
+ * _Py_LeaveRecursiveCallTstate do to tstate->recursion_remaining (at the
+ * offset below), through this variable, and calls py2wasm_check_recursion
+ * when the counter was used up, as _Py_MakeRecCheck does (no
+ * USE_STACKCHECK here). Nonzero: RecursionError is set. */
+_Static_assert(offsetof(PyThreadState, recursion_remaining) == 20, "codegen: recursion_remaining");
+_Static_assert(sizeof(_Py_atomic_address) == sizeof(PyThreadState *), "codegen: tstate_current");
+_Py_atomic_address *py2wasm_tstate_current = &_PyRuntime.gilstate.tstate_current;
+#ifdef USE_STACKCHECK
+#error "generated code's recursion check leaves out the stack check"
+#endif
 
-void py2wasm_leave_call(void) { _Py_LeaveRecursiveCallTstate(_PyThreadState_GET()); }
+int py2wasm_check_recursion(void) { return _Py_CheckRecursiveCall(_PyThreadState_GET(), ""); }
+
+/* CPython's cached small ints, which generated code returns when it boxes
+ * an int in their range (as PyLong_FromLongLong would). */
+_Static_assert(_PY_NSMALLNEGINTS == 5 && _PY_NSMALLPOSINTS == 257 && sizeof(PyLongObject) == 16,
+               "codegen: small ints");
+PyLongObject *py2wasm_small_ints = &_PyLong_SMALL_INTS[0];
 
 void py2wasm_function_new_hook(PyFunctionObject *func) {
     void *extra = NULL;
@@ -1021,6 +1057,27 @@ PyObject *py2wasm_getitem(PyObject *o, PyObject *key) {
     return PyObject_GetItem(o, key);
 }
 
+/* o[lo:hi] (lo and hi None when left out): an exact list, tuple or str
+ * is sliced without the slice object (BUILD_SLICE, then the type's
+ * subscript, which reads the indexes as _PyEval_SliceIndex does). */
+PyObject *py2wasm_get_slice(PyObject *o, PyObject *lo, PyObject *hi) {
+    int list = PyList_CheckExact(o), tuple = PyTuple_CheckExact(o);
+    int str = PyUnicode_CheckExact(o) && PyUnicode_IS_READY(o);
+    if (list || tuple || str) {
+        Py_ssize_t i = 0, j = PY_SSIZE_T_MAX;
+        if (!_PyEval_SliceIndex(lo, &i) || !_PyEval_SliceIndex(hi, &j))
+            return NULL;
+        PySlice_AdjustIndices(str ? PyUnicode_GET_LENGTH(o) : Py_SIZE(o), &i, &j, 1);
+        return list ? PyList_GetSlice(o, i, j) : tuple ? PyTuple_GetSlice(o, i, j) : PyUnicode_Substring(o, i, j);
+    }
+    PyObject *slice = PySlice_New(lo, hi, NULL);
+    if (slice == NULL)
+        return NULL;
+    PyObject *r = PyObject_GetItem(o, slice);
+    Py_DECREF(slice);
+    return r;
+}
+
 int py2wasm_setitem(PyObject *o, PyObject *key, PyObject *v) {
     if (PyList_CheckExact(o) && PyLong_CheckExact(key)) {
         Py_ssize_t i = PyLong_AsSsize_t(key);
@@ -1118,13 +1175,12 @@ PyObject *py2wasm_format(PyObject *v, int conv, PyObject *spec) {
     return r;
 }
 
-/* Unpacks SEQ into exactly N values: a tuple (new reference) of them, with
- * CPython's messages for too many or too few. */
+/* Unpacks SEQ into exactly N values (ir::Op::Unpack): SEQ itself when an
+ * exact tuple or list of N items, else a tuple of what it yields (a new
+ * reference either way), with CPython's messages for too many or too few. */
 PyObject *py2wasm_unpack(PyObject *seq, int n) {
-    if (PyTuple_CheckExact(seq) && PyTuple_GET_SIZE(seq) == n)
+    if ((PyTuple_CheckExact(seq) || PyList_CheckExact(seq)) && Py_SIZE(seq) == n)
         return Py_NewRef(seq);
-    if (PyList_CheckExact(seq) && PyList_GET_SIZE(seq) == n)
-        return PyList_AsTuple(seq);
     PyObject *it = PyObject_GetIter(seq);
     if (it == NULL) {
         if (PyErr_ExceptionMatches(PyExc_TypeError) && Py_TYPE(seq)->tp_iter == NULL && !PySequence_Check(seq)) {
@@ -1147,10 +1203,8 @@ PyObject *py2wasm_unpack(PyObject *seq, int n) {
     PyObject *extra = PyIter_Next(it);
     if (extra != NULL) {
         Py_DECREF(extra);
-        if (PyList_CheckExact(seq) || PyTuple_CheckExact(seq))
-            PyErr_Format(PyExc_ValueError, "too many values to unpack (expected %d, got %zd)", n, Py_SIZE(seq));
-        else
-            PyErr_Format(PyExc_ValueError, "too many values to unpack (expected %d)", n);
+        /* (3.12 adds ", got N" for lists and tuples; 3.11 does not) */
+        PyErr_Format(PyExc_ValueError, "too many values to unpack (expected %d)", n);
         goto fail;
     }
     if (PyErr_Occurred())

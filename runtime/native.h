@@ -22,6 +22,10 @@ int py2wasm_attach(const char *module, PyObject *code);
 void py2wasm_function_new_hook(PyFunctionObject *func);
 /* Runs a compiled class body for __build_class__ (the patch's hook). */
 PyObject *py2wasm_class_body(PyFunctionObject *func, PyObject *ns);
+/* The table index of the native entry generated code may call directly
+ * for F(NARGS positional arguments) (its code takes exactly those, no
+ * defaults needed, not a generator), or 0. */
+uint32_t py2wasm_direct_entry(PyObject *f, Py_ssize_t nargs);
 /* Resumes a compiled generator for gen_send_ex2 (the patch's hook). */
 struct _PyInterpreterFrame;
 PyObject *py2wasm_gen_resume(PyThreadState *tstate, struct _PyInterpreterFrame *frame, int exc);

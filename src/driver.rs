@@ -122,6 +122,7 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
             const_base,
             code_base: const_base + 4 * p.consts.len() as u32,
             direct: &direct,
+            entry_type: layout.entry_type(),
         };
         p.functions.clear();
         p.cache_count = 0;

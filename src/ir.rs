@@ -160,6 +160,9 @@ pub enum Op {
     /// key, value, key, value, ...
     BuildDict(Vec<Temp>),
     BuildSlice(Temp, Temp, Temp),
+    /// dst = o[lo:hi] (lo and hi None when left out): no slice object for
+    /// an exact list, tuple or str.
+    GetSlice(Temp, Temp, Temp),
     BuildString(Vec<Temp>),
     /// f-string field: value, conversion (0, 's', 'r', 'a'), spec.
     Format(Temp, i32, Option<Temp>),
@@ -181,9 +184,10 @@ pub enum Op {
     ListAppend(Temp, Temp),
     SetAdd(Temp, Temp),
     DictSetItem(Temp, Temp, Temp),
-    /// dst (Obj) = a tuple of exactly n items.
+    /// dst (Obj) = an exact tuple, or an exact list, of exactly n items:
+    /// the operand's own when it is one, else a tuple of what it yields.
     Unpack(Temp, u32),
-    /// dst (Borrowed) = item i of a tuple made by Unpack.
+    /// dst (Borrowed) = item i of a tuple, or of the list Unpack gave.
     TupleItem(Temp, u32),
     /// A nested def/lambda/comprehension: code table index, then defaults
     /// tuple, kw-defaults dict, annotations, closure tuple (all optional).
@@ -371,7 +375,7 @@ impl Op {
             | ListExtend(a, b) => {
                 vec![*a, *b]
             }
-            SetItem(a, b, c) | BuildSlice(a, b, c) | DictSetItem(a, b, c) => vec![*a, *b, *c],
+            SetItem(a, b, c) | BuildSlice(a, b, c) | GetSlice(a, b, c) | DictSetItem(a, b, c) => vec![*a, *b, *c],
             BuildTuple(v) | BuildList(v) | BuildSet(v) | BuildDict(v) | BuildString(v) => v.clone(),
             Format(v, _, s) => std::iter::once(*v).chain(*s).collect(),
             MakeFunction { defaults, kwdefaults, annotations, closure, .. } => {

@@ -1419,11 +1419,20 @@ impl Lowerer<'_, '_> {
                 }
                 self.set_pos(target);
                 let t = self.obj(Op::Unpack(v, elts.len() as u32));
-                for (i, e) in elts.iter().enumerate() {
-                    let item = self.emit(Some(Ty::Borrowed), Op::TupleItem(t, i as u32));
-                    self.assign(e, item)?;
-                }
+                // Every item is taken before any is stored, as CPython's
+                // UNPACK_SEQUENCE: a store can run code (a setter, a
+                // __del__) that changes a list being unpacked.
+                let items: Vec<Temp> = (0..elts.len() as u32)
+                    .map(|i| {
+                        let item = self.emit(Some(Ty::Borrowed), Op::TupleItem(t, i));
+                        self.owned(item)
+                    })
+                    .collect();
                 self.release(t);
+                for (e, item) in elts.iter().zip(items) {
+                    self.assign(e, item)?;
+                    self.release(item);
+                }
                 Ok(())
             }
             _ => unsupported("assignment to this target"),
@@ -1794,6 +1803,21 @@ impl Lowerer<'_, '_> {
             }
             Subscript(s) => {
                 let o = self.expr(&s.value)?;
+                if let ast::Expr::Slice(ast::ExprSlice { lower, upper, step: None, .. }) = &*s.slice {
+                    // o[lo:hi]: evaluated as BUILD_SLICE would, sliced without it.
+                    let mut bounds = Vec::new();
+                    for b in [lower, upper] {
+                        bounds.push(match b {
+                            Some(b) => self.expr(b)?,
+                            None => self.constant(&crate::codegen::consts::Const::None),
+                        });
+                    }
+                    self.set_pos(e);
+                    let r = self.obj(Op::GetSlice(o, bounds[0], bounds[1]));
+                    self.release_all(&bounds);
+                    self.release(o);
+                    return Ok(r);
+                }
                 let k = self.expr(&s.slice)?;
                 self.set_pos(e);
                 let r = self.obj(Op::GetItem(o, k));

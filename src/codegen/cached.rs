@@ -20,6 +20,8 @@ const KIND_GLOBAL: i32 = 2;
 const KIND_BUILTIN: i32 = 3;
 const KIND_INSTANCE: i32 = 4;
 const KIND_SLOT: i32 = 5;
+const KIND_METHOD_NO_DICT: i32 = 7;
+const KIND_METHOD_VALUES: i32 = 8;
 const CACHE_INDEX: u64 = 12;
 const TYPE_VERSION_TAG: u64 = 192;
 /// _PyObject_ValuesPointer: four pointers before the object.
@@ -29,6 +31,11 @@ const FUNC_GLOBALS: u64 = 8;
 const FUNC_BUILTINS: u64 = 12;
 const DICT_KEYS: u64 = 24;
 const KEYS_VERSION: u64 = 8;
+const FUNC_CODE: u64 = 24;
+/// PyHeapTypeObject's ht_cached_keys: the shared keys of its instances.
+const CACHED_KEYS: u64 = 436;
+/// _PyObject_ManagedDictPointer: three pointers before the object.
+const DICT_BEFORE: i32 = 12;
 
 impl Gen<'_> {
     /// Branches out of the inline path (to the runtime call) when the
@@ -227,5 +234,81 @@ impl Gen<'_> {
         self.fail_if(x, owned, Some(pos))?;
         self.fast_path_end();
         Ok(())
+    }
+
+    /// obj.NAME(args) with ARGS[0] the object, its arguments already in the
+    /// frame's slots from 1 (no keywords): when the cache holds a compiled
+    /// method with an entry for this call, and the instance cannot shadow
+    /// it, the entry is called through the table (the method held for the
+    /// call, inside the recursion limit); anything else calls the runtime.
+    /// Leaves the result (NULL: failed) on the stack, and in local D.
+    pub(super) fn call_method(&mut self, name: ir::ConstId, args: &[Temp], d: u32) {
+        let cache = self.next_cache_addr() as i32;
+        let sw = self.temp(args[0]);
+        self.fast_path_begin();
+        self.get(sw);
+        self.ins(I::I32Load(mem(4))); // ob_type
+        self.ins(I::LocalTee(self.old_l));
+        self.ins(I::I32Load(mem(TYPE_VERSION_TAG)));
+        self.miss_unless_cached(cache, CACHE_VERSION);
+        self.cache_kind(cache);
+        self.konst(KIND_METHOD_VALUES);
+        self.ins(I::I32Eq);
+        self.ins(I::If(BlockType::Empty));
+        self.ctx.push(Ctx::If);
+        // No __dict__ of its own, and the shared keys still lack the name.
+        self.get(sw);
+        self.konst(DICT_BEFORE);
+        self.ins(I::I32Sub);
+        self.ins(I::I32Load(mem(0)));
+        self.miss_if();
+        self.get(self.old_l);
+        self.ins(I::I32Load(mem(CACHED_KEYS)));
+        self.ins(I::I32Load(mem(KEYS_VERSION)));
+        self.miss_unless_cached(cache, CACHE_VERSION2);
+        self.ins(I::Else);
+        self.get(self.scratch_l);
+        self.konst(KIND_METHOD_NO_DICT);
+        self.ins(I::I32Ne);
+        self.miss_if();
+        self.ctx.pop();
+        self.ins(I::End);
+        // An entry for this call, and the method still has that code.
+        self.konst(cache);
+        self.ins(I::I32Load(mem(CACHE_INDEX)));
+        self.ins(I::I32Eqz);
+        self.miss_if();
+        self.konst(cache);
+        self.ins(I::I32Load(mem(CACHE_DESCR)));
+        self.ins(I::LocalTee(self.old_l));
+        self.ins(I::I32Load(mem(FUNC_CODE)));
+        self.miss_unless_cached(cache, CACHE_VALUE);
+        self.incref(self.old_l);
+        self.enter_recursion();
+        self.ins(I::If(BlockType::Result(wasm_encoder::ValType::I32)));
+        self.konst(0);
+        self.ins(I::Else);
+        for &a in args {
+            self.incref(self.temp(a));
+        }
+        self.get(self.old_l);
+        self.frame_addr(1);
+        self.konst(cache);
+        self.ins(I::I32Load(mem(CACHE_INDEX)));
+        self.ins(I::CallIndirect { type_index: self.env.entry_type, table_index: 0 });
+        self.leave_recursion();
+        self.ins(I::End);
+        self.ins(I::LocalSet(d));
+        self.decref(self.old_l);
+        self.fast_path_done();
+        self.const_slot(name);
+        self.frame_addr(1);
+        self.konst(args.len() as i32 | i32::MIN);
+        self.konst(0);
+        self.konst(cache);
+        self.call(Rt::CallMethodCached);
+        self.ins(I::LocalSet(d));
+        self.fast_path_end();
+        self.get(d);
     }
 }

@@ -33,7 +33,13 @@ pub struct Env<'a> {
     /// The wasm function of each natively compiled code (by code table
     /// index), for direct calls.
     pub direct: &'a HashMap<u32, u32>,
+    /// The type index of a native entry, (func, slots) -> result, for
+    /// calls through the function table.
+    pub entry_type: u32,
 }
+
+/// offsetof(PyThreadState, recursion_remaining), asserted in runtime/native.c.
+const RECURSION_REMAINING: u64 = 20;
 
 fn mem(offset: u64) -> MemArg {
     MemArg { offset, align: 2, memory_index: 0 }
@@ -648,7 +654,7 @@ impl Gen<'_> {
         self.ins(I::I32Eq);
         self.ins(I::I32And);
         self.ins(I::If(BlockType::Result(ValType::I32)));
-        self.call(Rt::EnterCall);
+        self.enter_recursion();
         self.ins(I::If(BlockType::Result(ValType::I32)));
         self.konst(0);
         self.ins(I::Else);
@@ -658,7 +664,7 @@ impl Gen<'_> {
         self.get(fw);
         self.frame_addr(1);
         self.ins(I::Call(self.env.direct[&code]));
-        self.call(Rt::LeaveCall);
+        self.leave_recursion();
         self.ins(I::End);
         self.ins(I::Else);
         self.get(fw);
@@ -667,6 +673,48 @@ impl Gen<'_> {
         self.konst(0);
         self.call(Rt::Call);
         self.ins(I::End);
+    }
+
+    /// Pushes the current thread state (runtime/native.c).
+    fn tstate(&mut self) {
+        self.konst(self.env.data.tstate_ref as i32);
+        self.ins(I::I32Load(mem(0)));
+        self.ins(I::I32Load(mem(0)));
+    }
+
+    /// Before a call into compiled code, _Py_EnterRecursiveCallTstate:
+    /// the counter goes down, and the runtime checks the limit when it was
+    /// used up. Pushes nonzero when RecursionError is raised. (Uses only
+    /// the scratch local.)
+    fn enter_recursion(&mut self) {
+        self.add_to_recursion_counter(-1);
+        // (it was at most 0: it is below 0 now)
+        self.get(self.scratch_l);
+        self.ins(I::I32Load(mem(RECURSION_REMAINING)));
+        self.konst(0);
+        self.ins(I::I32LtS);
+        self.ins(I::If(BlockType::Result(ValType::I32)));
+        self.call(Rt::CheckRecursion);
+        self.ins(I::Else);
+        self.konst(0);
+        self.ins(I::End);
+    }
+
+    /// After it, _Py_LeaveRecursiveCallTstate (the stack is untouched).
+    fn leave_recursion(&mut self) {
+        self.add_to_recursion_counter(1);
+    }
+
+    /// tstate->recursion_remaining += DELTA; the thread state is left in
+    /// the scratch local.
+    fn add_to_recursion_counter(&mut self, delta: i32) {
+        self.tstate();
+        self.ins(I::LocalTee(self.scratch_l));
+        self.get(self.scratch_l);
+        self.ins(I::I32Load(mem(RECURSION_REMAINING)));
+        self.konst(delta);
+        self.ins(I::I32Add);
+        self.ins(I::I32Store(mem(RECURSION_REMAINING)));
     }
 
     fn opt_temp(&mut self, t: Option<Temp>) {
@@ -822,6 +870,10 @@ impl Gen<'_> {
                 }
                 self.call(Rt::Call);
             }
+            CallMethod { name, args, kwnames: None, .. } if dst.is_some() && !args.is_empty() => {
+                self.store_args(args, 1);
+                self.call_method(*name, args, dst.unwrap_or(0));
+            }
             CallMethod { name, args, kwnames, nkw } => {
                 self.store_args(args, 1);
                 self.const_slot(*name);
@@ -923,6 +975,9 @@ impl Gen<'_> {
                     _ => Rt::BuildString,
                 });
             }
+            GetSlice(o, lo, hi) => {
+                self.call_on(&[*o, *lo, *hi], Rt::GetSlice);
+            }
             BuildSlice(a, b, c) => {
                 self.call_on(&[*a, *b, *c], Rt::SliceNew);
             }
@@ -953,13 +1008,46 @@ impl Gen<'_> {
                 fail = Fail::Never;
             }
             Unpack(o, n) => {
-                self.get(self.temp(*o));
+                // An exact tuple or list of the right size is its own
+                // unpacking; anything else goes to the runtime.
+                let ow = self.temp(*o);
+                self.get(ow);
+                self.ins(I::I32Load(mem(4))); // ob_type
+                self.ins(I::LocalTee(self.scratch_l));
+                self.konst(self.env.data.tuple_type as i32);
+                self.ins(I::I32Eq);
+                self.get(self.scratch_l);
+                self.konst(self.env.data.list_type as i32);
+                self.ins(I::I32Eq);
+                self.ins(I::I32Or);
+                self.get(ow);
+                self.ins(I::I32Load(mem(8))); // ob_size
+                self.konst(*n as i32);
+                self.ins(I::I32Eq);
+                self.ins(I::I32And);
+                self.ins(I::If(BlockType::Result(ValType::I32)));
+                self.incref(ow);
+                self.get(ow);
+                self.ins(I::Else);
+                self.get(ow);
                 self.konst(*n as i32);
                 self.call(Rt::Unpack);
+                self.ins(I::End);
             }
             TupleItem(t, i) => {
-                self.get(self.temp(*t));
+                let tw = self.temp(*t);
+                self.get(tw);
+                self.ins(I::I32Load(mem(4))); // ob_type
+                self.konst(self.env.data.list_type as i32);
+                self.ins(I::I32Eq);
+                self.ins(I::If(BlockType::Result(ValType::I32)));
+                self.get(tw);
+                self.ins(I::I32Load(mem(12))); // ob_item
+                self.ins(I::I32Load(mem(u64::from(*i) * 4)));
+                self.ins(I::Else);
+                self.get(tw);
                 self.ins(I::I32Load(mem(12 + u64::from(*i) * 4)));
+                self.ins(I::End);
                 fail = Fail::Never;
             }
             MakeFunction { code, defaults, kwdefaults, annotations, closure } => {

@@ -69,7 +69,7 @@ fn inline_binop(op: BinOp) -> bool {
 fn is_inline(op: &Op) -> bool {
     match op {
         Op::Binary(b, ..) => inline_binop(*b),
-        Op::Unary(UnaryOp::Neg, _) | Op::CompareBool(..) => true,
+        Op::Unary(UnaryOp::Neg, _) | Op::CompareBool(..) | Op::Compare(..) => true,
         _ => false,
     }
 }
@@ -88,7 +88,7 @@ pub fn plan(f: &ir::Function) -> Plan {
     for inst in f.blocks.iter().flat_map(|b| &b.insts) {
         if let Some(d) = inst.dst {
             temp_ok[d as usize] = match &inst.op {
-                Op::CompareBool(..) => false,
+                Op::CompareBool(..) | Op::Compare(..) => false,
                 op if is_inline(op) => f.temps[d as usize] == Ty::Obj,
                 Op::Alias(src) => f.temps[d as usize] == Ty::Borrowed && f.temps[*src as usize] == Ty::Obj,
                 Op::IterNext(_) | Op::RangeNext(_) | Op::LoadLocal(_) => true,
@@ -108,7 +108,7 @@ pub fn plan(f: &ir::Function) -> Plan {
                         temp_ok[*src as usize] = both;
                     }
                     (op, Some(_)) if is_inline(op) => {}
-                    (Op::Release(_), _) | (Op::RangeIter(..), _) => {}
+                    (Op::Release(_), _) | (Op::RangeIter(..), _) | (Op::Truth(_), _) => {}
                     // list[i] and list[i] = v read the index (and value) unboxed.
                     (Op::GetItem(o, _), Some(_)) => temp_ok[*o as usize] = false,
                     (Op::SetItem(o, _, _), _) => temp_ok[*o as usize] = false,
@@ -170,6 +170,8 @@ enum Kind {
     Bin(BinOp, bool),
     Neg,
     Cmp(CmpOp),
+    /// A comparison's value: True or False (Op::Compare).
+    CmpObj(CmpOp),
 }
 
 fn f64_mem() -> MemArg {
@@ -542,8 +544,30 @@ impl Gen<'_> {
         self.konst(INT);
         self.ins(I::I32Eq);
         self.ins(I::If(BlockType::Result(wasm_encoder::ValType::I32)));
+        // -5..=256: CPython's cached int (16 bytes each), as
+        // PyLong_FromLongLong gives it.
+        self.ins(I::LocalGet(iv));
+        self.ins(I::I64Const(5));
+        self.ins(I::I64Add);
+        self.ins(I::I64Const(262));
+        self.ins(I::I64LtU);
+        self.ins(I::If(BlockType::Result(wasm_encoder::ValType::I32)));
+        self.konst(self.env.data.small_ints_ref as i32);
+        self.ins(I::I32Load(super::mem(0)));
+        self.ins(I::LocalGet(iv));
+        self.ins(I::I32WrapI64);
+        self.konst(5);
+        self.ins(I::I32Add);
+        self.konst(4);
+        self.ins(I::I32Shl);
+        self.ins(I::I32Add);
+        self.ins(I::LocalSet(w));
+        self.incref(w);
+        self.get(w);
+        self.ins(I::Else);
         self.ins(I::LocalGet(iv));
         self.call(Rt::BoxInt);
+        self.ins(I::End);
         self.ins(I::Else);
         self.ins(I::LocalGet(fv));
         self.call(Rt::BoxFloat);
@@ -750,6 +774,15 @@ impl Gen<'_> {
                 self.next_item(self.temp(*it), d, owned);
                 Ok(true)
             }
+            Op::Truth(a) => {
+                let Some(d) = inst.dst else { return Ok(false) };
+                self.truth(*a);
+                self.ins(I::LocalTee(self.temp(d)));
+                self.konst(0);
+                self.ins(I::I32LtS);
+                self.fail_if(x, owned, Some(inst.pos))?;
+                Ok(true)
+            }
             Op::RangeIter(l, operands) => {
                 self.range_iter(x, inst, *l, operands, owned)?;
                 Ok(true)
@@ -867,6 +900,69 @@ impl Gen<'_> {
         self.ins(I::LocalSet(dtag));
         self.close();
         owned.push(d);
+    }
+
+    /// Pushes the truth of temp T (-1: failed): a number, True, False,
+    /// None and an exact int inline, anything else through the runtime.
+    fn truth(&mut self, t: Temp) {
+        let w = self.temp(t);
+        let result = BlockType::Result(wasm_encoder::ValType::I32);
+        let dual = self.dual_locals(t);
+        if let Some((tag, iv, fv)) = dual {
+            self.ins(I::LocalGet(tag));
+            self.konst(INT);
+            self.ins(I::I32Eq);
+            self.ins(I::If(result));
+            self.ins(I::LocalGet(iv));
+            self.ins(I::I64Const(0));
+            self.ins(I::I64Ne);
+            self.ins(I::Else);
+            self.ins(I::LocalGet(tag));
+            self.konst(FLOAT);
+            self.ins(I::I32Eq);
+            self.ins(I::If(result));
+            self.ins(I::LocalGet(fv));
+            self.ins(I::F64Const(0.0));
+            self.ins(I::F64Ne);
+            self.ins(I::Else);
+        }
+        let data = self.env.data;
+        self.get(w);
+        self.konst(data.true_obj as i32);
+        self.ins(I::I32Eq);
+        self.ins(I::If(result));
+        self.konst(1);
+        self.ins(I::Else);
+        self.get(w);
+        self.konst(data.false_obj as i32);
+        self.ins(I::I32Eq);
+        self.get(w);
+        self.konst(data.none_obj as i32);
+        self.ins(I::I32Eq);
+        self.ins(I::I32Or);
+        self.ins(I::If(result));
+        self.konst(0);
+        self.ins(I::Else);
+        self.get(w);
+        self.ins(I::I32Load(super::mem(4))); // ob_type
+        self.konst(data.long_type as i32);
+        self.ins(I::I32Eq);
+        self.ins(I::If(result));
+        // An int is true unless it has no digits.
+        self.get(w);
+        self.ins(I::I32Load(super::mem(8))); // ob_size
+        self.konst(0);
+        self.ins(I::I32Ne);
+        self.ins(I::Else);
+        self.get(w);
+        self.call(Rt::IsTrue);
+        self.ins(I::End);
+        self.ins(I::End);
+        self.ins(I::End);
+        if dual.is_some() {
+            self.ins(I::End);
+            self.ins(I::End);
+        }
     }
 
     /// (next value, how many left, step) locals of inline range loop K.
@@ -999,15 +1095,22 @@ impl Gen<'_> {
     }
 
     /// Leaves the address of item K of list O (object local OW) when O is
-    /// an exact list and K an int within its bounds (negative ones from
-    /// the end, as CPython); branches to CPython's path otherwise. K's view
-    /// is scratch 0.
-    fn list_item_addr(&mut self, ow: u32) {
+    /// an exact list (or, with TUPLES, an exact tuple) and K an int within
+    /// its bounds (negative ones from the end, as CPython); branches to
+    /// CPython's path otherwise. K's view is scratch 0.
+    fn list_item_addr(&mut self, ow: u32, tuples: bool) {
         let (k, iv, _) = self.scratch(0);
         self.get(ow);
         self.ins(I::I32Load(super::mem(4))); // ob_type
+        self.ins(I::LocalTee(self.scratch_l));
         self.konst(self.env.data.list_type as i32);
         self.ins(I::I32Ne);
+        if tuples {
+            self.get(self.scratch_l);
+            self.konst(self.env.data.tuple_type as i32);
+            self.ins(I::I32Ne);
+            self.ins(I::I32And);
+        }
         self.ins(I::LocalGet(k));
         self.konst(INT);
         self.ins(I::I32Ne);
@@ -1031,8 +1134,23 @@ impl Gen<'_> {
         self.ins(I::I64ExtendI32U);
         self.ins(I::I64GeU);
         self.br_slow_if();
-        self.get(ow);
-        self.ins(I::I32Load(super::mem(12))); // ob_item
+        if tuples {
+            // A list's items are in ob_item, a tuple's inline, both at 12.
+            self.get(self.scratch_l);
+            self.konst(self.env.data.list_type as i32);
+            self.ins(I::I32Eq);
+            self.ins(I::If(BlockType::Result(wasm_encoder::ValType::I32)));
+            self.get(ow);
+            self.ins(I::I32Load(super::mem(12)));
+            self.ins(I::Else);
+            self.get(ow);
+            self.konst(12);
+            self.ins(I::I32Add);
+            self.ins(I::End);
+        } else {
+            self.get(ow);
+            self.ins(I::I32Load(super::mem(12))); // ob_item
+        }
         self.ins(I::LocalGet(iv));
         self.ins(I::I32WrapI64);
         self.konst(4);
@@ -1040,9 +1158,9 @@ impl Gen<'_> {
         self.ins(I::I32Add);
     }
 
-    /// `o[k]` and `o[k] = v` with an inline path for lists indexed by ints
-    /// (the index, and the value stored, may be unboxed); returns whether
-    /// INST was one.
+    /// `o[k]` and `o[k] = v` with an inline path for lists (and, to read,
+    /// tuples) indexed by ints (the index, and the value stored, may be
+    /// unboxed); returns whether INST was one.
     pub(super) fn subscript(&mut self, x: usize, inst: &Inst, owned: &mut Vec<Temp>) -> Result<bool, String> {
         match &inst.op {
             Op::GetItem(o, k) => {
@@ -1050,7 +1168,7 @@ impl Gen<'_> {
                 let (w, ow) = (self.temp(d), self.temp(*o));
                 self.view(*k, 0);
                 self.fast_path_begin();
-                self.list_item_addr(ow);
+                self.list_item_addr(ow, true);
                 self.ins(I::I32Load(super::mem(0)));
                 self.ins(I::LocalSet(w));
                 self.incref(w);
@@ -1073,7 +1191,7 @@ impl Gen<'_> {
                 self.materialize(x, *v, owned, inst.pos)?;
                 self.view(*k, 0);
                 self.fast_path_begin();
-                self.list_item_addr(ow);
+                self.list_item_addr(ow, false);
                 self.ins(I::LocalTee(self.scratch_l));
                 self.ins(I::I32Load(super::mem(0)));
                 self.ins(I::LocalSet(self.old_l));
@@ -1109,6 +1227,7 @@ impl Gen<'_> {
             Op::Binary(op, inplace, a, b) if inline_binop(*op) => (Kind::Bin(*op, *inplace), *a, Some(*b)),
             Op::Unary(UnaryOp::Neg, a) => (Kind::Neg, *a, None),
             Op::CompareBool(op, a, b) => (Kind::Cmp(*op), *a, Some(*b)),
+            Op::Compare(op, a, b) => (Kind::CmpObj(*op), *a, Some(*b)),
             _ => return Ok(false),
         };
         let Some(d) = inst.dst else {
@@ -1123,7 +1242,7 @@ impl Gen<'_> {
         match kind {
             Kind::Bin(op, _) => self.binary_fast(op),
             Kind::Neg => self.neg_fast(),
-            Kind::Cmp(op) => self.compare_fast(op),
+            Kind::Cmp(op) | Kind::CmpObj(op) => self.compare_fast(op),
         }
         // The fast result.
         let (rk, ri, rf) = self.scratch(2);
@@ -1131,6 +1250,14 @@ impl Gen<'_> {
             (Kind::Cmp(_), _) => {
                 self.ins(I::LocalGet(rk));
                 self.ins(I::LocalSet(w));
+            }
+            (Kind::CmpObj(_), _) => {
+                self.konst(self.env.data.true_obj as i32);
+                self.konst(self.env.data.false_obj as i32);
+                self.ins(I::LocalGet(rk));
+                self.ins(I::Select);
+                self.ins(I::LocalSet(w));
+                self.incref(w);
             }
             (_, Some((tag, iv, fv))) => {
                 self.konst(0);
@@ -1193,6 +1320,13 @@ impl Gen<'_> {
                 self.ins(I::LocalTee(w));
                 self.konst(0);
                 self.ins(I::I32LtS);
+            }
+            Kind::CmpObj(op) => {
+                self.get(self.temp(b.unwrap_or(a)));
+                self.konst(op as i32);
+                self.call(Rt::Compare);
+                self.ins(I::LocalTee(w));
+                self.ins(I::I32Eqz);
             }
         }
         self.release_borrowed_box(a);

@@ -41,6 +41,7 @@ pub enum Rt {
     Format,
     FunctionSet,
     GetItem,
+    GetSlice,
     ImportFrom,
     ImportName,
     IsTrue,
@@ -80,8 +81,7 @@ pub enum Rt {
     Awaitable,
     BoxInt,
     BoxFloat,
-    EnterCall,
-    LeaveCall,
+    CheckRecursion,
 }
 
 impl Rt {
@@ -122,6 +122,7 @@ impl Rt {
         Rt::Format,
         Rt::FunctionSet,
         Rt::GetItem,
+        Rt::GetSlice,
         Rt::ImportFrom,
         Rt::ImportName,
         Rt::IsTrue,
@@ -161,8 +162,7 @@ impl Rt {
         Rt::Awaitable,
         Rt::BoxInt,
         Rt::BoxFloat,
-        Rt::EnterCall,
-        Rt::LeaveCall,
+        Rt::CheckRecursion,
     ];
 
     /// (export name, parameter types, returns an i32); parameter types are
@@ -206,6 +206,7 @@ impl Rt {
             Format => ("py2wasm_format", "iii", true),
             FunctionSet => ("py2wasm_function_set", "iiiii", true),
             GetItem => ("py2wasm_getitem", "ii", true),
+            GetSlice => ("py2wasm_get_slice", "iii", true),
             ImportFrom => ("py2wasm_import_from", "ii", true),
             ImportName => ("py2wasm_import_name", "iiii", true),
             IsTrue => ("py2wasm_is_true", "i", true),
@@ -245,8 +246,7 @@ impl Rt {
             Awaitable => ("py2wasm_awaitable", "i", true),
             BoxInt => ("PyLong_FromLongLong", "I", true),
             BoxFloat => ("PyFloat_FromDouble", "F", true),
-            EnterCall => ("py2wasm_enter_call", "", true),
-            LeaveCall => ("py2wasm_leave_call", "", false),
+            CheckRecursion => ("py2wasm_check_recursion", "", true),
         }
     }
 }

@@ -7,8 +7,9 @@ pub const VERSION: u32 = 2;
 /// at a fixed offset, so code generation knows their addresses.
 pub const SLOTS_OFFSET: usize = 56;
 const ENTRY_SIZE: usize = 32;
-/// Bytes of one inline cache (runtime/inline_cache.c, struct py2wasm_cache).
-pub const CACHE_SIZE: u32 = 24;
+/// Bytes of one site's inline cache: four entries of runtime/inline_cache.c's
+/// struct py2wasm_cache (generated code reads the first).
+pub const CACHE_SIZE: u32 = 96;
 const CODE_ENTRY_SIZE: usize = 20;
 pub const NO_ENTRY: u32 = u32::MAX;
 

@@ -41,9 +41,19 @@ pub struct DataAddrs {
     pub function_type: u32,
     pub dict_type: u32,
     pub list_type: u32,
+    pub tuple_type: u32,
     pub range_type: u32,
     /// A variable holding the range iterator type (NULL: not stepped inline).
     pub rangeiter_type_ref: u32,
+    pub true_obj: u32,
+    pub false_obj: u32,
+    pub none_obj: u32,
+    /// A variable holding the address of CPython's cached small ints
+    /// (-5 to 256, 16 bytes each).
+    pub small_ints_ref: u32,
+    /// A variable holding the address of the current thread state's
+    /// pointer (its recursion counter is read inline around direct calls).
+    pub tstate_ref: u32,
 }
 
 /// What the link step (and code generation) needs to know about the
@@ -63,6 +73,14 @@ pub struct RuntimeLayout {
     type_count: u32,
     /// The indirect function table's size: appended entries start there.
     table_size: u64,
+}
+
+impl RuntimeLayout {
+    /// The type of a native entry, (func, slots) -> result: the one type
+    /// the link step appends.
+    pub fn entry_type(&self) -> u32 {
+        self.type_count
+    }
 }
 
 pub fn inspect(runtime: &[u8]) -> Result<RuntimeLayout> {
@@ -172,8 +190,14 @@ pub fn inspect(runtime: &[u8]) -> Result<RuntimeLayout> {
         function_type: address("PyFunction_Type")?,
         dict_type: address("PyDict_Type")?,
         list_type: address("PyList_Type")?,
+        tuple_type: address("PyTuple_Type")?,
         range_type: address("PyRange_Type")?,
         rangeiter_type_ref: address("py2wasm_rangeiter_type")?,
+        true_obj: address("_Py_TrueStruct")?,
+        false_obj: address("_Py_FalseStruct")?,
+        none_obj: address("_Py_NoneStruct")?,
+        small_ints_ref: address("py2wasm_small_ints")?,
+        tstate_ref: address("py2wasm_tstate_current")?,
     };
     let initial_pages = initial_pages.ok_or_else(|| malformed("no memory"))?;
     let mut funcs = HashMap::new();
