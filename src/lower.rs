@@ -1665,6 +1665,18 @@ impl Lowerer<'_, '_> {
         Ok(out)
     }
 
+    /// The bounds (and step) of a slice, in order: None where left out.
+    fn slice_parts(&mut self, parts: &[&Option<Box<ast::Expr>>]) -> R<Vec<Temp>> {
+        let mut temps = Vec::new();
+        for p in parts {
+            temps.push(match p {
+                Some(p) => self.expr(p)?,
+                None => self.constant(&crate::codegen::consts::Const::None),
+            });
+        }
+        Ok(temps)
+    }
+
     fn release_all(&mut self, ts: &[Temp]) {
         for &t in ts.iter().rev() {
             self.release(t);
@@ -1805,13 +1817,7 @@ impl Lowerer<'_, '_> {
                 let o = self.expr(&s.value)?;
                 if let ast::Expr::Slice(ast::ExprSlice { lower, upper, step: None, .. }) = &*s.slice {
                     // o[lo:hi]: evaluated as BUILD_SLICE would, sliced without it.
-                    let mut bounds = Vec::new();
-                    for b in [lower, upper] {
-                        bounds.push(match b {
-                            Some(b) => self.expr(b)?,
-                            None => self.constant(&crate::codegen::consts::Const::None),
-                        });
-                    }
+                    let bounds = self.slice_parts(&[lower, upper])?;
                     self.set_pos(e);
                     let r = self.obj(Op::GetSlice(o, bounds[0], bounds[1]));
                     self.release_all(&bounds);
@@ -1826,13 +1832,7 @@ impl Lowerer<'_, '_> {
                 r
             }
             Slice(s) => {
-                let mut parts = Vec::new();
-                for p in [&s.lower, &s.upper, &s.step] {
-                    parts.push(match p {
-                        Some(p) => self.expr(p)?,
-                        None => self.constant(&crate::codegen::consts::Const::None),
-                    });
-                }
+                let parts = self.slice_parts(&[&s.lower, &s.upper, &s.step])?;
                 self.set_pos(e);
                 let r = self.obj(Op::BuildSlice(parts[0], parts[1], parts[2]));
                 self.release_all(&parts);

@@ -284,20 +284,12 @@ impl Gen<'_> {
         self.ins(I::I32Load(mem(FUNC_CODE)));
         self.miss_unless_cached(cache, CACHE_VALUE);
         self.incref(self.old_l);
-        self.enter_recursion();
-        self.ins(I::If(BlockType::Result(wasm_encoder::ValType::I32)));
-        self.konst(0);
-        self.ins(I::Else);
-        for &a in args {
-            self.incref(self.temp(a));
-        }
-        self.get(self.old_l);
-        self.frame_addr(1);
-        self.konst(cache);
-        self.ins(I::I32Load(mem(CACHE_INDEX)));
-        self.ins(I::CallIndirect { type_index: self.env.entry_type, table_index: 0 });
-        self.leave_recursion();
-        self.ins(I::End);
+        let entry_type = self.env.entry_type;
+        self.call_compiled(self.old_l, args, |g| {
+            g.konst(cache);
+            g.ins(I::I32Load(mem(CACHE_INDEX)));
+            g.ins(I::CallIndirect { type_index: entry_type, table_index: 0 });
+        });
         self.ins(I::LocalSet(d));
         self.decref(self.old_l);
         self.fast_path_done();

@@ -654,6 +654,23 @@ impl Gen<'_> {
         self.ins(I::I32Eq);
         self.ins(I::I32And);
         self.ins(I::If(BlockType::Result(ValType::I32)));
+        let entry = self.env.direct[&code];
+        self.call_compiled(fw, args, |g| g.ins(I::Call(entry)));
+        self.ins(I::Else);
+        self.get(fw);
+        self.frame_addr(1);
+        self.konst(args.len() as i32 | i32::MIN);
+        self.konst(0);
+        self.call(Rt::Call);
+        self.ins(I::End);
+    }
+
+    /// Calls compiled code with FUNC (object local) and ARGS, already in
+    /// the frame's slots from 1: CALL emits the call itself, after the
+    /// function and the slots' address. The callee takes over references
+    /// (the arguments are increfed), inside CPython's recursion limit.
+    /// Leaves the result (NULL: failed).
+    fn call_compiled(&mut self, func: u32, args: &[Temp], call: impl FnOnce(&mut Self)) {
         self.enter_recursion();
         self.ins(I::If(BlockType::Result(ValType::I32)));
         self.konst(0);
@@ -661,17 +678,10 @@ impl Gen<'_> {
         for &a in args {
             self.incref(self.temp(a));
         }
-        self.get(fw);
+        self.get(func);
         self.frame_addr(1);
-        self.ins(I::Call(self.env.direct[&code]));
+        call(self);
         self.leave_recursion();
-        self.ins(I::End);
-        self.ins(I::Else);
-        self.get(fw);
-        self.frame_addr(1);
-        self.konst(args.len() as i32 | i32::MIN);
-        self.konst(0);
-        self.call(Rt::Call);
         self.ins(I::End);
     }
 
