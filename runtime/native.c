@@ -592,16 +592,72 @@ static PyObject *construct(PyTypeObject *tp, PyObject *init, PyObject *const *ar
     return self;
 }
 
+/* The C function METH (ml_flags FLAGS) called with SELF and ARGS as the
+ * interpreter's specialised calls do (3.11's PRECALL_BUILTIN_O, _FAST,
+ * _FAST_WITH_KEYWORDS and PRECALL_NO_KW_METHOD_DESCRIPTOR_*): straight to
+ * the C function, with the recursion check CPython's METH_O and
+ * METH_NOARGS vectorcalls make. Sets *DONE to 0 (and returns NULL) when
+ * the call is not one of those shapes or has the wrong argument count:
+ * the generic path then makes it, with CPython's error messages. */
+static PyObject *call_cfunction(PyMethodDef *meth, int flags, PyObject *self, PyObject *const *args,
+                                Py_ssize_t nargs, PyObject *kwnames, int *done) {
+    PyCFunction f = meth->ml_meth;
+    PyThreadState *tstate = _PyThreadState_GET();
+    PyObject *r;
+    *done = 1;
+    switch (flags & ~METH_COEXIST) {
+    case METH_O:
+    case METH_NOARGS:
+        if (kwnames != NULL || nargs != (flags == METH_O))
+            break;
+        if (_Py_EnterRecursiveCallTstate(tstate, " while calling a Python object"))
+            return NULL;
+        r = f(self, flags == METH_O ? args[0] : NULL);
+        _Py_LeaveRecursiveCallTstate(tstate);
+        return r;
+    case METH_FASTCALL:
+        if (kwnames != NULL)
+            break;
+        return ((_PyCFunctionFast)(void (*)(void))f)(self, args, nargs);
+    case METH_FASTCALL | METH_KEYWORDS:
+        return ((_PyCFunctionFastWithKeywords)(void (*)(void))f)(self, args, nargs, kwnames);
+    }
+    *done = 0;
+    return NULL;
+}
+
 /* Calls from generated code: a compiled function directly, a plain class
- * with a compiled __init__ by `construct`, anything else as
+ * with a compiled __init__ by `construct`, a built-in function or a
+ * method of a built-in type by its C function, anything else as
  * PyObject_Vectorcall does. */
 PyObject *py2wasm_call(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
-    if (Py_IS_TYPE(callable, &PyFunction_Type) && ((PyFunctionObject *)callable)->vectorcall == native_vectorcall)
+    PyTypeObject *tp = Py_TYPE(callable);
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    int done;
+    if (tp == &PyFunction_Type && ((PyFunctionObject *)callable)->vectorcall == native_vectorcall)
         return native_vectorcall(callable, args, nargsf, kwnames);
-    if (Py_IS_TYPE(callable, &PyType_Type) && (nargsf & PY_VECTORCALL_ARGUMENTS_OFFSET)) {
+    if (tp == &PyType_Type && (nargsf & PY_VECTORCALL_ARGUMENTS_OFFSET)) {
         PyObject *init = compiled_init((PyTypeObject *)callable);
         if (init != NULL)
             return construct((PyTypeObject *)callable, init, args, nargsf, kwnames);
+    }
+    if (tp == &PyCFunction_Type) {
+        /* builtin_function_or_method: its self is the module (or the
+         * object it is bound to); not METH_METHOD (PyCMethod_Type). */
+        PyMethodDef *ml = ((PyCFunctionObject *)callable)->m_ml;
+        PyObject *r = call_cfunction(ml, ml->ml_flags, PyCFunction_GET_SELF(callable), args, nargs, kwnames, &done);
+        if (done)
+            return r;
+    } else if (tp == &PyMethodDescr_Type && nargs >= 1) {
+        /* list.append(l, x) and what method calls find on built-in types:
+         * the object first, of the descriptor's type (descr_check). */
+        PyMethodDescrObject *d = (PyMethodDescrObject *)callable;
+        if (Py_IS_TYPE(args[0], PyDescr_TYPE(d)) || PyObject_TypeCheck(args[0], PyDescr_TYPE(d))) {
+            PyObject *r = call_cfunction(d->d_method, d->d_method->ml_flags, args[0], args + 1, nargs - 1, kwnames,
+                                         &done);
+            if (done)
+                return r;
+        }
     }
     return PyObject_Vectorcall(callable, args, nargsf, kwnames);
 }
@@ -999,13 +1055,25 @@ int py2wasm_compare_bool(PyObject *a, PyObject *b, int op) {
     }
     /* str against str: what unicode_richcompare answers, without the
      * dispatch (PyUnicode_Compare cannot fail on two strs). */
-    if (PyUnicode_CheckExact(a) && PyUnicode_CheckExact(b)) {
-        if (op == Py_EQ || op == Py_NE)
-            return (a == b || _PyUnicode_Equal(a, b)) == (op == Py_EQ);
-        int c = PyUnicode_Compare(a, b);
+    if (PyUnicode_CheckExact(a) && PyUnicode_CheckExact(b) && PyUnicode_IS_READY(a) && PyUnicode_IS_READY(b)) {
+        if (a == b)
+            return op == Py_EQ || op == Py_LE || op == Py_GE;
+        int c;
+        if (PyUnicode_GET_LENGTH(a) == 1 && PyUnicode_GET_LENGTH(b) == 1) {
+            /* Characters (`c == "X"`, `"A" <= c`): their code points. */
+            Py_UCS4 x = PyUnicode_READ(PyUnicode_KIND(a), PyUnicode_DATA(a), 0);
+            Py_UCS4 y = PyUnicode_READ(PyUnicode_KIND(b), PyUnicode_DATA(b), 0);
+            c = x < y ? -1 : x > y;
+        } else if (op == Py_EQ || op == Py_NE) {
+            return _PyUnicode_Equal(a, b) == (op == Py_EQ);
+        } else {
+            c = PyUnicode_Compare(a, b);
+        }
         switch (op) {
         case Py_LT: return c < 0;
         case Py_LE: return c <= 0;
+        case Py_EQ: return c == 0;
+        case Py_NE: return c != 0;
         case Py_GT: return c > 0;
         case Py_GE: return c >= 0;
         }

@@ -34,6 +34,9 @@ pub type Outcomes = HashMap<(String, usize), Option<String>>;
 /// Native code for the user's modules.
 struct NativeProgram {
     functions: Vec<wasm_encoder::Function>,
+    /// Each generated function's name (`module.qualname`), for the name
+    /// section: profilers and trap backtraces show it.
+    names: Vec<String>,
     consts: ConstPool,
     codes: Vec<image::CodeEntry>,
     cache_count: u32,
@@ -48,6 +51,7 @@ type Lowered<'m> = (&'m UserModule, usize, String, std::result::Result<(u32, ir:
 fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> NativeProgram {
     let mut p = NativeProgram {
         functions: Vec::new(),
+        names: Vec::new(),
         consts: ConstPool::default(),
         codes: Vec::new(),
         cache_count: 0,
@@ -125,6 +129,7 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
             entry_type: layout.entry_type(),
         };
         p.functions.clear();
+        p.names.clear();
         p.cache_count = 0;
         for code in &mut p.codes {
             code.entry = image::NO_ENTRY;
@@ -141,6 +146,7 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
                 Ok(wasm) => {
                     p.codes[*code as usize].entry = layout.table_index(p.functions.len());
                     p.functions.push(wasm);
+                    p.names.push(format!("{}.{}", lowered[i].0.name, lowered[i].2));
                 }
                 Err(reason) => {
                     reasons[i] = Some(reason);
@@ -223,7 +229,7 @@ pub fn compile(opts: &Options) -> Result<Compiled> {
         cache_count: native.cache_count,
     };
     let image = image::build(&entries, 0, &native_image);
-    let generated = link::Generated { functions: native.functions };
+    let generated = link::Generated { functions: native.functions, names: native.names };
     let mut wasm = link::append(&runtime, &layout, &generated, &image)?;
     if opts.optimize {
         wasm = link::optimize::optimize(&wasm)?;

@@ -15,6 +15,8 @@
 //! - Types are the place where a later inference pass refines values
 //!   (unboxed ints and floats, known classes): temps carry a `Ty`.
 
+use std::collections::BTreeMap;
+
 pub type BlockId = usize;
 pub type Temp = u32;
 pub type LocalId = u32;
@@ -312,9 +314,19 @@ pub struct Block {
     pub handler: Option<BlockId>,
 }
 
+/// A number constant's value (`Function::numbers`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Number {
+    Int(i64),
+    Float(f64),
+}
+
 #[derive(Debug, Clone)]
 pub struct Function {
     pub qualname: String,
+    /// The temps made by `Op::Const` of an int below 2**62 or a float, with
+    /// their values: inline arithmetic reads them without the object.
+    pub numbers: BTreeMap<Temp, Number>,
     /// Parameters, as the first locals, in slot order.
     pub nparams: u32,
     pub locals: Vec<Local>,

@@ -129,6 +129,7 @@ pub fn lower_function(cx: &mut Context, scope_id: ScopeId, body: Body) -> R<Func
         scope_id,
         f: Function {
             qualname: scope.qualname.clone(),
+            numbers: Default::default(),
             // A class body's one argument is its namespace.
             nparams: if is_class { 1 } else { scope.params.len() as u32 },
             locals: Vec::new(),
@@ -370,7 +371,16 @@ impl Lowerer<'_, '_> {
 
     fn constant(&mut self, c: &Const) -> Temp {
         let id = self.cx.consts.add(c);
-        self.emit(Some(Ty::Borrowed), Op::Const(id))
+        let t = self.emit(Some(Ty::Borrowed), Op::Const(id));
+        let number = match c {
+            Const::Int(digits) => digits.parse::<i64>().ok().filter(|v| v.unsigned_abs() < 1 << 62).map(Number::Int),
+            Const::Float(v) => Some(Number::Float(*v)),
+            _ => None,
+        };
+        if let Some(n) = number {
+            self.f.numbers.insert(t, n);
+        }
+        t
     }
 
     fn set_pos(&mut self, node: &impl Ranged) {

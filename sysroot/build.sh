@@ -32,9 +32,12 @@ while read -r sym _; do
     case "$sym" in ''|'#'*) continue ;; esac
     exports+=("-Wl,--export=$sym")
 done < "$repo/runtime/exports.txt"
+# -DNDEBUG as CPython's own build has it: without it, the header helpers our
+# fast paths use (PyTuple_GET_ITEM, PyUnicode_READ, ...) keep their
+# assertions and stop being inlined.
 for c in "$repo"/runtime/*.c; do
     # shellcheck disable=SC2086
-    $CC $opt -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers \
+    $CC $opt -DNDEBUG -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers \
         -I. -I"$cpython/include/python3.11" -c "$c" -o "$(basename "${c%.c}").o"
 done
 # shellcheck disable=SC2086

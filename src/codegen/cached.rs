@@ -196,8 +196,9 @@ impl Gen<'_> {
         Ok(())
     }
 
-    /// o.NAME = v, the hit inline when the attribute has a value already
-    /// (a new one joins the instance's key order: the runtime's path).
+    /// o.NAME = v, the hit inline for a `__slots__` member, and for an
+    /// instance value when the attribute has one already (a new one joins
+    /// the instance's key order: the runtime's path).
     pub(super) fn set_attr(
         &mut self,
         x: usize,
@@ -216,13 +217,18 @@ impl Gen<'_> {
         self.ins(I::I32Load(mem(0)));
         self.ins(I::LocalTee(self.old_l));
         self.ins(I::I32Eqz);
+        self.konst(cache);
+        self.ins(I::I32Load(mem(CACHE_KIND)));
+        self.konst(KIND_SLOT);
+        self.ins(I::I32Ne);
+        self.ins(I::I32And);
         self.miss_if();
         self.incref(vw);
         self.get(self.scratch_l);
         self.get(vw);
         self.ins(I::I32Store(mem(0)));
         // Last: the old value's destructor may run any code.
-        self.decref(self.old_l);
+        self.xdecref(self.old_l);
         self.fast_path_done();
         self.get(ow);
         self.const_slot(k);

@@ -6,6 +6,7 @@
 //! objects are updated inline, as Py_INCREF/Py_DECREF do (wasm32 layout:
 //! ob_refcnt at offset 0).
 
+mod bound;
 mod cached;
 pub mod consts;
 mod numeric;
@@ -79,6 +80,11 @@ struct Gen<'a> {
     state_l: u32,
     /// Inline arithmetic: the unboxed temps and their locals.
     num: numeric::Plan,
+    /// Per block and instruction: a read of a local bound for certain
+    /// (bound.rs), which needs no UnboundLocalError check.
+    known_bound: Vec<Vec<bool>>,
+    /// The instruction being generated: (block, index).
+    at: (usize, usize),
 }
 
 /// runtime/native.c's genstate: where a suspended generator's yield number
@@ -143,6 +149,8 @@ pub fn generate(f: &ir::Function, env: &Env, caches: u32) -> Result<Function, St
         frame_size,
         next_cache: caches,
         num,
+        known_bound: bound::known_bound_reads(f),
+        at: (0, 0),
     };
     g.prologue();
     g.entry_owned[0] = Some(Vec::new());
@@ -518,7 +526,8 @@ impl Gen<'_> {
         }
         let mut owned = self.entry_owned[x].clone().unwrap_or_default();
         let block = &self.f.blocks[x];
-        for inst in &block.insts {
+        for (i, inst) in block.insts.iter().enumerate() {
+            self.at = (x, i);
             self.inst(x, inst, &mut owned)?;
         }
         match block.term.clone() {
@@ -727,6 +736,13 @@ impl Gen<'_> {
         self.ins(I::I32Store(mem(RECURSION_REMAINING)));
     }
 
+    /// Whether the instruction being generated reads a local that every
+    /// path to it has bound.
+    fn known_bound(&self) -> bool {
+        let (b, i) = self.at;
+        self.known_bound.get(b).and_then(|v| v.get(i)).copied().unwrap_or(false)
+    }
+
     fn opt_temp(&mut self, t: Option<Temp>) {
         match t {
             Some(t) => self.get(self.temp(t)),
@@ -755,9 +771,9 @@ impl Gen<'_> {
             }
             LoadLocal(l) => {
                 let w = self.local(*l);
-                // Hidden locals are bound whenever read; a parameter can
-                // be unbound after `del`, so every other read is checked.
-                if self.f.locals[*l as usize].kind != LocalKind::Hidden {
+                // Hidden locals are bound whenever read; so are those
+                // every path assigns (bound.rs). Other reads are checked.
+                if self.f.locals[*l as usize].kind != LocalKind::Hidden && !self.known_bound() {
                     self.get(w);
                     self.ins(I::I32Eqz);
                     self.fail_if_unbound(x, *l, owned, pos)?;

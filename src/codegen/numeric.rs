@@ -301,6 +301,21 @@ impl Gen<'_> {
     /// Sets scratch view I of operand T.
     fn view(&mut self, t: Temp, i: u32) {
         let w = self.temp(t);
+        // A number constant's view is known here: no type checks at run time.
+        if let Some(&n) = self.f.numbers.get(&t) {
+            let (k, iv, fv) = self.scratch(i);
+            let (tag, int, float) = match n {
+                ir::Number::Int(v) => (INT, v, 0.0),
+                ir::Number::Float(v) => (FLOAT, 0, v),
+            };
+            self.konst(tag);
+            self.ins(I::LocalSet(k));
+            self.ins(I::I64Const(int));
+            self.ins(I::LocalSet(iv));
+            self.ins(I::F64Const(float));
+            self.ins(I::LocalSet(fv));
+            return;
+        }
         match self.dual_locals(t) {
             None => self.view_object(w, i),
             Some((tag, tiv, tfv)) => {
@@ -664,7 +679,9 @@ impl Gen<'_> {
                 let Some(d) = inst.dst else { return Ok(false) };
                 let w = self.local(*l);
                 let dw = self.temp(d);
-                self.check_bound(x, *l, w, ltag, owned, inst.pos)?;
+                if !self.known_bound() {
+                    self.check_bound(x, *l, w, ltag, owned, inst.pos)?;
+                }
                 if let Some((dtag, di, df)) = self.dual_locals(d) {
                     for (from, to) in [(ltag, dtag), (li, di), (lf, df), (w, dw)] {
                         self.ins(I::LocalGet(from));

@@ -233,6 +233,8 @@ pub fn inspect(runtime: &[u8]) -> Result<RuntimeLayout> {
 /// (i32, i32) -> i32 and gets a table slot, so C can call it by pointer.
 pub struct Generated {
     pub functions: Vec<wasm_encoder::Function>,
+    /// Their names in the name section (one each, in order).
+    pub names: Vec<String>,
 }
 
 impl RuntimeLayout {
@@ -268,6 +270,52 @@ fn extend_vec(payload: &[u8], extra_count: u32, extra: &[u8]) -> Result<Vec<u8>>
     leb(count + extra_count, &mut out);
     out.extend_from_slice(rest);
     out.extend_from_slice(extra);
+    Ok(out)
+}
+
+/// The name section's payload with NAMES given to the functions from FIRST
+/// on: the function subsection (id 1, sorted by index, so new entries go
+/// last) is extended; the other subsections are copied.
+fn extend_function_names(payload: &[u8], first: u32, names: &[String]) -> Result<Vec<u8>> {
+    let mut extra = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        leb(first + i as u32, &mut extra);
+        leb(name.len() as u32, &mut extra);
+        extra.extend_from_slice(name.as_bytes());
+    }
+    let mut out = Vec::with_capacity(payload.len() + extra.len() + 16);
+    let mut reader = BinaryReader::new(payload, 0);
+    let mut done = false;
+    while !reader.eof() {
+        let id = reader.read_u8().map_err(malformed)?;
+        let size = reader.read_var_u32().map_err(malformed)? as usize;
+        let start = reader.current_position();
+        let body = payload.get(start..start + size).ok_or_else(|| malformed("a name subsection is cut short"))?;
+        reader.read_bytes(size).map_err(malformed)?;
+        let body = if id == 1 {
+            done = true;
+            extend_vec(body, names.len() as u32, &extra)?
+        } else if id > 1 && !done {
+            // No function subsection yet: it goes before this one.
+            done = true;
+            out.push(1);
+            let new = extend_vec(&[0], names.len() as u32, &extra)?;
+            leb(new.len() as u32, &mut out);
+            out.extend_from_slice(&new);
+            body.to_vec()
+        } else {
+            body.to_vec()
+        };
+        out.push(id);
+        leb(body.len() as u32, &mut out);
+        out.extend_from_slice(&body);
+    }
+    if !done {
+        out.push(1);
+        let new = extend_vec(&[0], names.len() as u32, &extra)?;
+        leb(new.len() as u32, &mut out);
+        out.extend_from_slice(&new);
+    }
     Ok(out)
 }
 
@@ -357,6 +405,10 @@ pub fn append(runtime: &[u8], layout: &RuntimeLayout, generated: &Generated, ima
                 module.section(&RawSection { id: 10, data: &data });
             }
             Payload::CodeSectionEntry(_) => continue,
+            Payload::CustomSection(reader) if reader.name() == "name" && n > 0 => {
+                let data = extend_function_names(reader.data(), layout.function_count, &generated.names)?;
+                module.section(&wasm_encoder::CustomSection { name: "name".into(), data: data.into() });
+            }
             Payload::DataCountSection { count, .. } => {
                 module.section(&wasm_encoder::DataCountSection { count: count + 2 });
             }
