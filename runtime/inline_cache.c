@@ -72,7 +72,7 @@ enum {
     CACHE_DICT_HINT,     /* in the instance's materialised __dict__, at this entry index */
 };
 _Static_assert(CACHE_GLOBAL == 2 && CACHE_BUILTIN == 3 && CACHE_INSTANCE == 4 && CACHE_SLOT == 5 &&
-                   CACHE_METHOD_NO_DICT == 7 && CACHE_METHOD_VALUES == 8,
+                   CACHE_METHOD_NO_DICT == 7 && CACHE_METHOD_VALUES == 8 && CACHE_DICT_HINT == 11,
                "codegen: cache kinds");
 /* Method hits inline: the managed dict pointer before the object, the
  * shared keys of the type's instances. */
@@ -133,6 +133,15 @@ PyObject *py2wasm_load_global_cached(PyObject *f, PyObject *name, struct py2wasm
 
 /* Where entry INDEX of O's materialised __dict__ keeps its value, if that
  * entry's key is NAME (the names are interned, so identity decides). */
+/* Generated code reads a CACHE_DICT_HINT hit inline as dict_hint_slot
+ * does (src/codegen/cached.rs, attr_slot): these layouts are spelled out
+ * there. */
+_Static_assert(offsetof(PyDictObject, ma_values) == 28 && offsetof(PyDictKeysObject, dk_log2_index_bytes) == 5 &&
+                   offsetof(PyDictKeysObject, dk_kind) == 6 && offsetof(PyDictKeysObject, dk_nentries) == 16 &&
+                   offsetof(PyDictKeysObject, dk_indices) == 20 && sizeof(PyDictUnicodeEntry) == 8 &&
+                   offsetof(PyDictUnicodeEntry, me_value) == 4 && DICT_KEYS_GENERAL == 0,
+               "codegen: dict hint layout");
+
 static PyObject **dict_hint_slot(PyObject *o, PyObject *name, uint32_t index) {
     PyDictObject *dict = (PyDictObject *)*_PyObject_ManagedDictPointer(o);
     if (dict == NULL)

@@ -22,6 +22,7 @@ const KIND_INSTANCE: i32 = 4;
 const KIND_SLOT: i32 = 5;
 const KIND_METHOD_NO_DICT: i32 = 7;
 const KIND_METHOD_VALUES: i32 = 8;
+const KIND_DICT_HINT: i32 = 11;
 const CACHE_INDEX: u64 = 12;
 const TYPE_VERSION_TAG: u64 = 192;
 /// _PyObject_ValuesPointer: four pointers before the object.
@@ -36,6 +37,14 @@ const FUNC_CODE: u64 = 24;
 const CACHED_KEYS: u64 = 436;
 /// _PyObject_ManagedDictPointer: three pointers before the object.
 const DICT_BEFORE: i32 = 12;
+/// PyDictObject's ma_values; PyDictKeysObject's dk_log2_index_bytes,
+/// dk_kind, dk_nentries and dk_indices; PyDictUnicodeEntry's size.
+const DICT_VALUES: u64 = 28;
+const KEYS_LOG2_INDEX_BYTES: u64 = 5;
+const KEYS_KIND: u64 = 6;
+const KEYS_NENTRIES: u64 = 16;
+const KEYS_INDICES: i32 = 20;
+const UNICODE_ENTRY_SIZE: i32 = 8;
 
 impl Gen<'_> {
     /// Branches out of the inline path (to the runtime call) when the
@@ -126,8 +135,9 @@ impl Gen<'_> {
 
     /// Leaves on the stack where attribute value of object W lives, when
     /// the cache at CACHE is an inline-values or slot hit (its type's
-    /// version); branches to the runtime call otherwise.
-    fn attr_slot(&mut self, w: u32, cache: i32) {
+    /// version), or with HINT (the name) an entry of the instance's
+    /// materialised `__dict__`; branches to the runtime call otherwise.
+    fn attr_slot(&mut self, w: u32, cache: i32, hint: Option<ir::ConstId>) {
         self.get(w);
         self.ins(I::I32Load(mem(4))); // ob_type
         self.ins(I::I32Load(mem(TYPE_VERSION_TAG)));
@@ -142,6 +152,15 @@ impl Gen<'_> {
         self.ins(I::I32Load(mem(CACHE_INDEX))); // the member's byte offset
         self.ins(I::I32Add);
         self.ins(I::Else);
+        if let Some(name) = hint {
+            self.get(self.scratch_l);
+            self.konst(KIND_DICT_HINT);
+            self.ins(I::I32Eq);
+            self.ins(I::If(BlockType::Result(wasm_encoder::ValType::I32)));
+            self.ctx.push(Ctx::If);
+            self.dict_hint_slot(w, cache, name);
+            self.ins(I::Else);
+        }
         self.get(self.scratch_l);
         self.konst(KIND_INSTANCE);
         self.ins(I::I32Ne);
@@ -159,6 +178,76 @@ impl Gen<'_> {
         self.ins(I::I32Load(mem(CACHE_INDEX)));
         self.konst(4);
         self.ins(I::I32Mul);
+        self.ins(I::I32Add);
+        if hint.is_some() {
+            self.ctx.pop();
+            self.ins(I::End);
+        }
+        self.ctx.pop();
+        self.ins(I::End);
+    }
+
+    /// The address of NAME's value in the materialised `__dict__` of
+    /// object W, at the entry index the cache holds (as the runtime's
+    /// dict_hint_slot and CPython's LOAD_ATTR_WITH_HINT find it); misses
+    /// when the instance has no dict, or that entry is not NAME's.
+    fn dict_hint_slot(&mut self, w: u32, cache: i32, name: ir::ConstId) {
+        let (dict, keys) = (self.scratch_l, self.old_l);
+        let index = |g: &mut Self| {
+            g.konst(cache);
+            g.ins(I::I32Load(mem(CACHE_INDEX)));
+        };
+        self.get(w);
+        self.konst(DICT_BEFORE);
+        self.ins(I::I32Sub);
+        self.ins(I::I32Load(mem(0)));
+        self.ins(I::LocalTee(dict));
+        self.ins(I::I32Eqz);
+        self.miss_if();
+        // Keys of str only (DICT_KEYS_GENERAL is 0), with the entry.
+        self.get(dict);
+        self.ins(I::I32Load(mem(DICT_KEYS)));
+        self.ins(I::LocalTee(keys));
+        self.ins(I::I32Load8U(wasm_encoder::MemArg { offset: KEYS_KIND, align: 0, memory_index: 0 }));
+        self.ins(I::I32Eqz);
+        self.miss_if();
+        index(self);
+        self.get(keys);
+        self.ins(I::I32Load(mem(KEYS_NENTRIES)));
+        self.ins(I::I32GeU);
+        self.miss_if();
+        // The entry: after the index table (1 << dk_log2_index_bytes bytes).
+        self.get(keys);
+        self.konst(KEYS_INDICES);
+        self.ins(I::I32Add);
+        self.konst(1);
+        self.get(keys);
+        self.ins(I::I32Load8U(wasm_encoder::MemArg { offset: KEYS_LOG2_INDEX_BYTES, align: 0, memory_index: 0 }));
+        self.ins(I::I32Shl);
+        self.ins(I::I32Add);
+        index(self);
+        self.konst(UNICODE_ENTRY_SIZE);
+        self.ins(I::I32Mul);
+        self.ins(I::I32Add);
+        self.ins(I::LocalTee(keys));
+        self.ins(I::I32Load(mem(0))); // me_key
+        self.const_slot(name);
+        self.ins(I::I32Ne);
+        self.miss_if();
+        // A split table keeps its values apart, by the same index.
+        self.get(dict);
+        self.ins(I::I32Load(mem(DICT_VALUES)));
+        self.ins(I::LocalTee(dict));
+        self.ins(I::If(BlockType::Result(wasm_encoder::ValType::I32)));
+        self.ctx.push(Ctx::If);
+        self.get(dict);
+        index(self);
+        self.konst(4);
+        self.ins(I::I32Mul);
+        self.ins(I::I32Add);
+        self.ins(I::Else);
+        self.get(keys);
+        self.konst(4); // me_value
         self.ins(I::I32Add);
         self.ctx.pop();
         self.ins(I::End);
@@ -178,7 +267,7 @@ impl Gen<'_> {
         let ow = self.temp(o);
         let cache = self.next_cache_addr() as i32;
         self.fast_path_begin();
-        self.attr_slot(ow, cache);
+        self.attr_slot(ow, cache, Some(k));
         self.ins(I::I32Load(mem(0)));
         self.ins(I::LocalTee(w));
         self.ins(I::I32Eqz);
@@ -212,7 +301,7 @@ impl Gen<'_> {
         let vw = self.temp(v);
         let cache = self.next_cache_addr() as i32;
         self.fast_path_begin();
-        self.attr_slot(ow, cache);
+        self.attr_slot(ow, cache, None);
         self.ins(I::LocalTee(self.scratch_l));
         self.ins(I::I32Load(mem(0)));
         self.ins(I::LocalTee(self.old_l));
