@@ -142,6 +142,10 @@ _Static_assert(offsetof(PyDictObject, ma_values) == 28 && offsetof(PyDictKeysObj
                    offsetof(PyDictUnicodeEntry, me_value) == 4 && DICT_KEYS_GENERAL == 0,
                "codegen: dict hint layout");
 
+/* A new instance value stored by generated code joins the key order as
+ * _PyDictValues_AddToInsertionOrder (pycore_dict.h) appends it: the count
+ * is the byte two before the values, the order array before that. */
+
 static PyObject **dict_hint_slot(PyObject *o, PyObject *name, uint32_t index) {
     PyDictObject *dict = (PyDictObject *)*_PyObject_ManagedDictPointer(o);
     if (dict == NULL)

@@ -37,6 +37,8 @@ const FUNC_CODE: u64 = 24;
 const CACHED_KEYS: u64 = 436;
 /// _PyObject_ManagedDictPointer: three pointers before the object.
 const DICT_BEFORE: i32 = 12;
+/// A values array's count of keys in insertion order: two bytes before it.
+const VALUES_ORDER_SIZE_BEFORE: i32 = 2;
 /// PyDictObject's ma_values; PyDictKeysObject's dk_log2_index_bytes,
 /// dk_kind, dk_nentries and dk_indices; PyDictUnicodeEntry's size.
 const DICT_VALUES: u64 = 28;
@@ -187,6 +189,42 @@ impl Gen<'_> {
         self.ins(I::End);
     }
 
+    /// A new instance value (its slot's address in the scratch local, the
+    /// old value NULL) joins the instance's key order: the order array
+    /// before the values ends at their count, one byte before them.
+    /// (old_l is the scratch here; it is NULL again after.)
+    fn add_to_insertion_order(&mut self, cache: i32) {
+        let size_at = self.old_l;
+        let byte = |offset| wasm_encoder::MemArg { offset, align: 0, memory_index: 0 };
+        self.get(self.scratch_l);
+        self.konst(cache);
+        self.ins(I::I32Load(mem(CACHE_INDEX)));
+        self.konst(4);
+        self.ins(I::I32Mul);
+        self.ins(I::I32Sub);
+        self.konst(VALUES_ORDER_SIZE_BEFORE);
+        self.ins(I::I32Sub);
+        self.ins(I::LocalSet(size_at));
+        // order[-(size + 1)] = index, then size + 1
+        self.get(size_at);
+        self.get(size_at);
+        self.ins(I::I32Load8U(byte(0)));
+        self.konst(1);
+        self.ins(I::I32Add);
+        self.ins(I::I32Sub);
+        self.konst(cache);
+        self.ins(I::I32Load(mem(CACHE_INDEX)));
+        self.ins(I::I32Store8(byte(0)));
+        self.get(size_at);
+        self.get(size_at);
+        self.ins(I::I32Load8U(byte(0)));
+        self.konst(1);
+        self.ins(I::I32Add);
+        self.ins(I::I32Store8(byte(0)));
+        self.konst(0);
+        self.ins(I::LocalSet(size_at));
+    }
+
     /// The address of NAME's value in the materialised `__dict__` of
     /// object W, at the entry index the cache holds (as the runtime's
     /// dict_hint_slot and CPython's LOAD_ATTR_WITH_HINT find it); misses
@@ -285,9 +323,9 @@ impl Gen<'_> {
         Ok(())
     }
 
-    /// o.NAME = v, the hit inline for a `__slots__` member, and for an
-    /// instance value when the attribute has one already (a new one joins
-    /// the instance's key order: the runtime's path).
+    /// o.NAME = v, the hit inline for a `__slots__` member and an instance
+    /// value (a new one also joins the instance's key order, as
+    /// _PyDictValues_AddToInsertionOrder does in STORE_ATTR_INSTANCE_VALUE).
     pub(super) fn set_attr(
         &mut self,
         x: usize,
@@ -308,10 +346,14 @@ impl Gen<'_> {
         self.ins(I::I32Eqz);
         self.konst(cache);
         self.ins(I::I32Load(mem(CACHE_KIND)));
-        self.konst(KIND_SLOT);
-        self.ins(I::I32Ne);
+        self.konst(KIND_INSTANCE);
+        self.ins(I::I32Eq);
         self.ins(I::I32And);
-        self.miss_if();
+        self.ins(I::If(BlockType::Empty));
+        self.ctx.push(Ctx::If);
+        self.add_to_insertion_order(cache);
+        self.ctx.pop();
+        self.ins(I::End);
         self.incref(vw);
         self.get(self.scratch_l);
         self.get(vw);
