@@ -64,6 +64,17 @@ impl Gen<'_> {
         self.miss_if();
     }
 
+    /// Pushes the cache's index times SCALE (a byte offset into values or
+    /// dict entries).
+    fn cache_index_times(&mut self, cache: i32, scale: i32) {
+        self.konst(cache);
+        self.ins(I::I32Load(mem(CACHE_INDEX)));
+        if scale != 1 {
+            self.konst(scale);
+            self.ins(I::I32Mul);
+        }
+    }
+
     /// Pushes the cache's kind (also left in the scratch local).
     fn cache_kind(&mut self, cache: i32) {
         self.konst(cache);
@@ -176,10 +187,7 @@ impl Gen<'_> {
         self.ins(I::I32Eqz);
         self.miss_if();
         self.get(self.scratch_l);
-        self.konst(cache);
-        self.ins(I::I32Load(mem(CACHE_INDEX)));
-        self.konst(4);
-        self.ins(I::I32Mul);
+        self.cache_index_times(cache, 4);
         self.ins(I::I32Add);
         if hint.is_some() {
             self.ctx.pop();
@@ -197,10 +205,7 @@ impl Gen<'_> {
         let size_at = self.old_l;
         let byte = |offset| wasm_encoder::MemArg { offset, align: 0, memory_index: 0 };
         self.get(self.scratch_l);
-        self.konst(cache);
-        self.ins(I::I32Load(mem(CACHE_INDEX)));
-        self.konst(4);
-        self.ins(I::I32Mul);
+        self.cache_index_times(cache, 4);
         self.ins(I::I32Sub);
         self.konst(VALUES_ORDER_SIZE_BEFORE);
         self.ins(I::I32Sub);
@@ -212,8 +217,7 @@ impl Gen<'_> {
         self.konst(1);
         self.ins(I::I32Add);
         self.ins(I::I32Sub);
-        self.konst(cache);
-        self.ins(I::I32Load(mem(CACHE_INDEX)));
+        self.cache_index_times(cache, 1);
         self.ins(I::I32Store8(byte(0)));
         self.get(size_at);
         self.get(size_at);
@@ -231,10 +235,6 @@ impl Gen<'_> {
     /// when the instance has no dict, or that entry is not NAME's.
     fn dict_hint_slot(&mut self, w: u32, cache: i32, name: ir::ConstId) {
         let (dict, keys) = (self.scratch_l, self.old_l);
-        let index = |g: &mut Self| {
-            g.konst(cache);
-            g.ins(I::I32Load(mem(CACHE_INDEX)));
-        };
         self.get(w);
         self.konst(DICT_BEFORE);
         self.ins(I::I32Sub);
@@ -249,7 +249,7 @@ impl Gen<'_> {
         self.ins(I::I32Load8U(wasm_encoder::MemArg { offset: KEYS_KIND, align: 0, memory_index: 0 }));
         self.ins(I::I32Eqz);
         self.miss_if();
-        index(self);
+        self.cache_index_times(cache, 1);
         self.get(keys);
         self.ins(I::I32Load(mem(KEYS_NENTRIES)));
         self.ins(I::I32GeU);
@@ -263,9 +263,7 @@ impl Gen<'_> {
         self.ins(I::I32Load8U(wasm_encoder::MemArg { offset: KEYS_LOG2_INDEX_BYTES, align: 0, memory_index: 0 }));
         self.ins(I::I32Shl);
         self.ins(I::I32Add);
-        index(self);
-        self.konst(UNICODE_ENTRY_SIZE);
-        self.ins(I::I32Mul);
+        self.cache_index_times(cache, UNICODE_ENTRY_SIZE);
         self.ins(I::I32Add);
         self.ins(I::LocalTee(keys));
         self.ins(I::I32Load(mem(0))); // me_key
@@ -279,9 +277,7 @@ impl Gen<'_> {
         self.ins(I::If(BlockType::Result(wasm_encoder::ValType::I32)));
         self.ctx.push(Ctx::If);
         self.get(dict);
-        index(self);
-        self.konst(4);
-        self.ins(I::I32Mul);
+        self.cache_index_times(cache, 4);
         self.ins(I::I32Add);
         self.ins(I::Else);
         self.get(keys);
