@@ -484,7 +484,8 @@ def write_results(a, rounds, engines, peer, peer_error, res):
     for s in systems:
         us = per_loop(s)
         base = per_loop(f'python.wasm/{s.split("/")[1]}') if '/' in s else None
-        lines.append(f'| {s} | {f"{us:.2f}" if us is not None else "failed"} | '
+        f = failure(s, 'pystone_like') or failure(s, PYSTONE_LONG)
+        lines.append(f'| {s} | {f"{us:.2f}" if us is not None else cell_failure(f or "failed")} | '
                      f'{fmt_ratio(base / us) if us and base else ""} |')
 
     lines += ['', '## Compile time and output size', '',

@@ -70,6 +70,8 @@ enum {
     CACHE_CLASS_ATTR,    /* found on the type (not a data descriptor); version2: instance keys */
     CACHE_CLASS_ATTR_NO_DICT, /* the same, for instances without a __dict__ */
     CACHE_DICT_HINT,     /* in the instance's materialised __dict__, at this entry index */
+    CACHE_METHOD_WITH_DICT, /* method; the instance's materialised __dict__ lacks the name
+                               (version2: the dict's keys version) */
 };
 _Static_assert(CACHE_GLOBAL == 2 && CACHE_BUILTIN == 3 && CACHE_INSTANCE == 4 && CACHE_SLOT == 5 &&
                    CACHE_METHOD_NO_DICT == 7 && CACHE_METHOD_VALUES == 8 && CACHE_DICT_HINT == 11,
@@ -400,10 +402,22 @@ static void specialize_method(PyObject *self, PyObject *name, size_t nargsf, PyO
      * is what calling the bound method does. */
     if (descr == NULL || !_PyType_HasFeature(Py_TYPE(descr), Py_TPFLAGS_METHOD_DESCRIPTOR))
         return;
-    if (_PyType_HasFeature(tp, Py_TPFLAGS_MANAGED_DICT)) {
+    PyDictObject *dict = _PyType_HasFeature(tp, Py_TPFLAGS_MANAGED_DICT)
+                             ? (PyDictObject *)*_PyObject_ManagedDictPointer(self)
+                             : NULL;
+    if (dict != NULL) {
+        /* A materialised __dict__ (3.11's LOAD_METHOD_WITH_DICT): its keys
+         * lack the name, and cannot gain it without a new keys version. */
+        PyDictKeysObject *keys = dict->ma_keys;
+        uint32_t kv = PyDict_CheckExact(dict) && DK_IS_UNICODE(keys) ? _PyDictKeys_GetVersionForCurrentState(keys) : 0;
+        if (kv == 0 || _PyDictKeys_StringLookup(keys, name) >= 0)
+            return;
+        c->kind = CACHE_METHOD_WITH_DICT;
+        c->version2 = kv;
+    } else if (_PyType_HasFeature(tp, Py_TPFLAGS_MANAGED_DICT)) {
         PyDictKeysObject *keys = ((PyHeapTypeObject *)tp)->ht_cached_keys;
         uint32_t kv = _PyDictKeys_GetVersionForCurrentState(keys);
-        if (*_PyObject_ManagedDictPointer(self) != NULL || kv == 0 || _PyDictKeys_StringLookup(keys, name) >= 0)
+        if (kv == 0 || _PyDictKeys_StringLookup(keys, name) >= 0)
             return;
         c->kind = CACHE_METHOD_VALUES;
         c->version2 = kv;
@@ -452,6 +466,13 @@ static int method_lookup(PyObject *self, struct py2wasm_cache *c, PyObject **f) 
     case CACHE_METHOD_NO_DICT:
         *f = c->descr;
         return METHOD_CALL;
+    case CACHE_METHOD_WITH_DICT: {
+        PyDictObject *dict = (PyDictObject *)*_PyObject_ManagedDictPointer(self);
+        if (dict == NULL || dict->ma_keys->dk_version != c->version2)
+            return 0;
+        *f = c->descr;
+        return METHOD_CALL;
+    }
     }
     return 0;
 }

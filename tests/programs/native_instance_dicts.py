@@ -65,6 +65,35 @@ for i in range(40):
 print(read_name(many), many.a39, read_all([many] * 3))
 
 
+class Greeter:
+    def __init__(self, name):
+        self.name = name
+
+    def hello(self, punctuation):
+        return "hello " + self.name + punctuation
+
+
+def greet_all(gs):
+    return [g.hello("!") for g in gs]
+
+
+# Method calls on instances with materialised dicts, then one shadowed by
+# an instance attribute, then unshadowed again.
+gs = [Greeter(c) for c in "xyz"]
+for g in gs:
+    g.__dict__
+print(greet_all(gs))
+print(greet_all(gs))
+gs[1].hello = lambda p: "shadowed" + p
+print(greet_all(gs))
+del gs[1].hello
+print(greet_all(gs))
+gs[2].__dict__ = {"name": "new dict"}
+print(greet_all(gs))
+Greeter.hello = lambda self, p: "patched " + self.name + p
+print(greet_all(gs))
+
+
 class Other:
     def __init__(self):
         self.name = "other"
