@@ -16,8 +16,17 @@ need_tools
 cpython=$("$here/cpython.sh")
 key=$( { echo "$cpython"; hash_files sysroot/build.sh sysroot/freeze.py sysroot/stdlib.py sysroot/lib-patches runtime; } | sha256sum | cut -c1-16)
 out=$cache/sysroot-$key
+# Points sysroot/out at a build. A build made earlier has older files than
+# the compiler cargo built meanwhile from another one, so the assets are
+# touched: cargo (build.rs's rerun-if-changed) then embeds them again.
+link_out() {
+    if [ "$(readlink "$here/out" 2>/dev/null)" != "$out" ]; then
+        touch "$out"/assets/*
+        ln -sfn "$out" "$here/out"
+    fi
+}
 if [ -f "$out/DONE" ]; then
-    ln -sfn "$out" "$here/out"
+    link_out
     log "up to date: $out"
     exit 0
 fi
@@ -67,7 +76,7 @@ cp "$work/stdlib/stdlib.json" "$work/stdlib/stdlib.bin.zst" "$cpython/builtin-mo
 cp "$cpython/versions.txt" "$stage/"
 touch "$stage/DONE"
 rm -rf "$out" && mv "$stage" "$out"
-ln -sfn "$out" "$here/out"
+link_out
 rm -rf "$work"
 log "done: $out"
 ls -lL "$out" "$out/assets" >&2
