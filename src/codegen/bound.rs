@@ -37,6 +37,22 @@ fn meet(out: &mut Set, incoming: &Set) -> bool {
     changed
 }
 
+/// The local OP unbinds (`del`, `TakeLocal`).
+fn unbinds(op: &Op) -> Option<u32> {
+    match op {
+        Op::DeleteLocal(l) | Op::TakeLocal(l) => Some(*l),
+        _ => None,
+    }
+}
+
+/// The local OP binds: a store, or a read (which raised if it was unbound).
+fn binds(op: &Op) -> Option<u32> {
+    match op {
+        Op::StoreLocal(l, _) | Op::LoadLocal(l) => Some(*l),
+        _ => None,
+    }
+}
+
 /// Per block, per instruction: whether it reads a local that is bound
 /// there for certain (a `LoadLocal` whose check can go).
 pub fn known_bound_reads(f: &ir::Function) -> Vec<Vec<bool>> {
@@ -61,13 +77,12 @@ pub fn known_bound_reads(f: &ir::Function) -> Vec<Vec<bool>> {
         let mut s = entry[b].clone();
         let mut unbound_here = entry[b].clone();
         for inst in &block.insts {
-            match &inst.op {
-                Op::StoreLocal(l, _) | Op::LoadLocal(l) => put(&mut s, *l, true),
-                Op::DeleteLocal(l) | Op::TakeLocal(l) => {
-                    put(&mut s, *l, false);
-                    put(&mut unbound_here, *l, false);
-                }
-                _ => {}
+            if let Some(l) = binds(&inst.op) {
+                put(&mut s, l, true);
+            }
+            if let Some(l) = unbinds(&inst.op) {
+                put(&mut s, l, false);
+                put(&mut unbound_here, l, false);
             }
         }
         let mut edges: Vec<(usize, &Set)> = Vec::new();
@@ -97,14 +112,14 @@ pub fn known_bound_reads(f: &ir::Function) -> Vec<Vec<bool>> {
     for (b, block) in f.blocks.iter().enumerate() {
         let mut s = entry[b].clone();
         for (i, inst) in block.insts.iter().enumerate() {
-            match &inst.op {
-                Op::LoadLocal(l) => {
-                    out[b][i] = reached[b] && has(&s, *l);
-                    put(&mut s, *l, true);
-                }
-                Op::StoreLocal(l, _) => put(&mut s, *l, true),
-                Op::DeleteLocal(l) | Op::TakeLocal(l) => put(&mut s, *l, false),
-                _ => {}
+            if let Op::LoadLocal(l) = &inst.op {
+                out[b][i] = reached[b] && has(&s, *l);
+            }
+            if let Some(l) = binds(&inst.op) {
+                put(&mut s, l, true);
+            }
+            if let Some(l) = unbinds(&inst.op) {
+                put(&mut s, l, false);
             }
         }
     }

@@ -48,6 +48,11 @@ const KEYS_NENTRIES: u64 = 16;
 const KEYS_INDICES: i32 = 20;
 const UNICODE_ENTRY_SIZE: i32 = 8;
 
+/// A byte access at OFFSET (dict keys fields, a values array's order).
+fn byte(offset: u64) -> wasm_encoder::MemArg {
+    wasm_encoder::MemArg { offset, align: 0, memory_index: 0 }
+}
+
 impl Gen<'_> {
     /// Branches out of the inline path (to the runtime call) when the
     /// condition on the stack holds.
@@ -203,7 +208,6 @@ impl Gen<'_> {
     /// (old_l is the scratch here; it is NULL again after.)
     fn add_to_insertion_order(&mut self, cache: i32) {
         let size_at = self.old_l;
-        let byte = |offset| wasm_encoder::MemArg { offset, align: 0, memory_index: 0 };
         self.get(self.scratch_l);
         self.cache_index_times(cache, 4);
         self.ins(I::I32Sub);
@@ -246,7 +250,7 @@ impl Gen<'_> {
         self.get(dict);
         self.ins(I::I32Load(mem(DICT_KEYS)));
         self.ins(I::LocalTee(keys));
-        self.ins(I::I32Load8U(wasm_encoder::MemArg { offset: KEYS_KIND, align: 0, memory_index: 0 }));
+        self.ins(I::I32Load8U(byte(KEYS_KIND)));
         self.ins(I::I32Eqz);
         self.miss_if();
         self.cache_index_times(cache, 1);
@@ -260,7 +264,7 @@ impl Gen<'_> {
         self.ins(I::I32Add);
         self.konst(1);
         self.get(keys);
-        self.ins(I::I32Load8U(wasm_encoder::MemArg { offset: KEYS_LOG2_INDEX_BYTES, align: 0, memory_index: 0 }));
+        self.ins(I::I32Load8U(byte(KEYS_LOG2_INDEX_BYTES)));
         self.ins(I::I32Shl);
         self.ins(I::I32Add);
         self.cache_index_times(cache, UNICODE_ENTRY_SIZE);

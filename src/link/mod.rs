@@ -275,7 +275,8 @@ fn extend_vec(payload: &[u8], extra_count: u32, extra: &[u8]) -> Result<Vec<u8>>
 
 /// The name section's payload with NAMES given to the functions from FIRST
 /// on: the function subsection (id 1, sorted by index, so new entries go
-/// last) is extended; the other subsections are copied.
+/// last) is extended, or made before the first later subsection; the other
+/// subsections are copied.
 fn extend_function_names(payload: &[u8], first: u32, names: &[String]) -> Result<Vec<u8>> {
     let mut extra = Vec::new();
     for (i, name) in names.iter().enumerate() {
@@ -283,38 +284,32 @@ fn extend_function_names(payload: &[u8], first: u32, names: &[String]) -> Result
         leb(name.len() as u32, &mut extra);
         extra.extend_from_slice(name.as_bytes());
     }
+    let subsection = |out: &mut Vec<u8>, id: u8, body: &[u8]| {
+        out.push(id);
+        leb(body.len() as u32, out);
+        out.extend_from_slice(body);
+    };
+    let count = names.len() as u32;
     let mut out = Vec::with_capacity(payload.len() + extra.len() + 16);
     let mut reader = BinaryReader::new(payload, 0);
-    let mut done = false;
+    let mut functions_done = false;
     while !reader.eof() {
         let id = reader.read_u8().map_err(malformed)?;
         let size = reader.read_var_u32().map_err(malformed)? as usize;
-        let start = reader.current_position();
-        let body = payload.get(start..start + size).ok_or_else(|| malformed("a name subsection is cut short"))?;
-        reader.read_bytes(size).map_err(malformed)?;
-        let body = if id == 1 {
-            done = true;
-            extend_vec(body, names.len() as u32, &extra)?
-        } else if id > 1 && !done {
-            // No function subsection yet: it goes before this one.
-            done = true;
-            out.push(1);
-            let new = extend_vec(&[0], names.len() as u32, &extra)?;
-            leb(new.len() as u32, &mut out);
-            out.extend_from_slice(&new);
-            body.to_vec()
-        } else {
-            body.to_vec()
-        };
-        out.push(id);
-        leb(body.len() as u32, &mut out);
-        out.extend_from_slice(&body);
+        let body = reader.read_bytes(size).map_err(malformed)?;
+        if id == 1 {
+            subsection(&mut out, 1, &extend_vec(body, count, &extra)?);
+            functions_done = true;
+            continue;
+        }
+        if id > 1 && !functions_done {
+            subsection(&mut out, 1, &extend_vec(&[0], count, &extra)?);
+            functions_done = true;
+        }
+        subsection(&mut out, id, body);
     }
-    if !done {
-        out.push(1);
-        let new = extend_vec(&[0], names.len() as u32, &extra)?;
-        leb(new.len() as u32, &mut out);
-        out.extend_from_slice(&new);
+    if !functions_done {
+        subsection(&mut out, 1, &extend_vec(&[0], count, &extra)?);
     }
     Ok(out)
 }
