@@ -133,8 +133,6 @@ PyObject *py2wasm_load_global_cached(PyObject *f, PyObject *name, struct py2wasm
 
 /* ------------------------------------------------------------ attributes */
 
-/* Where entry INDEX of O's materialised __dict__ keeps its value, if that
- * entry's key is NAME (the names are interned, so identity decides). */
 /* Generated code reads a CACHE_DICT_HINT hit inline as dict_hint_slot
  * does (src/codegen/cached.rs, attr_slot): these layouts are spelled out
  * there. */
@@ -148,6 +146,8 @@ _Static_assert(offsetof(PyDictObject, ma_values) == 28 && offsetof(PyDictKeysObj
  * _PyDictValues_AddToInsertionOrder (pycore_dict.h) appends it: the count
  * is the byte two before the values, the order array before that. */
 
+/* Where entry INDEX of O's materialised __dict__ keeps its value, if that
+ * entry's key is NAME (the names are interned, so identity decides). */
 static PyObject **dict_hint_slot(PyObject *o, PyObject *name, uint32_t index) {
     PyDictObject *dict = (PyDictObject *)*_PyObject_ManagedDictPointer(o);
     if (dict == NULL)

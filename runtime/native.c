@@ -592,27 +592,29 @@ static PyObject *construct(PyTypeObject *tp, PyObject *init, PyObject *const *ar
     return self;
 }
 
-/* The C function METH (ml_flags FLAGS) called with SELF and ARGS as the
- * interpreter's specialised calls do (3.11's PRECALL_BUILTIN_O, _FAST,
+/* The C function of METH called with SELF and ARGS as the interpreter's
+ * specialised calls do (3.11's PRECALL_BUILTIN_O, _FAST,
  * _FAST_WITH_KEYWORDS and PRECALL_NO_KW_METHOD_DESCRIPTOR_*): straight to
  * the C function, with the recursion check CPython's METH_O and
  * METH_NOARGS vectorcalls make. Sets *DONE to 0 (and returns NULL) when
  * the call is not one of those shapes or has the wrong argument count:
- * the generic path then makes it, with CPython's error messages. */
-static PyObject *call_cfunction(PyMethodDef *meth, int flags, PyObject *self, PyObject *const *args,
-                                Py_ssize_t nargs, PyObject *kwnames, int *done) {
+ * the generic path then makes it, with CPython's error messages.
+ * (METH_COEXIST only says how the method was added to its type.) */
+static PyObject *call_cfunction(PyMethodDef *meth, PyObject *self, PyObject *const *args, Py_ssize_t nargs,
+                                PyObject *kwnames, int *done) {
     PyCFunction f = meth->ml_meth;
+    int kind = meth->ml_flags & ~METH_COEXIST;
     PyThreadState *tstate = _PyThreadState_GET();
     PyObject *r;
     *done = 1;
-    switch (flags & ~METH_COEXIST) {
+    switch (kind) {
     case METH_O:
     case METH_NOARGS:
-        if (kwnames != NULL || nargs != (flags == METH_O))
+        if (kwnames != NULL || nargs != (kind == METH_O))
             break;
         if (_Py_EnterRecursiveCallTstate(tstate, " while calling a Python object"))
             return NULL;
-        r = f(self, flags == METH_O ? args[0] : NULL);
+        r = f(self, kind == METH_O ? args[0] : NULL);
         _Py_LeaveRecursiveCallTstate(tstate);
         return r;
     case METH_FASTCALL:
@@ -644,17 +646,16 @@ PyObject *py2wasm_call(PyObject *callable, PyObject *const *args, size_t nargsf,
     if (tp == &PyCFunction_Type) {
         /* builtin_function_or_method: its self is the module (or the
          * object it is bound to); not METH_METHOD (PyCMethod_Type). */
-        PyMethodDef *ml = ((PyCFunctionObject *)callable)->m_ml;
-        PyObject *r = call_cfunction(ml, ml->ml_flags, PyCFunction_GET_SELF(callable), args, nargs, kwnames, &done);
+        PyObject *r = call_cfunction(((PyCFunctionObject *)callable)->m_ml, PyCFunction_GET_SELF(callable), args,
+                                     nargs, kwnames, &done);
         if (done)
             return r;
     } else if (tp == &PyMethodDescr_Type && nargs >= 1) {
         /* list.append(l, x) and what method calls find on built-in types:
          * the object first, of the descriptor's type (descr_check). */
         PyMethodDescrObject *d = (PyMethodDescrObject *)callable;
-        if (Py_IS_TYPE(args[0], PyDescr_TYPE(d)) || PyObject_TypeCheck(args[0], PyDescr_TYPE(d))) {
-            PyObject *r = call_cfunction(d->d_method, d->d_method->ml_flags, args[0], args + 1, nargs - 1, kwnames,
-                                         &done);
+        if (PyObject_TypeCheck(args[0], PyDescr_TYPE(d))) {
+            PyObject *r = call_cfunction(d->d_method, args[0], args + 1, nargs - 1, kwnames, &done);
             if (done)
                 return r;
         }

@@ -4,9 +4,10 @@ METH_FASTCALL): results, argument errors and recursion as in CPython."""
 import sys
 
 
-def show(f, *args, **kwargs):
+def show(thunk):
+    # The call stands in the lambda's body: a direct call, as in user code.
     try:
-        print(repr(f(*args, **kwargs)))
+        print(repr(thunk()))
     except Exception as e:
         print(type(e).__name__ + ":", e)
 
@@ -36,25 +37,32 @@ def no_args_and_fast():
 
 
 def errors():
-    show(len)
-    show(len, 1, 2)
-    show(len, 5)
-    show(len, obj=[1])
-    show(ord, "ab")
-    show(chr, -1)
-    show(chr, "a")
+    show(lambda: len())
+    show(lambda: len(1, 2))
+    show(lambda: len(5))
+    show(lambda: len(obj=[1]))
+    show(lambda: ord("ab"))
+    show(lambda: chr(-1))
+    show(lambda: chr("a"))
     l = []
-    show(l.append)
-    show(l.append, 1, 2)
-    show(list.append, 1, 2)
-    show(list.append)
-    show(l.copy, 1)
-    show(list.copy, (1, 2))
-    show(isinstance, 1)
-    show(divmod, 1, 0)
-    show(getattr, l, "nope")
-    show(l.pop)
-    show({}.pop, "k")
+    show(lambda: l.append())
+    show(lambda: l.append(1, 2))
+    show(lambda: list.append(1, 2))
+    show(lambda: list.append())
+    show(lambda: l.copy(1))
+    show(lambda: list.copy((1, 2)))
+    show(lambda: isinstance(1))
+    show(lambda: divmod(1, 0))
+    show(lambda: getattr(l, "nope"))
+    show(lambda: l.pop())
+    show(lambda: {}.pop("k"))
+    # METH_O | METH_COEXIST methods: their argument count is checked too
+    d = {"a": 1}
+    show(lambda: d.__contains__())
+    show(lambda: d.__contains__("a"))
+    show(lambda: d.__getitem__("a"))
+    show(lambda: dict.__contains__(d))
+    show(lambda: dict.__contains__(d, "b"))
 
 
 class MyList(list):
