@@ -80,6 +80,8 @@ static void check_rangeiter_layout(void) {
     PyErr_Clear();
 }
 
+static void find_builtins(void);
+
 int py2wasm_native_init(const struct py2wasm_image_header *header, const uint8_t *image) {
     img_header = header;
     img_base = image;
@@ -107,6 +109,7 @@ int py2wasm_native_init(const struct py2wasm_image_header *header, const uint8_t
     _Py2wasm_ClassBodyHook = py2wasm_class_body;
     _Py2wasm_GenResumeHook = py2wasm_gen_resume;
     check_rangeiter_layout();
+    find_builtins();
     if (PyType_Ready(&genstate_type) < 0)
         return -1;
     return 0;
@@ -983,6 +986,97 @@ static int small_long(PyObject *o, long *out) {
     }
     return 0;
 }
+
+/* Builtins with fast paths. Generated code calls py2wasm_builtin_NAME
+ * when a call's callee is the object in py2wasm_builtin_objects (the
+ * global name still finds the builtin): each answers the common case
+ * itself, exactly as the builtin would, and calls the builtin for every
+ * other one, so errors and subclasses behave as in CPython. The order is
+ * ir::Builtin's (src/ir.rs). */
+static const char *const builtin_names[] = {"len", "ord", "chr", "abs", "isinstance", "min", "max"};
+enum { BUILTIN_LEN, BUILTIN_ORD, BUILTIN_CHR, BUILTIN_ABS, BUILTIN_ISINSTANCE, BUILTIN_MIN, BUILTIN_MAX, BUILTIN_COUNT };
+_Static_assert(sizeof(builtin_names) / sizeof(builtin_names[0]) == BUILTIN_COUNT, "one name per builtin");
+/* Strong references, kept for the program's life; an entry left NULL
+ * (not found) never matches a callee. */
+PyObject *py2wasm_builtin_objects[BUILTIN_COUNT];
+
+static void find_builtins(void) {
+    PyObject *builtins = PyImport_ImportModule("builtins");
+    for (int i = 0; builtins != NULL && i < BUILTIN_COUNT; i++)
+        py2wasm_builtin_objects[i] = PyObject_GetAttrString(builtins, builtin_names[i]);
+    Py_XDECREF(builtins);
+    PyErr_Clear();
+}
+
+static PyObject *call_builtin(int which, PyObject *const *args, size_t nargs) {
+    return PyObject_Vectorcall(py2wasm_builtin_objects[which], args, nargs, NULL);
+}
+
+PyObject *py2wasm_builtin_len(PyObject *o) {
+    PyTypeObject *t = Py_TYPE(o);
+    if (t == &PyList_Type || t == &PyTuple_Type || t == &PyBytes_Type)
+        return PyLong_FromSsize_t(Py_SIZE(o));
+    if (t == &PyUnicode_Type && PyUnicode_IS_READY(o))
+        return PyLong_FromSsize_t(PyUnicode_GET_LENGTH(o));
+    if (t == &PyDict_Type)
+        return PyLong_FromSsize_t(PyDict_GET_SIZE(o));
+    if (t == &PySet_Type || t == &PyFrozenSet_Type)
+        return PyLong_FromSsize_t(PySet_GET_SIZE(o));
+    return call_builtin(BUILTIN_LEN, &o, 1);
+}
+
+PyObject *py2wasm_builtin_ord(PyObject *o) {
+    if (PyUnicode_CheckExact(o) && PyUnicode_IS_READY(o) && PyUnicode_GET_LENGTH(o) == 1)
+        return PyLong_FromLong((long)PyUnicode_READ_CHAR(o, 0));
+    return call_builtin(BUILTIN_ORD, &o, 1);
+}
+
+PyObject *py2wasm_builtin_chr(PyObject *o) {
+    long x;
+    /* (chr() of a code point too large raises ValueError: the builtin.) */
+    if (small_long(o, &x) && x >= 0 && x <= 0x10ffff)
+        return PyUnicode_FromOrdinal((int)x);
+    return call_builtin(BUILTIN_CHR, &o, 1);
+}
+
+PyObject *py2wasm_builtin_abs(PyObject *o) {
+    long x;
+    if (small_long(o, &x))
+        return PyLong_FromLong(x < 0 ? -x : x);
+    if (PyFloat_CheckExact(o))
+        return PyFloat_FromDouble(fabs(PyFloat_AS_DOUBLE(o)));
+    return call_builtin(BUILTIN_ABS, &o, 1);
+}
+
+PyObject *py2wasm_builtin_isinstance(PyObject *o, PyObject *cls) {
+    /* PyObject_IsInstance's own first answers: the exact type, and for a
+     * class whose metaclass is `type` itself, a subclass (object_isinstance;
+     * its __class__ lookup only matters when this says no). */
+    if (Py_IS_TYPE(o, (PyTypeObject *)cls) ||
+        (PyType_CheckExact(cls) && PyType_IsSubtype(Py_TYPE(o), (PyTypeObject *)cls)))
+        Py_RETURN_TRUE;
+    PyObject *args[2] = {o, cls};
+    return call_builtin(BUILTIN_ISINSTANCE, args, 2);
+}
+
+/* min(a, b) and max(a, b) of two ints or two floats: min_max keeps the
+ * first item unless the second compares below (above) it, as here (a NaN
+ * compares neither way). */
+static PyObject *min_max(PyObject *a, PyObject *b, int want_min) {
+    long x, y;
+    if (small_long(a, &x) && small_long(b, &y))
+        return Py_NewRef((want_min ? y < x : y > x) ? b : a);
+    if (PyFloat_CheckExact(a) && PyFloat_CheckExact(b)) {
+        double u = PyFloat_AS_DOUBLE(a), v = PyFloat_AS_DOUBLE(b);
+        return Py_NewRef((want_min ? v < u : v > u) ? b : a);
+    }
+    PyObject *args[2] = {a, b};
+    return call_builtin(want_min ? BUILTIN_MIN : BUILTIN_MAX, args, 2);
+}
+
+PyObject *py2wasm_builtin_min(PyObject *a, PyObject *b) { return min_max(a, b, 1); }
+
+PyObject *py2wasm_builtin_max(PyObject *a, PyObject *b) { return min_max(a, b, 0); }
 
 /* Fast paths for ints that fit one CPython digit and for floats; every
  * other case (and any overflow) takes CPython's own operator. */

@@ -98,6 +98,64 @@ pub enum CmpOp {
     Ge,
 }
 
+/// A call's predicted callee (ir::Op::Call); a wrong prediction costs one
+/// comparison, then the call is made as any other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Callee {
+    /// A module-level def taking exactly these positional arguments: its
+    /// code table index. Entered directly, without binding, when `func` is
+    /// a function with that code.
+    Compiled(u32),
+    /// A builtin named by a global name: when `func` is that very builtin
+    /// object, the runtime's fast path for it answers (runtime/native.c,
+    /// py2wasm_builtin_*), and calls the builtin itself for whatever the
+    /// fast path does not cover.
+    Builtin(Builtin),
+}
+
+/// The builtins with fast paths, and their arities there. The order is the
+/// order of runtime/native.c's `builtin_names`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Builtin {
+    Len,
+    Ord,
+    Chr,
+    Abs,
+    Isinstance,
+    Min,
+    Max,
+}
+
+impl Builtin {
+    /// The fast path for a call of builtin NAME with NARGS positional
+    /// arguments (and no keywords), if there is one.
+    pub fn for_call(name: &str, nargs: usize) -> Option<Builtin> {
+        let b = match name {
+            "len" => Builtin::Len,
+            "ord" => Builtin::Ord,
+            "chr" => Builtin::Chr,
+            "abs" => Builtin::Abs,
+            "isinstance" => Builtin::Isinstance,
+            "min" => Builtin::Min,
+            "max" => Builtin::Max,
+            _ => return None,
+        };
+        (b.arity() == nargs).then_some(b)
+    }
+
+    pub fn arity(self) -> usize {
+        match self {
+            Builtin::Len | Builtin::Ord | Builtin::Chr | Builtin::Abs => 1,
+            Builtin::Isinstance | Builtin::Min | Builtin::Max => 2,
+        }
+    }
+
+    /// Its index in the runtime's `py2wasm_builtin_objects`.
+    pub fn index(self) -> u32 {
+        self as u32
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum Op {
     /// dst (Borrowed) = a constant.
@@ -122,10 +180,8 @@ pub enum Op {
         args: Vec<Temp>,
         kwnames: Option<ConstId>,
         nkw: u32,
-        /// The predicted callee (a module-level def taking exactly these
-        /// positional arguments): its code table index. Entered directly,
-        /// without binding, when `func` is a function with that code.
-        direct: Option<u32>,
+        /// What the callee is predicted to be, checked at run time.
+        callee: Option<Callee>,
     },
     /// obj.name(args...) without a bound method (args[0] is obj).
     CallMethod {

@@ -753,11 +753,11 @@ impl Lowerer<'_, '_> {
         };
         self.set_pos(c);
         let mut class =
-            self.obj(Op::Call { func: build, args: args.clone(), kwnames, nkw: c.keywords.len() as u32, direct: None });
+            self.obj(Op::Call { func: build, args: args.clone(), kwnames, nkw: c.keywords.len() as u32, callee: None });
         self.release_all(&args);
         self.release(build);
         for d in decos.into_iter().rev() {
-            let g = self.obj(Op::Call { func: d, args: vec![class], kwnames: None, nkw: 0, direct: None });
+            let g = self.obj(Op::Call { func: d, args: vec![class], kwnames: None, nkw: 0, callee: None });
             self.release(class);
             self.release(d);
             class = g;
@@ -1041,7 +1041,7 @@ impl Lowerer<'_, '_> {
     fn exit_without_exception(&mut self, exit: LocalId) {
         let f = self.obj(Op::TakeLocal(exit));
         let none = self.constant(&Const::None);
-        let r = self.obj(Op::Call { func: f, args: vec![none, none, none], kwnames: None, nkw: 0, direct: None });
+        let r = self.obj(Op::Call { func: f, args: vec![none, none, none], kwnames: None, nkw: 0, callee: None });
         self.f.max_args = self.f.max_args.max(4);
         self.release(r);
         self.release(f);
@@ -1946,7 +1946,7 @@ impl Lowerer<'_, '_> {
         self.set_pos(e);
         let it = self.obj(Op::GetIter(iterable));
         self.release(iterable);
-        let r = self.obj(Op::Call { func: f, args: vec![it], kwnames: None, nkw: 0, direct: None });
+        let r = self.obj(Op::Call { func: f, args: vec![it], kwnames: None, nkw: 0, callee: None });
         self.release(it);
         self.release(f);
         Ok(r)
@@ -2063,18 +2063,24 @@ impl Lowerer<'_, '_> {
         }
         self.set_pos(e);
         // A module-level function called by its global name with exactly
-        // its positional parameters: predicted, so the call can skip binding.
-        let direct = match &*c.func {
+        // its positional parameters: predicted, so the call can skip
+        // binding; else a builtin with a fast path, if the name is one.
+        let callee = match &*c.func {
             ast::Expr::Name(n) if c.keywords.is_empty() => {
                 let global = matches!(
                     self.scope().binding(&self.mangle(&n.id)),
                     Binding::GlobalImplicit | Binding::GlobalExplicit
                 );
-                self.cx.direct_calls.get(n.id.as_str()).filter(|t| global && t.nargs == args.len()).map(|t| t.code)
+                let compiled = self.cx.direct_calls.get(n.id.as_str()).filter(|t| t.nargs == args.len());
+                match compiled {
+                    _ if !global => None,
+                    Some(t) => Some(Callee::Compiled(t.code)),
+                    None => Builtin::for_call(n.id.as_str(), args.len()).map(Callee::Builtin),
+                }
             }
             _ => None,
         };
-        let r = self.obj(Op::Call { func: f, args: args.clone(), kwnames, nkw: c.keywords.len() as u32, direct });
+        let r = self.obj(Op::Call { func: f, args: args.clone(), kwnames, nkw: c.keywords.len() as u32, callee });
         self.release_all(&args);
         self.release(f);
         Ok(r)
@@ -2326,7 +2332,7 @@ impl Lowerer<'_, '_> {
             self.release(t);
         }
         for d in decos.into_iter().rev() {
-            let g = self.obj(Op::Call { func: d, args: vec![f], kwnames: None, nkw: 0, direct: None });
+            let g = self.obj(Op::Call { func: d, args: vec![f], kwnames: None, nkw: 0, callee: None });
             self.f.max_args = self.f.max_args.max(2);
             self.release(f);
             self.release(d);

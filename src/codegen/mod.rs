@@ -17,7 +17,7 @@ use std::collections::HashMap;
 
 use wasm_encoder::{BlockType, Function, Instruction as I, MemArg, ValType};
 
-use crate::ir::{self, Inst, LocalKind, Op, Temp, Term, Ty};
+use crate::ir::{self, Builtin, Callee, Inst, LocalKind, Op, Temp, Term, Ty};
 use runtime::Rt;
 
 /// Where generated code finds things in the linked module.
@@ -666,12 +666,39 @@ impl Gen<'_> {
         let entry = self.env.direct[&code];
         self.call_compiled(fw, args, |g| g.ins(I::Call(entry)));
         self.ins(I::Else);
-        self.get(fw);
-        self.frame_addr(1);
-        self.konst(args.len() as i32 | i32::MIN);
-        self.konst(0);
-        self.call(Rt::Call);
+        self.vectorcall(func, args.len(), 0, None);
         self.ins(I::End);
+    }
+
+    /// A call predicted to be of builtin B: when FUNC is that builtin
+    /// object, the runtime's fast path for it (which makes the call itself
+    /// for what it does not cover); otherwise as any call. Leaves the
+    /// result (NULL: failed).
+    fn builtin_call(&mut self, func: Temp, args: &[Temp], b: Builtin) {
+        self.get(self.temp(func));
+        self.konst((self.env.data.builtin_objects + 4 * b.index()) as i32);
+        self.ins(I::I32Load(mem(0)));
+        self.ins(I::I32Eq);
+        self.ins(I::If(BlockType::Result(ValType::I32)));
+        self.call_on(args, Rt::builtin(b));
+        self.ins(I::Else);
+        self.vectorcall(func, args.len(), 0, None);
+        self.ins(I::End);
+    }
+
+    /// Calls FUNC with NARGS arguments, already in the frame's slots from
+    /// 1, the last NKW of them keyword arguments named by KWNAMES. Leaves
+    /// the result (NULL: failed).
+    fn vectorcall(&mut self, func: Temp, nargs: usize, nkw: u32, kwnames: Option<ir::ConstId>) {
+        self.get(self.temp(func));
+        self.frame_addr(1);
+        // PY_VECTORCALL_ARGUMENTS_OFFSET: the callee may use slot -1.
+        self.konst((nargs as i32 - nkw as i32) | i32::MIN);
+        match kwnames {
+            Some(k) => self.const_slot(k),
+            None => self.konst(0),
+        }
+        self.call(Rt::Call);
     }
 
     /// Calls compiled code with FUNC (object local) and ARGS, already in
@@ -879,22 +906,19 @@ impl Gen<'_> {
                 self.call(Rt::DeleteGlobal);
                 fail = Fail::Negative;
             }
-            Call { func, args, kwnames: None, nkw: 0, direct: Some(code) } if self.env.direct.contains_key(code) => {
+            Call { func, args, kwnames: None, nkw: 0, callee: Some(Callee::Compiled(code)) }
+                if self.env.direct.contains_key(code) =>
+            {
                 self.store_args(args, 1);
                 self.direct_call(*func, args, *code);
             }
+            Call { func, args, kwnames: None, nkw: 0, callee: Some(Callee::Builtin(b)) } => {
+                self.store_args(args, 1);
+                self.builtin_call(*func, args, *b);
+            }
             Call { func, args, kwnames, nkw, .. } => {
                 self.store_args(args, 1);
-                self.get(self.temp(*func));
-                self.frame_addr(1);
-                let npos = args.len() as i32 - *nkw as i32;
-                // PY_VECTORCALL_ARGUMENTS_OFFSET: the callee may use slot -1.
-                self.konst(npos | i32::MIN);
-                match kwnames {
-                    Some(k) => self.const_slot(*k),
-                    None => self.konst(0),
-                }
-                self.call(Rt::Call);
+                self.vectorcall(*func, args.len(), *nkw, *kwnames);
             }
             CallMethod { name, args, kwnames: None, .. } if dst.is_some() && !args.is_empty() => {
                 self.store_args(args, 1);

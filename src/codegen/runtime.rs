@@ -3,6 +3,8 @@
 //! The link step resolves each name to its function index in runtime.wasm
 //! and checks the signature.
 
+use crate::ir::Builtin;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Rt {
     Dealloc,
@@ -82,6 +84,13 @@ pub enum Rt {
     BoxInt,
     BoxFloat,
     CheckRecursion,
+    BuiltinLen,
+    BuiltinOrd,
+    BuiltinChr,
+    BuiltinAbs,
+    BuiltinIsinstance,
+    BuiltinMin,
+    BuiltinMax,
 }
 
 impl Rt {
@@ -163,7 +172,27 @@ impl Rt {
         Rt::BoxInt,
         Rt::BoxFloat,
         Rt::CheckRecursion,
+        Rt::BuiltinLen,
+        Rt::BuiltinOrd,
+        Rt::BuiltinChr,
+        Rt::BuiltinAbs,
+        Rt::BuiltinIsinstance,
+        Rt::BuiltinMin,
+        Rt::BuiltinMax,
     ];
+
+    /// The fast path for a call of builtin B (its arguments, in order).
+    pub fn builtin(b: Builtin) -> Rt {
+        match b {
+            Builtin::Len => Rt::BuiltinLen,
+            Builtin::Ord => Rt::BuiltinOrd,
+            Builtin::Chr => Rt::BuiltinChr,
+            Builtin::Abs => Rt::BuiltinAbs,
+            Builtin::Isinstance => Rt::BuiltinIsinstance,
+            Builtin::Min => Rt::BuiltinMin,
+            Builtin::Max => Rt::BuiltinMax,
+        }
+    }
 
     /// (export name, parameter types, returns an i32); parameter types are
     /// 'i' for i32, 'I' for i64, 'F' for f64.
@@ -247,6 +276,13 @@ impl Rt {
             BoxInt => ("PyLong_FromLongLong", "I", true),
             BoxFloat => ("PyFloat_FromDouble", "F", true),
             CheckRecursion => ("py2wasm_check_recursion", "", true),
+            BuiltinLen => ("py2wasm_builtin_len", "i", true),
+            BuiltinOrd => ("py2wasm_builtin_ord", "i", true),
+            BuiltinChr => ("py2wasm_builtin_chr", "i", true),
+            BuiltinAbs => ("py2wasm_builtin_abs", "i", true),
+            BuiltinIsinstance => ("py2wasm_builtin_isinstance", "ii", true),
+            BuiltinMin => ("py2wasm_builtin_min", "ii", true),
+            BuiltinMax => ("py2wasm_builtin_max", "ii", true),
         }
     }
 }

@@ -54,6 +54,8 @@ pub struct DataAddrs {
     /// A variable holding the address of the current thread state's
     /// pointer (its recursion counter is read inline around direct calls).
     pub tstate_ref: u32,
+    /// The builtin objects with fast paths, in ir::Builtin's order.
+    pub builtin_objects: u32,
 }
 
 /// What the link step (and code generation) needs to know about the
@@ -198,6 +200,7 @@ pub fn inspect(runtime: &[u8]) -> Result<RuntimeLayout> {
         none_obj: address("_Py_NoneStruct")?,
         small_ints_ref: address("py2wasm_small_ints")?,
         tstate_ref: address("py2wasm_tstate_current")?,
+        builtin_objects: address("py2wasm_builtin_objects")?,
     };
     let initial_pages = initial_pages.ok_or_else(|| malformed("no memory"))?;
     let mut funcs = HashMap::new();
