@@ -176,7 +176,7 @@ fn run_command(args: RunArgs) -> ExitCode {
 
     let is_wasm = args.program.extension().and_then(|e| e.to_str()) == Some("wasm");
     let wasm = if is_wasm {
-        match std::fs::read(&args.program) {
+        match runner::ModuleBytes::open(&args.program) {
             Ok(bytes) => bytes,
             Err(e) => return fail(&Diagnostic::error(format!("cannot read {}: {e}", args.program.display()))),
         }
@@ -193,7 +193,7 @@ fn run_command(args: RunArgs) -> ExitCode {
                 for w in &c.warnings {
                     eprintln!("{w}");
                 }
-                c.wasm
+                runner::ModuleBytes::Owned(c.wasm)
             }
             Err(e) => return fail(&e),
         }

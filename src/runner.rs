@@ -14,12 +14,44 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use sha2::{Digest, Sha256};
 use wasmer::{Engine, Extern, Function, FunctionEnv, FunctionEnvMut, Memory, Module, RuntimeError, Store, Value};
 use wasmer_wasix::runtime::task_manager::tokio::TokioTaskManager;
 use wasmer_wasix::runtime::{InstantiationHook, InstantiationState};
 use wasmer_wasix::virtual_fs::{DualWriteFile, NullFile, StaticFile};
 use wasmer_wasix::{PluggableRuntime, WasiEnv, WasiError};
+
+/// A module's bytes: a compiler output in memory, or a file mapped
+/// rather than read (it is hashed and, the first time, compiled; read(2)
+/// copied 10-20 MB into fresh pages at every start).
+pub enum ModuleBytes {
+    Owned(Vec<u8>),
+    Mapped(memmap2::Mmap),
+}
+
+impl ModuleBytes {
+    pub fn open(path: &Path) -> std::io::Result<ModuleBytes> {
+        let file = std::fs::File::open(path)?;
+        // SAFETY: the map is only read, while the module loads. A file
+        // changed in place meanwhile (py2wasm itself replaces outputs by
+        // renaming) could change the bytes under the hash; a truncated one
+        // could fault, as it would for any mapped executable.
+        match unsafe { memmap2::Mmap::map(&file) } {
+            Ok(map) => Ok(ModuleBytes::Mapped(map)),
+            // (Not every file can be mapped: read it instead.)
+            Err(_) => std::fs::read(path).map(ModuleBytes::Owned),
+        }
+    }
+}
+
+impl std::ops::Deref for ModuleBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            ModuleBytes::Owned(v) => v,
+            ModuleBytes::Mapped(m) => m,
+        }
+    }
+}
 
 /// What the program's stdin reads.
 pub enum Stdin {
@@ -79,7 +111,7 @@ impl Runner {
 
     /// Compiles `wasm`, or loads it from the cache.
     pub fn load(&self, wasm: &[u8]) -> Result<Module, String> {
-        let key = format!("{:x}-wasmer-{}", Sha256::digest(wasm), env!("CARGO_PKG_VERSION"));
+        let key = format!("{}-wasmer-{}", blake3::hash(wasm).to_hex(), env!("CARGO_PKG_VERSION"));
         let cached = self.cache_dir.as_ref().map(|d| d.join(format!("{key}.bin")));
         if let Some(path) = cached.as_ref().filter(|p| p.is_file()) {
             // SAFETY: the file was written by `Module::serialize` of this
