@@ -72,6 +72,10 @@ enum {
     CACHE_DICT_HINT,     /* in the instance's materialised __dict__, at this entry index */
     CACHE_METHOD_WITH_DICT, /* method; the instance's materialised __dict__ lacks the name
                                (version2: the dict's keys version) */
+    CACHE_TYPE_ATTR,     /* an attribute of the class itself (`Color.RED`): index is the
+                            class, version its version tag, descr the value */
+    CACHE_TYPE_METHOD,   /* a classmethod called on its class: descr its function, which
+                            the call gives the class first */
 };
 _Static_assert(CACHE_GLOBAL == 2 && CACHE_BUILTIN == 3 && CACHE_INSTANCE == 4 && CACHE_SLOT == 5 &&
                    CACHE_METHOD_NO_DICT == 7 && CACHE_METHOD_VALUES == 8 && CACHE_DICT_HINT == 11,
@@ -162,10 +166,64 @@ static PyObject **dict_hint_slot(PyObject *o, PyObject *name, uint32_t index) {
     return dict->ma_values != NULL ? &dict->ma_values->values[index] : &ep->me_value;
 }
 
+/* The object a staticmethod or classmethod wraps, borrowed (the wrapper
+ * holds it; it cannot be replaced), or NULL. */
+static PyObject *wrapped_callable(PyObject *wrapper) {
+    PyObject *f = PyObject_GetAttrString(wrapper, "__func__");
+    if (f == NULL) {
+        PyErr_Clear();
+        return NULL;
+    }
+    Py_DECREF(f);
+    return f;
+}
+
+/* Fills C for attribute NAME of class O, whose metaclass is `type` itself,
+ * if type_getattro would answer with a value it finds on O (or a base)
+ * that does not depend on the lookup: no data descriptor of that name on
+ * `type` (`__name__`, `__doc__`, ...) comes first, and the value is no
+ * descriptor, a plain function (its __get__ without an instance gives the
+ * function itself) or a staticmethod (its function). FOR_CALL: a
+ * classmethod too, called as its function with the class first. */
+static void specialize_type_attr(PyObject *o, PyObject *name, struct py2wasm_cache *c, int for_call) {
+    PyTypeObject *cls = (PyTypeObject *)o;
+    if (!PyUnicode_CheckExact(name))
+        return;
+    PyObject *meta = _PyType_Lookup(&PyType_Type, name);
+    if (meta != NULL && Py_TYPE(meta)->tp_descr_set != NULL)
+        return;
+    PyObject *value = _PyType_Lookup(cls, name); /* borrowed; assigns the version tag */
+    if (value == NULL || !_PyType_HasFeature(cls, Py_TPFLAGS_VALID_VERSION_TAG) || cls->tp_version_tag == 0)
+        return;
+    int kind = CACHE_TYPE_ATTR;
+    if (Py_IS_TYPE(value, &PyStaticMethod_Type)) {
+        value = wrapped_callable(value);
+    } else if (for_call && Py_IS_TYPE(value, &PyClassMethod_Type)) {
+        /* (cm_descr_get binds a function to the class; it would ask any
+         * other descriptor it wraps.) */
+        value = wrapped_callable(value);
+        if (value != NULL && !PyFunction_Check(value))
+            return;
+        kind = CACHE_TYPE_METHOD;
+    } else if (Py_TYPE(value)->tp_descr_get != NULL && !PyFunction_Check(value)) {
+        return;
+    }
+    if (value == NULL)
+        return;
+    /* (The class holds the value while its version tag lasts; a tag is
+     * never reused, by this class or one made later at its address.) */
+    *c = (struct py2wasm_cache){
+        .version = cls->tp_version_tag, .kind = kind, .index = (uint32_t)(uintptr_t)o, .descr = value};
+}
+
 /* Fills C for attribute NAME of O (STORE: for setting it). */
 static void specialize_attr(PyObject *o, PyObject *name, struct py2wasm_cache *c, int store) {
     PyTypeObject *tp = Py_TYPE(o);
     *c = (struct py2wasm_cache){.kind = CACHE_GENERIC, .version = tp->tp_version_tag};
+    if (!store && Py_IS_TYPE(o, &PyType_Type)) {
+        specialize_type_attr(o, name, c, 0);
+        return;
+    }
     if (!store && PyModule_CheckExact(o)) {
         PyDictObject *d = (PyDictObject *)((PyModuleObject *)o)->md_dict;
         uint32_t v = 0;
@@ -239,7 +297,10 @@ static void promote(struct py2wasm_cache *c, int i) {
  * *OUT the value (a new reference; NULL if a descriptor raised), or 0. */
 static int getattr_hit(PyObject *o, PyObject *name, struct py2wasm_cache *c, PyObject **out) {
     PyObject *v = NULL;
-    if (c->kind == CACHE_MODULE) {
+    if (c->kind == CACHE_TYPE_ATTR) {
+        if ((uintptr_t)o == c->index && ((PyTypeObject *)o)->tp_version_tag == c->version)
+            v = c->descr;
+    } else if (c->kind == CACHE_MODULE) {
         if (PyModule_CheckExact(o)) {
             PyDictObject *d = (PyDictObject *)((PyModuleObject *)o)->md_dict;
             if (d != NULL && d->ma_keys->dk_version == c->version)
@@ -392,6 +453,10 @@ static void specialize_method(PyObject *self, PyObject *name, size_t nargsf, PyO
         specialize_attr(self, name, c, 0);
         return;
     }
+    if (tp == &PyType_Type) {
+        specialize_type_attr(self, name, c, 1);
+        return;
+    }
     if (tp->tp_getattro != PyObject_GenericGetAttr || tp->tp_dict == NULL || !PyUnicode_CheckExact(name))
         return;
     PyObject *descr = _PyType_Lookup(tp, name);
@@ -439,7 +504,8 @@ static void specialize_method(PyObject *self, PyObject *name, size_t nargsf, PyO
 }
 
 /* How cache entry C calls obj.name(...) for SELF: METHOD_CALL the method
- * *F with the object first, ATTR_CALL the module attribute *F without it,
+ * *F with the object first, ATTR_CALL the module's or class's attribute
+ * *F without it,
  * GENERIC_CALL by name; 0: the entry does not apply. */
 enum { METHOD_CALL = 1, ATTR_CALL, GENERIC_CALL };
 static int method_lookup(PyObject *self, struct py2wasm_cache *c, PyObject **f) {
@@ -452,6 +518,12 @@ static int method_lookup(PyObject *self, struct py2wasm_cache *c, PyObject **f) 
                 return ATTR_CALL;
         }
         return 0;
+    }
+    if (c->kind == CACHE_TYPE_ATTR || c->kind == CACHE_TYPE_METHOD) {
+        if ((uintptr_t)self != c->index || ((PyTypeObject *)self)->tp_version_tag != c->version)
+            return 0;
+        *f = c->descr;
+        return c->kind == CACHE_TYPE_ATTR ? ATTR_CALL : METHOD_CALL;
     }
     if (c->version != tp->tp_version_tag)
         return 0;
@@ -497,8 +569,8 @@ PyObject *py2wasm_call_method_cached(PyObject *name, PyObject *const *args, size
     case METHOD_CALL:
         return call_held(f, args, nargsf, kwnames);
     case ATTR_CALL:
-        /* A plain attribute: called without the module. The slot before
-         * args[1] is ours, so the offset flag stays. */
+        /* A plain attribute: called without the module or class. The
+         * slot before args[1] is ours, so the offset flag stays. */
         return call_held(f, args + 1, nargsf - 1, kwnames);
     default:
         return PyObject_VectorcallMethod(name, args, nargsf, kwnames);

@@ -641,6 +641,21 @@ PyObject *py2wasm_call(PyObject *callable, PyObject *const *args, size_t nargsf,
     int done;
     if (tp == &PyFunction_Type && ((PyFunctionObject *)callable)->vectorcall == native_vectorcall)
         return native_vectorcall(callable, args, nargsf, kwnames);
+    if (tp == &PyMethod_Type && (nargsf & PY_VECTORCALL_ARGUMENTS_OFFSET)) {
+        /* A bound compiled method (a callback, `m = obj.method`): what
+         * method_vectorcall does, without its dispatch: self goes into the
+         * spare slot before ARGS. The caller's reference to the bound
+         * method keeps its function and self alive. */
+        PyObject *func = PyMethod_GET_FUNCTION(callable);
+        if (Py_IS_TYPE(func, &PyFunction_Type) && ((PyFunctionObject *)func)->vectorcall == native_vectorcall) {
+            PyObject **slot = (PyObject **)args - 1;
+            PyObject *saved = *slot;
+            *slot = PyMethod_GET_SELF(callable);
+            PyObject *r = native_vectorcall(func, slot, nargs + 1, kwnames);
+            *slot = saved;
+            return r;
+        }
+    }
     if (tp == &PyType_Type && (nargsf & PY_VECTORCALL_ARGUMENTS_OFFSET)) {
         PyObject *init = compiled_init((PyTypeObject *)callable);
         if (init != NULL)

@@ -74,7 +74,12 @@ impl Const {
                 out.extend_from_slice(&i.to_le_bytes());
             }
             Const::Str(s) | Const::Name(s) => {
-                let interned = matches!(self, Const::Name(_));
+                // CPython interns names and every string constant made of
+                // name characters (all_name_chars): keyword names then match
+                // parameter names by identity, dict lookups by these keys
+                // hit at once, and `is` answers as in CPython.
+                let name_chars = s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+                let interned = matches!(self, Const::Name(_)) || name_chars;
                 if s.is_ascii() && s.len() < 256 {
                     out.push(if interned { b'Z' } else { b'z' });
                     out.push(s.len() as u8);

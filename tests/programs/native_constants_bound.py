@@ -100,8 +100,35 @@ def loop_del():
     return items
 
 
+def name_like():
+    return "total_2"
+
+
+def keywords(a, b=2, *, scale=1, offset=0):
+    return (a + b) * scale + offset
+
+
+def interned_strings():
+    # CPython interns string constants made of name characters: the same
+    # object from any function, and sys.intern's; keyword names match
+    # parameter names by identity (the binder's fast pass).
+    import sys
+
+    other = "total_2"
+    print(name_like() is other, sys.intern("total" + "_2") is name_like(), "x y" == "x " + "y")
+    print(keywords(1, scale=3), keywords(1, 4, offset=5, scale=2), keywords(a=2, b=3))
+    try:
+        keywords(1, scale=2, bogus=3)
+    except TypeError as e:
+        print("TypeError:", e)
+    d = {"total_2": 1}
+    key = "total_" + str(2)
+    print(d[key], d["total_2"], key is name_like())
+
+
 arith(5, 1.25)
 arith(-3, -0.5)
+interned_strings()
 print(compare_constants(6))
 slots()
 for f, args in [(maybe, (True,)), (maybe, (False,)), (after_del, (1,)), (in_loop, (3,))]:

@@ -216,6 +216,99 @@ def redefining():
     return [r.step(), r.step()]
 
 
+class Color:
+    """Colours."""
+
+    RED = 1
+    GREEN = 2
+
+    class Inner:
+        def __init__(self):
+            pass
+
+    def plain(self):
+        return "plain"
+
+    @classmethod
+    def made(cls):
+        return cls.__name__
+
+    @staticmethod
+    def static():
+        return "static"
+
+    @property
+    def prop(self):
+        return "prop"
+
+
+class Shade(Color):
+    GREEN = 20
+
+
+class Meta(type):
+    BLUE = "meta blue"
+
+    def __getattr__(cls, name):
+        return "meta getattr " + name
+
+    def meta_method(cls):
+        return "meta method " + cls.__name__
+
+
+class Painted(metaclass=Meta):
+    RED = "painted red"
+
+
+def read_red(cls):
+    return cls.RED
+
+
+def class_attributes():
+    # Attributes read from the class itself, at one site.
+    out = [Color.RED, Color.GREEN, Shade.RED, Shade.GREEN, Color.Inner.__name__, Color.plain(None)]
+    out += [Color.made(), Shade.made(), Color.static(), type(Color.prop).__name__, Color.__name__]
+    out += [Color.__doc__, Shade.__doc__, Painted.RED, Painted.BLUE, Painted.missing, Color.__dict__["RED"]]
+    out.append([read_red(c) for c in [Color, Shade, Painted, Color, Shade]])
+    Color.RED = 10  # the version tag changes
+    out.append([read_red(c) for c in [Color, Shade]])
+    Shade.RED = 11
+    out.append([read_red(c) for c in [Color, Shade]])
+    del Shade.RED
+    out.append(read_red(Shade))
+    del Color.RED
+    try:
+        read_red(Shade)
+    except AttributeError as e:
+        out.append("AttributeError: " + str(e))
+    Color.RED = 1
+    Color.plain = lambda self: "replaced"
+    out.append([Color.plain(None), read_red(Color), read_red(type("Made", (Color,), {"RED": 5}))])
+    try:
+        read_red(int)
+    except AttributeError as e:
+        out.append("AttributeError: " + str(e))
+    # Methods called on the class: functions, staticmethods, classmethods.
+    calls = []
+    for cls in [Color, Shade, Color]:
+        calls.append((cls.static(), cls.made(), cls.Inner().__class__.__name__))
+    calls.append((Painted.meta_method(), Painted.mro()[0].__name__, Color.mro()[1].__name__))
+    Color.static = staticmethod(lambda: "new static")
+    Color.made = classmethod(lambda cls: "new made " + cls.__name__)
+    calls.append((Color.static(), Shade.made(), Color.plain(3), Shade.plain(4), Color.made.__name__))
+    Color.made = classmethod(property(lambda cls: "wrapped property"))
+    try:
+        calls.append(Color.made())
+    except TypeError as e:
+        calls.append("TypeError: " + str(e))
+    try:
+        Color.static(1)
+    except TypeError as e:
+        calls.append("TypeError: " + str(e))
+    out.append(calls)
+    return out
+
+
 print(rebinding())
 print(shadowing())
 print(attributes())
@@ -224,4 +317,5 @@ print(methods())
 print(redefining())
 print(late_attributes())
 print(get_x(Point(None, 0)))
+print(class_attributes())
 get_x(42)

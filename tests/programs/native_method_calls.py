@@ -80,7 +80,50 @@ def main():
         a.add(1)
     except TypeError as e:
         print(e)
+    bound_methods()
     a.boom(0)
+
+
+class Counter:
+    def __init__(self):
+        self.n = 0
+
+    def bump(self, by=1, *, times=1):
+        self.n += by * times
+        return self.n
+
+    def walk(self, k):
+        return 0 if k == 0 else 1 + self.walk(k - 1)
+
+    def gen(self, k):
+        yield from range(self.n, self.n + k)
+
+    @classmethod
+    def make(cls, n):
+        c = cls()
+        c.n = n
+        return c
+
+
+def bound_methods():
+    # Bound methods called as values (callbacks): the runtime puts self
+    # before the arguments itself.
+    c = Counter()
+    bump, walk, gen, make = c.bump, c.walk, c.gen, Counter.make
+    print(bump(), bump(2), bump(by=3), bump(1, times=4), bump(times=2, by=5), c.n)
+    print([f(1) for f in [bump, walk]], list(gen(3)), make(7).n, type(make(1)).__name__)
+    for bad in [lambda: bump(1, 2), lambda: bump(nope=1), lambda: walk(), lambda: make()]:
+        try:
+            bad()
+        except TypeError as e:
+            print("TypeError:", e)
+    try:
+        walk(10**6)
+    except RecursionError as e:
+        print("RecursionError", e)
+    print(walk(100), list(map(c.bump, [1, 2])), sorted([3, 1, 2], key=Counter().walk))
+    del c
+    print(bump(0), walk.__self__.n)
 
 
 main()
