@@ -78,7 +78,8 @@ enum {
                             the call gives the class first */
 };
 _Static_assert(CACHE_GLOBAL == 2 && CACHE_BUILTIN == 3 && CACHE_INSTANCE == 4 && CACHE_SLOT == 5 &&
-                   CACHE_METHOD_NO_DICT == 7 && CACHE_METHOD_VALUES == 8 && CACHE_DICT_HINT == 11,
+                   CACHE_METHOD_NO_DICT == 7 && CACHE_METHOD_VALUES == 8 && CACHE_DICT_HINT == 11 &&
+                   CACHE_METHOD_WITH_DICT == 12,
                "codegen: cache kinds");
 /* Method hits inline: the managed dict pointer before the object, the
  * shared keys of the type's instances. */

@@ -1276,7 +1276,41 @@ int py2wasm_setitem(PyObject *o, PyObject *key, PyObject *v) {
 }
 
 /* `in` / `not in`: 1, 0, or -1. */
-int py2wasm_contains(PyObject *item, PyObject *container) { return PySequence_Contains(container, item); }
+/* ITEM in CONTAINER. For an exact list or tuple, what list_contains and
+ * tuplecontains do (PyObject_RichCompareBool of each element with ITEM,
+ * which answers identity first), except that an exact int that fits a
+ * digit or an exact str meeting an element of its own exact type is
+ * compared here: their __eq__ runs no Python code and cannot fail. */
+int py2wasm_contains(PyObject *item, PyObject *container) {
+    PyTypeObject *ct = Py_TYPE(container), *it = Py_TYPE(item);
+    if (ct != &PyList_Type && ct != &PyTuple_Type)
+        return PySequence_Contains(container, item);
+    long x = 0, y;
+    int is_int = small_long(item, &x);
+    int is_str = it == &PyUnicode_Type && PyUnicode_IS_READY(item);
+    /* (A list's size is read again each time: an __eq__ may change it.) */
+    for (Py_ssize_t i = 0; i < Py_SIZE(container); i++) {
+        PyObject *e = ct == &PyList_Type ? PyList_GET_ITEM(container, i) : PyTuple_GET_ITEM(container, i);
+        if (e == item)
+            return 1;
+        if (is_int && small_long(e, &y)) {
+            if (x == y)
+                return 1;
+            continue;
+        }
+        if (is_str && Py_IS_TYPE(e, &PyUnicode_Type) && PyUnicode_IS_READY(e)) {
+            if (_PyUnicode_Equal(e, item))
+                return 1;
+            continue;
+        }
+        Py_INCREF(e);
+        int cmp = PyObject_RichCompareBool(e, item, Py_EQ);
+        Py_DECREF(e);
+        if (cmp != 0)
+            return cmp;
+    }
+    return 0;
+}
 
 /* ------------------------------------------------------------ containers */
 

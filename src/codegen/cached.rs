@@ -23,6 +23,7 @@ const KIND_SLOT: i32 = 5;
 const KIND_METHOD_NO_DICT: i32 = 7;
 const KIND_METHOD_VALUES: i32 = 8;
 const KIND_DICT_HINT: i32 = 11;
+const KIND_METHOD_WITH_DICT: i32 = 12;
 const CACHE_INDEX: u64 = 12;
 const TYPE_VERSION_TAG: u64 = 192;
 /// _PyObject_ValuesPointer: four pointers before the object.
@@ -405,9 +406,30 @@ impl Gen<'_> {
         self.miss_unless_cached(cache, CACHE_VERSION2);
         self.ins(I::Else);
         self.get(self.scratch_l);
+        self.konst(KIND_METHOD_WITH_DICT);
+        self.ins(I::I32Eq);
+        self.ins(I::If(BlockType::Empty));
+        self.ctx.push(Ctx::If);
+        // A materialised __dict__ whose keys still lack the name (the
+        // same keys version).
+        self.get(sw);
+        self.konst(DICT_BEFORE);
+        self.ins(I::I32Sub);
+        self.ins(I::I32Load(mem(0)));
+        self.ins(I::LocalTee(self.old_l));
+        self.ins(I::I32Eqz);
+        self.miss_if();
+        self.get(self.old_l);
+        self.ins(I::I32Load(mem(DICT_KEYS)));
+        self.ins(I::I32Load(mem(KEYS_VERSION)));
+        self.miss_unless_cached(cache, CACHE_VERSION2);
+        self.ins(I::Else);
+        self.get(self.scratch_l);
         self.konst(KIND_METHOD_NO_DICT);
         self.ins(I::I32Ne);
         self.miss_if();
+        self.ctx.pop();
+        self.ins(I::End);
         self.ctx.pop();
         self.ins(I::End);
         // An entry for this call, and the method still has that code.

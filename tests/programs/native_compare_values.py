@@ -36,3 +36,46 @@ print(tup(T((1, 2, 3)), 3))
 try: tup(t, 101)
 except IndexError as e: print(e)
 print((1, 2)[True], (1, 2)[-2])
+
+
+# Membership in lists and tuples: ints and strs compared by value, every
+# other element through its __eq__ (in order, element first, errors kept).
+class Eq:
+    def __init__(self, v, log):
+        self.v, self.log = v, log
+
+    def __eq__(self, other):
+        self.log.append(("eq", self.v, other))
+        if other == "boom":
+            raise ValueError("boom in __eq__")
+        return self.v == other
+
+
+class Shrinks:
+    def __init__(self, lst):
+        self.lst = lst
+
+    def __eq__(self, other):
+        self.lst.clear()
+        return False
+
+
+def members():
+    log = []
+    big = 2**70
+    nan = float("nan")
+    items = [1, "a", 2.0, big, True, None, Eq(7, log), (1, 2), nan, "é€", -5]
+    probes = [1, 2, 3, "a", "b", big, 2**70, 1.0, 2, True, False, 0, None, 7, (1, 2), nan, float("nan"), "é€", -5]
+    print([p in items for p in probes], [p in tuple(items) for p in probes], log)
+    print([p not in items for p in [1, 4, "a", "z"]], 300 in list(range(1000)), 1000 in tuple(range(1000)))
+    try:
+        "boom" in [1, Eq(1, log)]
+    except ValueError as e:
+        print("ValueError:", e)
+    lst = [0]
+    lst.insert(0, Shrinks(lst))
+    print(5 in lst, lst)
+    print(1 in [True], 0 in (False,), "a" in ["A".lower()], "x" in [], 3 in (), [1] in [[1]], 2 in {2: 0}, 2 in {2})
+
+
+members()
