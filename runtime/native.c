@@ -82,6 +82,36 @@ static void check_rangeiter_layout(void) {
 
 static void find_builtins(void);
 
+/* The list iterator's private layout (listiterobject, Objects/listobject.c),
+ * which generated code steps inline (src/codegen/numeric.rs) through
+ * py2wasm_listiter_type: set at start-up when a real list iterator is laid
+ * out so, NULL (never matched) otherwise. */
+typedef struct {
+    PyObject_HEAD
+    Py_ssize_t it_index;
+    PyListObject *it_seq;
+} listiter_layout;
+_Static_assert(offsetof(listiter_layout, it_index) == 8 && offsetof(listiter_layout, it_seq) == 12,
+               "codegen: list iterator fields");
+PyTypeObject *py2wasm_listiter_type;
+
+static void check_listiter_layout(void) {
+    PyObject *l = Py_BuildValue("[ii]", 7, 8);
+    PyObject *it = l == NULL ? NULL : PyObject_GetIter(l);
+    if (it != NULL && Py_IS_TYPE(it, &PyListIter_Type)) {
+        listiter_layout *li = (listiter_layout *)it;
+        if (li->it_index == 0 && li->it_seq == (PyListObject *)l) {
+            PyObject *first = PyIter_Next(it);
+            if (first != NULL && li->it_index == 1 && li->it_seq == (PyListObject *)l)
+                py2wasm_listiter_type = &PyListIter_Type;
+            Py_XDECREF(first);
+        }
+    }
+    Py_XDECREF(it);
+    Py_XDECREF(l);
+    PyErr_Clear();
+}
+
 int py2wasm_native_init(const struct py2wasm_image_header *header, const uint8_t *image) {
     img_header = header;
     img_base = image;
@@ -109,6 +139,7 @@ int py2wasm_native_init(const struct py2wasm_image_header *header, const uint8_t
     _Py2wasm_ClassBodyHook = py2wasm_class_body;
     _Py2wasm_GenResumeHook = py2wasm_gen_resume;
     check_rangeiter_layout();
+    check_listiter_layout();
     find_builtins();
     if (PyType_Ready(&genstate_type) < 0)
         return -1;

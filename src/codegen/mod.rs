@@ -1053,7 +1053,14 @@ impl Gen<'_> {
             // numeric.rs generates these (dual_op).
             RangeIter(..) | RangeNext(_) => return Err("internal: range loop not generated".into()),
             IterNext(it) => {
-                self.call_on(&[*it], Rt::IterNext);
+                match dst {
+                    Some(d) => {
+                        let itw = self.temp(*it);
+                        self.next_object(itw, d);
+                        self.get(d);
+                    }
+                    None => self.call_on(&[*it], Rt::IterNext),
+                }
                 // NULL is the end of iteration: BranchNull checks for errors.
                 fail = Fail::Never;
             }

@@ -33,6 +33,9 @@ const RANGEITER_INDEX: u64 = 8;
 const RANGEITER_START: u64 = 12;
 const RANGEITER_STEP: u64 = 16;
 const RANGEITER_LEN: u64 = 20;
+/// runtime/native.c's listiter_layout (Objects/listobject.c).
+const LISTITER_INDEX: u64 = 8;
+const LISTITER_SEQ: u64 = 12;
 
 /// The dual temps and locals of a function and where their wasm locals are.
 #[derive(Default)]
@@ -862,14 +865,58 @@ impl Gen<'_> {
         }
     }
 
+    /// The next item of the iterator in object local ITW into object local
+    /// DW (NULL at the end, or failed: BranchNull tells them apart): a list
+    /// iterator whose list still has items is stepped inline, as
+    /// listiter_next does; anything else (and the end) by the runtime.
+    pub(super) fn next_object(&mut self, itw: u32, dw: u32) {
+        let (seq, index) = (self.scratch_l, self.old_l);
+        self.fast_path_begin();
+        self.get(itw);
+        self.ins(I::I32Load(super::mem(4))); // ob_type
+        self.konst(self.env.data.listiter_type_ref as i32);
+        self.ins(I::I32Load(super::mem(0)));
+        self.ins(I::I32Ne);
+        self.br_slow_if();
+        self.get(itw);
+        self.ins(I::I32Load(super::mem(LISTITER_SEQ)));
+        self.ins(I::LocalTee(seq));
+        self.ins(I::I32Eqz);
+        self.br_slow_if();
+        self.get(itw);
+        self.ins(I::I32Load(super::mem(LISTITER_INDEX)));
+        self.ins(I::LocalTee(index));
+        self.get(seq);
+        self.ins(I::I32Load(super::mem(8))); // ob_size
+        self.ins(I::I32GeU);
+        self.br_slow_if();
+        self.get(seq);
+        self.ins(I::I32Load(super::mem(12))); // ob_item
+        self.get(index);
+        self.konst(4);
+        self.ins(I::I32Mul);
+        self.ins(I::I32Add);
+        self.ins(I::I32Load(super::mem(0)));
+        self.ins(I::LocalSet(dw));
+        self.incref(dw);
+        self.get(itw);
+        self.get(index);
+        self.konst(1);
+        self.ins(I::I32Add);
+        self.ins(I::I32Store(super::mem(LISTITER_INDEX)));
+        self.fast_path_done();
+        self.get(itw);
+        self.call(Rt::IterNext);
+        self.ins(I::LocalSet(dw));
+        self.fast_path_end();
+    }
+
     /// The next item of the iterator in object local ITW into temp D (NULL
     /// at the end): a range iterator is stepped inline into a dual D.
     fn next_item(&mut self, itw: u32, d: Temp, owned: &mut Vec<Temp>) {
         let dw = self.temp(d);
         let Some((dtag, di, _)) = self.dual_locals(d) else {
-            self.get(itw);
-            self.call(Rt::IterNext);
-            self.ins(I::LocalSet(dw));
+            self.next_object(itw, dw);
             owned.push(d);
             return;
         };
@@ -910,9 +957,7 @@ impl Gen<'_> {
         self.ins(I::LocalSet(dtag));
         self.close();
         self.ins(I::Else);
-        self.get(itw);
-        self.call(Rt::IterNext);
-        self.ins(I::LocalSet(dw));
+        self.next_object(itw, dw);
         self.konst(BOXED);
         self.ins(I::LocalSet(dtag));
         self.close();

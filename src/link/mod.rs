@@ -45,6 +45,8 @@ pub struct DataAddrs {
     pub range_type: u32,
     /// A variable holding the range iterator type (NULL: not stepped inline).
     pub rangeiter_type_ref: u32,
+    /// The same for the list iterator type.
+    pub listiter_type_ref: u32,
     pub true_obj: u32,
     pub false_obj: u32,
     pub none_obj: u32,
@@ -195,6 +197,7 @@ pub fn inspect(runtime: &[u8]) -> Result<RuntimeLayout> {
         tuple_type: address("PyTuple_Type")?,
         range_type: address("PyRange_Type")?,
         rangeiter_type_ref: address("py2wasm_rangeiter_type")?,
+        listiter_type_ref: address("py2wasm_listiter_type")?,
         true_obj: address("_Py_TrueStruct")?,
         false_obj: address("_Py_FalseStruct")?,
         none_obj: address("_Py_NoneStruct")?,
