@@ -1287,6 +1287,26 @@ PyObject *py2wasm_get_slice(PyObject *o, PyObject *lo, PyObject *hi) {
     return r;
 }
 
+/* o[lo:hi] = v: an exact list is assigned to as list_ass_subscript does
+ * for a slice of step 1 (the bounds as PySlice_Unpack and
+ * PySlice_AdjustIndices make them), without the slice object; anything
+ * else through the slice object and its __setitem__. */
+int py2wasm_set_slice(PyObject *o, PyObject *lo, PyObject *hi, PyObject *v) {
+    if (PyList_CheckExact(o)) {
+        Py_ssize_t i = 0, j = PY_SSIZE_T_MAX;
+        if (!_PyEval_SliceIndex(lo, &i) || !_PyEval_SliceIndex(hi, &j))
+            return -1;
+        PySlice_AdjustIndices(PyList_GET_SIZE(o), &i, &j, 1);
+        return PyList_SetSlice(o, i, j, v);
+    }
+    PyObject *slice = PySlice_New(lo, hi, NULL);
+    if (slice == NULL)
+        return -1;
+    int r = PyObject_SetItem(o, slice, v);
+    Py_DECREF(slice);
+    return r;
+}
+
 int py2wasm_setitem(PyObject *o, PyObject *key, PyObject *v) {
     if (PyList_CheckExact(o) && PyLong_CheckExact(key)) {
         Py_ssize_t i = PyLong_AsSsize_t(key);
@@ -1306,12 +1326,12 @@ int py2wasm_setitem(PyObject *o, PyObject *key, PyObject *v) {
     return PyObject_SetItem(o, key, v);
 }
 
-/* `in` / `not in`: 1, 0, or -1. */
-/* ITEM in CONTAINER. For an exact list or tuple, what list_contains and
- * tuplecontains do (PyObject_RichCompareBool of each element with ITEM,
- * which answers identity first), except that an exact int that fits a
- * digit or an exact str meeting an element of its own exact type is
- * compared here: their __eq__ runs no Python code and cannot fail. */
+/* ITEM in CONTAINER (`in`, `not in`): 1, 0, or -1. For an exact list or
+ * tuple, what list_contains and tuplecontains do (PyObject_RichCompareBool
+ * of each element with ITEM, which answers identity first), except that
+ * an exact int that fits a digit or an exact str meeting an element of its
+ * own exact type is compared here: their __eq__ runs no Python code and
+ * cannot fail. */
 int py2wasm_contains(PyObject *item, PyObject *container) {
     PyTypeObject *ct = Py_TYPE(container), *it = Py_TYPE(item);
     if (ct != &PyList_Type && ct != &PyTuple_Type)

@@ -221,6 +221,9 @@ pub enum Op {
     /// dst = o[lo:hi] (lo and hi None when left out): no slice object for
     /// an exact list, tuple or str.
     GetSlice(Temp, Temp, Temp),
+    /// o[lo:hi] = v (lo and hi None when left out): no slice object for an
+    /// exact list.
+    SetSlice(Temp, Temp, Temp, Temp),
     BuildString(Vec<Temp>),
     /// f-string field: value, conversion (0, 's', 'r', 'a'), spec.
     Format(Temp, i32, Option<Temp>),
@@ -444,6 +447,7 @@ impl Op {
                 vec![*a, *b]
             }
             SetItem(a, b, c) | BuildSlice(a, b, c) | GetSlice(a, b, c) | DictSetItem(a, b, c) => vec![*a, *b, *c],
+            SetSlice(a, b, c, d) => vec![*a, *b, *c, *d],
             BuildTuple(v) | BuildList(v) | BuildSet(v) | BuildDict(v) | BuildString(v) => v.clone(),
             Format(v, _, s) => std::iter::once(*v).chain(*s).collect(),
             MakeFunction { defaults, kwdefaults, annotations, closure, .. } => {

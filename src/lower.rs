@@ -1416,6 +1416,15 @@ impl Lowerer<'_, '_> {
             }
             ast::Expr::Subscript(s) => {
                 let o = self.expr(&s.value)?;
+                if let ast::Expr::Slice(ast::ExprSlice { lower, upper, step: None, .. }) = &*s.slice {
+                    // o[lo:hi] = v: evaluated as BUILD_SLICE would, stored without it.
+                    let bounds = self.slice_parts(&[lower, upper])?;
+                    self.set_pos(target);
+                    self.effect(Op::SetSlice(o, bounds[0], bounds[1], v));
+                    self.release_all(&bounds);
+                    self.release(o);
+                    return Ok(());
+                }
                 let k = self.expr(&s.slice)?;
                 self.set_pos(target);
                 self.effect(Op::SetItem(o, k, v));

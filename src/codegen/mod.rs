@@ -1028,6 +1028,10 @@ impl Gen<'_> {
             GetSlice(o, lo, hi) => {
                 self.call_on(&[*o, *lo, *hi], Rt::GetSlice);
             }
+            SetSlice(o, lo, hi, v) => {
+                self.call_on(&[*o, *lo, *hi, *v], Rt::SetSlice);
+                fail = Fail::Negative;
+            }
             BuildSlice(a, b, c) => {
                 self.call_on(&[*a, *b, *c], Rt::SliceNew);
             }
