@@ -29,7 +29,7 @@
 
 /* Generated code passes the address of its site's cache: SITE_ENTRIES of
  * these entries (src/link/image.rs CACHE_SIZE). Generated code checks the
- * first itself; the runtime checks them all, moves a hit to the front, and
+ * first itself; the runtime checks them all, swaps a hit with the first, and
  * on a miss of all moves them back one (the last is dropped) and fills the
  * first for the object at hand: a site that sees a few types (a method of
  * a base class called on its subclasses) hits for each (CPython 3.11 keeps
@@ -294,6 +294,16 @@ static void promote(struct py2wasm_cache *c, int i) {
     c[0] = hit;
 }
 
+/* A hit in entry I (not the first) trades places with the first, which
+ * generated code checks: cheaper than promote, and as good for a site
+ * whose types take turns (richards' task classes at one call), which hits
+ * in the runtime either way. */
+static void swap_to_front(struct py2wasm_cache *c, int i) {
+    struct py2wasm_cache hit = c[i];
+    c[i] = c[0];
+    c[0] = hit;
+}
+
 /* Reads o.NAME through cache entry C if it applies to O: returns 1 with
  * *OUT the value (a new reference; NULL if a descriptor raised), or 0. */
 static int getattr_hit(PyObject *o, PyObject *name, struct py2wasm_cache *c, PyObject **out) {
@@ -355,7 +365,7 @@ PyObject *py2wasm_getattr_cached(PyObject *o, PyObject *name, struct py2wasm_cac
         return v;
     for (int i = 1; i < SITE_ENTRIES; i++) {
         if (getattr_hit(o, name, &c[i], &v)) {
-            promote(c, i);
+            swap_to_front(c, i);
             return v;
         }
     }
@@ -422,7 +432,7 @@ int py2wasm_setattr_cached(PyObject *o, PyObject *name, PyObject *v, struct py2w
         return result;
     for (int i = 1; i < SITE_ENTRIES; i++) {
         if (setattr_hit(o, name, v, &c[i], &result)) {
-            promote(c, i);
+            swap_to_front(c, i);
             return result;
         }
     }
@@ -559,7 +569,7 @@ PyObject *py2wasm_call_method_cached(PyObject *name, PyObject *const *args, size
     for (int i = 1; !how && i < SITE_ENTRIES; i++) {
         how = method_lookup(self, &c[i], &f);
         if (how)
-            promote(c, i);
+            swap_to_front(c, i);
     }
     if (!how) {
         promote(c, SITE_ENTRIES - 1);
