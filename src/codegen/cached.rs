@@ -70,6 +70,21 @@ impl Gen<'_> {
         self.miss_if();
     }
 
+    /// Misses unless the dict keys object on the stack has the cache's
+    /// second version (the keys' version then).
+    fn miss_unless_keys_cached(&mut self, cache: i32) {
+        self.ins(I::I32Load(mem(KEYS_VERSION)));
+        self.miss_unless_cached(cache, CACHE_VERSION2);
+    }
+
+    /// Pushes object W's managed `__dict__` pointer (NULL: none made).
+    fn managed_dict(&mut self, w: u32) {
+        self.get(w);
+        self.konst(DICT_BEFORE);
+        self.ins(I::I32Sub);
+        self.ins(I::I32Load(mem(0)));
+    }
+
     /// Pushes the cache's index times SCALE (a byte offset into values or
     /// dict entries).
     fn cache_index_times(&mut self, cache: i32, scale: i32) {
@@ -240,10 +255,7 @@ impl Gen<'_> {
     /// when the instance has no dict, or that entry is not NAME's.
     fn dict_hint_slot(&mut self, w: u32, cache: i32, name: ir::ConstId) {
         let (dict, keys) = (self.scratch_l, self.old_l);
-        self.get(w);
-        self.konst(DICT_BEFORE);
-        self.ins(I::I32Sub);
-        self.ins(I::I32Load(mem(0)));
+        self.managed_dict(w);
         self.ins(I::LocalTee(dict));
         self.ins(I::I32Eqz);
         self.miss_if();
@@ -395,15 +407,11 @@ impl Gen<'_> {
         self.ins(I::If(BlockType::Empty));
         self.ctx.push(Ctx::If);
         // No __dict__ of its own, and the shared keys still lack the name.
-        self.get(sw);
-        self.konst(DICT_BEFORE);
-        self.ins(I::I32Sub);
-        self.ins(I::I32Load(mem(0)));
+        self.managed_dict(sw);
         self.miss_if();
         self.get(self.old_l);
         self.ins(I::I32Load(mem(CACHED_KEYS)));
-        self.ins(I::I32Load(mem(KEYS_VERSION)));
-        self.miss_unless_cached(cache, CACHE_VERSION2);
+        self.miss_unless_keys_cached(cache);
         self.ins(I::Else);
         self.get(self.scratch_l);
         self.konst(KIND_METHOD_WITH_DICT);
@@ -412,17 +420,13 @@ impl Gen<'_> {
         self.ctx.push(Ctx::If);
         // A materialised __dict__ whose keys still lack the name (the
         // same keys version).
-        self.get(sw);
-        self.konst(DICT_BEFORE);
-        self.ins(I::I32Sub);
-        self.ins(I::I32Load(mem(0)));
+        self.managed_dict(sw);
         self.ins(I::LocalTee(self.old_l));
         self.ins(I::I32Eqz);
         self.miss_if();
         self.get(self.old_l);
         self.ins(I::I32Load(mem(DICT_KEYS)));
-        self.ins(I::I32Load(mem(KEYS_VERSION)));
-        self.miss_unless_cached(cache, CACHE_VERSION2);
+        self.miss_unless_keys_cached(cache);
         self.ins(I::Else);
         self.get(self.scratch_l);
         self.konst(KIND_METHOD_NO_DICT);
