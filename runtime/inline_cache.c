@@ -286,16 +286,15 @@ static void specialize_attr(PyObject *o, PyObject *name, struct py2wasm_cache *c
     }
 }
 
-/* Entry I of a site's cache becomes the first (those before it move back
- * one); with I the last, it is made room for a new first entry. */
-static void promote(struct py2wasm_cache *c, int i) {
-    struct py2wasm_cache hit = c[i];
-    memmove(&c[1], &c[0], i * sizeof(*c));
-    c[0] = hit;
+/* On a miss of all entries: each moves back one (the last is dropped), for
+ * the caller to fill the first. */
+static void make_room(struct py2wasm_cache *c) {
+    memmove(&c[1], &c[0], (SITE_ENTRIES - 1) * sizeof(*c));
 }
 
 /* A hit in entry I (not the first) trades places with the first, which
- * generated code checks: cheaper than promote, and as good for a site
+ * generated code checks: cheaper than moving the others back, and as good
+ * for a site
  * whose types take turns (richards' task classes at one call), which hits
  * in the runtime either way. */
 static void swap_to_front(struct py2wasm_cache *c, int i) {
@@ -304,12 +303,18 @@ static void swap_to_front(struct py2wasm_cache *c, int i) {
     c[0] = hit;
 }
 
+/* Whether CACHE_TYPE_ATTR or CACHE_TYPE_METHOD entry C is for class O as
+ * it is now. */
+static int type_entry_applies(PyObject *o, const struct py2wasm_cache *c) {
+    return (uintptr_t)o == c->index && ((PyTypeObject *)o)->tp_version_tag == c->version;
+}
+
 /* Reads o.NAME through cache entry C if it applies to O: returns 1 with
  * *OUT the value (a new reference; NULL if a descriptor raised), or 0. */
 static int getattr_hit(PyObject *o, PyObject *name, struct py2wasm_cache *c, PyObject **out) {
     PyObject *v = NULL;
     if (c->kind == CACHE_TYPE_ATTR) {
-        if ((uintptr_t)o == c->index && ((PyTypeObject *)o)->tp_version_tag == c->version)
+        if (type_entry_applies(o, c))
             v = c->descr;
     } else if (c->kind == CACHE_MODULE) {
         if (PyModule_CheckExact(o)) {
@@ -369,7 +374,7 @@ PyObject *py2wasm_getattr_cached(PyObject *o, PyObject *name, struct py2wasm_cac
             return v;
         }
     }
-    promote(c, SITE_ENTRIES - 1);
+    make_room(c);
     specialize_attr(o, name, c, 0);
     if (getattr_hit(o, name, c, &v))
         return v;
@@ -436,7 +441,7 @@ int py2wasm_setattr_cached(PyObject *o, PyObject *name, PyObject *v, struct py2w
             return result;
         }
     }
-    promote(c, SITE_ENTRIES - 1);
+    make_room(c);
     specialize_attr(o, name, c, 1);
     if (setattr_hit(o, name, v, c, &result))
         return result;
@@ -516,8 +521,7 @@ static void specialize_method(PyObject *self, PyObject *name, size_t nargsf, PyO
 
 /* How cache entry C calls obj.name(...) for SELF: METHOD_CALL the method
  * *F with the object first, ATTR_CALL the module's or class's attribute
- * *F without it,
- * GENERIC_CALL by name; 0: the entry does not apply. */
+ * *F without it, GENERIC_CALL by name; 0: the entry does not apply. */
 enum { METHOD_CALL = 1, ATTR_CALL, GENERIC_CALL };
 static int method_lookup(PyObject *self, struct py2wasm_cache *c, PyObject **f) {
     PyTypeObject *tp = Py_TYPE(self);
@@ -531,7 +535,7 @@ static int method_lookup(PyObject *self, struct py2wasm_cache *c, PyObject **f) 
         return 0;
     }
     if (c->kind == CACHE_TYPE_ATTR || c->kind == CACHE_TYPE_METHOD) {
-        if ((uintptr_t)self != c->index || ((PyTypeObject *)self)->tp_version_tag != c->version)
+        if (!type_entry_applies(self, c))
             return 0;
         *f = c->descr;
         return c->kind == CACHE_TYPE_ATTR ? ATTR_CALL : METHOD_CALL;
@@ -572,7 +576,7 @@ PyObject *py2wasm_call_method_cached(PyObject *name, PyObject *const *args, size
             swap_to_front(c, i);
     }
     if (!how) {
-        promote(c, SITE_ENTRIES - 1);
+        make_room(c);
         specialize_method(self, name, nargsf, kwnames, c);
         how = method_lookup(self, &c[0], &f);
     }

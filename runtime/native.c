@@ -593,6 +593,19 @@ static PyObject *compiled_init(PyTypeObject *tp) {
     return init;
 }
 
+/* Compiled function FUNC called with SELF before the NARGS positional
+ * ARGS (then the keyword ones): SELF goes into the spare slot before ARGS
+ * (PY_VECTORCALL_ARGUMENTS_OFFSET) for the call, which is put back after. */
+static PyObject *call_with_self(PyObject *func, PyObject *self, PyObject *const *args, Py_ssize_t nargs,
+                                PyObject *kwnames) {
+    PyObject **slot = (PyObject **)args - 1;
+    PyObject *saved = *slot;
+    *slot = self;
+    PyObject *r = native_vectorcall(func, slot, nargs + 1, kwnames);
+    *slot = saved;
+    return r;
+}
+
 /* Class(args) through compiled_init INIT, the object in the spare slot
  * before ARGS (PY_VECTORCALL_ARGUMENTS_OFFSET): no argument tuple, no
  * bound method, and the checks type_call and slot_tp_init make. */
@@ -607,13 +620,9 @@ static PyObject *construct(PyTypeObject *tp, PyObject *init, PyObject *const *ar
         Py_DECREF(self);
         return NULL;
     }
-    PyObject **slot = (PyObject **)args - 1;
-    PyObject *saved = *slot;
-    *slot = self;
     Py_INCREF(init); /* __init__ may replace itself on the class */
-    PyObject *r = native_vectorcall(init, slot, PyVectorcall_NARGS(nargsf) + 1, kwnames);
+    PyObject *r = call_with_self(init, self, args, PyVectorcall_NARGS(nargsf), kwnames);
     Py_DECREF(init);
-    *slot = saved;
     if (r != Py_None) {
         if (r != NULL) {
             PyErr_Format(PyExc_TypeError, "__init__() should return None, not '%.200s'", Py_TYPE(r)->tp_name);
@@ -678,14 +687,8 @@ PyObject *py2wasm_call(PyObject *callable, PyObject *const *args, size_t nargsf,
          * spare slot before ARGS. The caller's reference to the bound
          * method keeps its function and self alive. */
         PyObject *func = PyMethod_GET_FUNCTION(callable);
-        if (Py_IS_TYPE(func, &PyFunction_Type) && ((PyFunctionObject *)func)->vectorcall == native_vectorcall) {
-            PyObject **slot = (PyObject **)args - 1;
-            PyObject *saved = *slot;
-            *slot = PyMethod_GET_SELF(callable);
-            PyObject *r = native_vectorcall(func, slot, nargs + 1, kwnames);
-            *slot = saved;
-            return r;
-        }
+        if (Py_IS_TYPE(func, &PyFunction_Type) && ((PyFunctionObject *)func)->vectorcall == native_vectorcall)
+            return call_with_self(func, PyMethod_GET_SELF(callable), args, nargs, kwnames);
     }
     if (tp == &PyType_Type && (nargsf & PY_VECTORCALL_ARGUMENTS_OFFSET)) {
         PyObject *init = compiled_init((PyTypeObject *)callable);
@@ -1269,14 +1272,26 @@ PyObject *py2wasm_getitem(PyObject *o, PyObject *key) {
 /* o[lo:hi] (lo and hi None when left out): an exact list, tuple or str
  * is sliced without the slice object (BUILD_SLICE, then the type's
  * subscript, which reads the indexes as _PyEval_SliceIndex does). */
+/* The bounds of [lo:hi] (None or __index__ objects) in O, an exact list,
+ * tuple or ready str, as PySlice_Unpack and then PySlice_AdjustIndices
+ * make them for step 1 (the length read after the bounds, whose __index__
+ * may change a list): 0 with *I and *J set, or -1 with an exception. */
+static int slice_bounds(PyObject *o, PyObject *lo, PyObject *hi, Py_ssize_t *i, Py_ssize_t *j) {
+    *i = 0;
+    *j = PY_SSIZE_T_MAX;
+    if (!_PyEval_SliceIndex(lo, i) || !_PyEval_SliceIndex(hi, j))
+        return -1;
+    PySlice_AdjustIndices(PyUnicode_Check(o) ? PyUnicode_GET_LENGTH(o) : Py_SIZE(o), i, j, 1);
+    return 0;
+}
+
 PyObject *py2wasm_get_slice(PyObject *o, PyObject *lo, PyObject *hi) {
     int list = PyList_CheckExact(o), tuple = PyTuple_CheckExact(o);
     int str = PyUnicode_CheckExact(o) && PyUnicode_IS_READY(o);
     if (list || tuple || str) {
-        Py_ssize_t i = 0, j = PY_SSIZE_T_MAX;
-        if (!_PyEval_SliceIndex(lo, &i) || !_PyEval_SliceIndex(hi, &j))
+        Py_ssize_t i, j;
+        if (slice_bounds(o, lo, hi, &i, &j) < 0)
             return NULL;
-        PySlice_AdjustIndices(str ? PyUnicode_GET_LENGTH(o) : Py_SIZE(o), &i, &j, 1);
         return list ? PyList_GetSlice(o, i, j) : tuple ? PyTuple_GetSlice(o, i, j) : PyUnicode_Substring(o, i, j);
     }
     PyObject *slice = PySlice_New(lo, hi, NULL);
@@ -1293,10 +1308,9 @@ PyObject *py2wasm_get_slice(PyObject *o, PyObject *lo, PyObject *hi) {
  * else through the slice object and its __setitem__. */
 int py2wasm_set_slice(PyObject *o, PyObject *lo, PyObject *hi, PyObject *v) {
     if (PyList_CheckExact(o)) {
-        Py_ssize_t i = 0, j = PY_SSIZE_T_MAX;
-        if (!_PyEval_SliceIndex(lo, &i) || !_PyEval_SliceIndex(hi, &j))
+        Py_ssize_t i, j;
+        if (slice_bounds(o, lo, hi, &i, &j) < 0)
             return -1;
-        PySlice_AdjustIndices(PyList_GET_SIZE(o), &i, &j, 1);
         return PyList_SetSlice(o, i, j, v);
     }
     PyObject *slice = PySlice_New(lo, hi, NULL);

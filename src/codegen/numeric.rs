@@ -865,6 +865,16 @@ impl Gen<'_> {
         }
     }
 
+    /// Pushes whether the type of object local W is the one the runtime
+    /// variable at REF holds (an iterator type whose layout it checked).
+    fn type_is_held_in(&mut self, w: u32, type_ref: u32) {
+        self.get(w);
+        self.ins(I::I32Load(super::mem(4))); // ob_type
+        self.konst(type_ref as i32);
+        self.ins(I::I32Load(super::mem(0)));
+        self.ins(I::I32Eq);
+    }
+
     /// The next item of the iterator in object local ITW into object local
     /// DW (NULL at the end, or failed: BranchNull tells them apart): a list
     /// iterator whose list still has items is stepped inline, as
@@ -872,11 +882,8 @@ impl Gen<'_> {
     pub(super) fn next_object(&mut self, itw: u32, dw: u32) {
         let (seq, index) = (self.scratch_l, self.old_l);
         self.fast_path_begin();
-        self.get(itw);
-        self.ins(I::I32Load(super::mem(4))); // ob_type
-        self.konst(self.env.data.listiter_type_ref as i32);
-        self.ins(I::I32Load(super::mem(0)));
-        self.ins(I::I32Ne);
+        self.type_is_held_in(itw, self.env.data.listiter_type_ref);
+        self.ins(I::I32Eqz);
         self.br_slow_if();
         self.get(itw);
         self.ins(I::I32Load(super::mem(LISTITER_SEQ)));
@@ -920,11 +927,7 @@ impl Gen<'_> {
             owned.push(d);
             return;
         };
-        self.get(itw);
-        self.ins(I::I32Load(super::mem(4))); // ob_type
-        self.konst(self.env.data.rangeiter_type_ref as i32);
-        self.ins(I::I32Load(super::mem(0)));
-        self.ins(I::I32Eq);
+        self.type_is_held_in(itw, self.env.data.rangeiter_type_ref);
         self.open_if();
         // rangeiter_next: start + index * step while index < len
         // (C longs: i32 here), the int unboxed.
