@@ -112,6 +112,32 @@ static void check_listiter_layout(void) {
     PyErr_Clear();
 }
 
+/* Generated code compares one-character ASCII strs itself
+ * (src/codegen/numeric.rs, ascii_char_compare): it reads a str's length,
+ * the byte of its state bit-fields (interned:2, kind:3, compact:1,
+ * ascii:1, ready:1; 0xe4 under the mask 0xfc for a compact ASCII str)
+ * and the character right after the PyASCIIObject header. Checked on real
+ * strs at start-up; if anything differs, this stays NULL, which generated
+ * code never matches (CPython's comparison runs instead). */
+PyTypeObject *py2wasm_ascii_str_type;
+
+static void check_str_layout(void) {
+    PyObject *ascii = PyUnicode_FromString("Q");
+    PyObject *latin1 = PyUnicode_FromOrdinal(0xe9);
+    PyObject *wide = PyUnicode_FromOrdinal(0x3b1);
+    const uint8_t *a = (const uint8_t *)ascii;
+    int ok = ascii != NULL && latin1 != NULL && wide != NULL && offsetof(PyASCIIObject, length) == 8 &&
+             offsetof(PyASCIIObject, state) == 16 && sizeof(PyASCIIObject) == 24 && PyUnicode_IS_COMPACT_ASCII(ascii) &&
+             (a[16] & 0xfc) == 0xe4 && a[24] == 'Q' && PyUnicode_DATA(ascii) == (const void *)(a + 24) &&
+             (((const uint8_t *)latin1)[16] & 0xfc) != 0xe4 && (((const uint8_t *)wide)[16] & 0xfc) != 0xe4;
+    if (ok)
+        py2wasm_ascii_str_type = &PyUnicode_Type;
+    Py_XDECREF(ascii);
+    Py_XDECREF(latin1);
+    Py_XDECREF(wide);
+    PyErr_Clear();
+}
+
 int py2wasm_native_init(const struct py2wasm_image_header *header, const uint8_t *image) {
     img_header = header;
     img_base = image;
@@ -140,6 +166,7 @@ int py2wasm_native_init(const struct py2wasm_image_header *header, const uint8_t
     _Py2wasm_GenResumeHook = py2wasm_gen_resume;
     check_rangeiter_layout();
     check_listiter_layout();
+    check_str_layout();
     find_builtins();
     if (PyType_Ready(&genstate_type) < 0)
         return -1;
@@ -1042,8 +1069,25 @@ static int small_long(PyObject *o, long *out) {
  * itself, exactly as the builtin would, and calls the builtin for every
  * other one, so errors and subclasses behave as in CPython. The order is
  * ir::Builtin's (src/ir.rs). */
-static const char *const builtin_names[] = {"len", "ord", "chr", "abs", "isinstance", "min", "max"};
-enum { BUILTIN_LEN, BUILTIN_ORD, BUILTIN_CHR, BUILTIN_ABS, BUILTIN_ISINSTANCE, BUILTIN_MIN, BUILTIN_MAX, BUILTIN_COUNT };
+static const char *const builtin_names[] = {"len", "ord",   "chr", "abs", "isinstance", "min",
+                                            "max", "tuple", "set", "any", "all",        "sum"};
+/* Then the consumers of generator expressions (ir::Consumer, in its order):
+ * py2wasm_consume_genexp. */
+enum {
+    BUILTIN_LEN,
+    BUILTIN_ORD,
+    BUILTIN_CHR,
+    BUILTIN_ABS,
+    BUILTIN_ISINSTANCE,
+    BUILTIN_MIN,
+    BUILTIN_MAX,
+    CONSUMER_TUPLE,
+    CONSUMER_SET,
+    CONSUMER_ANY,
+    CONSUMER_ALL,
+    CONSUMER_SUM,
+    BUILTIN_COUNT
+};
 _Static_assert(sizeof(builtin_names) / sizeof(builtin_names[0]) == BUILTIN_COUNT, "one name per builtin");
 /* Strong references, kept for the program's life; an entry left NULL
  * (not found) never matches a callee. */
@@ -1126,6 +1170,43 @@ static PyObject *min_max(PyObject *a, PyObject *b, int want_min) {
 PyObject *py2wasm_builtin_min(PyObject *a, PyObject *b) { return min_max(a, b, 1); }
 
 PyObject *py2wasm_builtin_max(PyObject *a, PyObject *b) { return min_max(a, b, 0); }
+
+/* CALLEE(genexp) for a call that names builtin WHICH (a CONSUMER_*), with
+ * the generator expression's function GENFUNC and first iterator ITER
+ * made (src/lower.rs consume_genexp). When CALLEE is that builtin and
+ * the genexp has a collecting variant (table index ENTRY, -1 if none),
+ * the variant runs instead of a generator: a plain function that
+ * collects the elements into a list (for tuple) or a set, answers any()
+ * or all(), or adds the elements up, itself. These builtins take every element (or, any and all, up to the
+ * deciding one) before anything else happens, so what the program can
+ * observe is the same. As a generator would, the variant turns a
+ * StopIteration leaving its body into RuntimeError (PEP 479). */
+PyObject *py2wasm_consume_genexp(PyObject *callee, PyObject *genfunc, PyObject *iter, int which, int entry) {
+    if (entry < 0 || which < CONSUMER_TUPLE || which >= BUILTIN_COUNT || callee != py2wasm_builtin_objects[which]) {
+        PyObject *gen = PyObject_Vectorcall(genfunc, &iter, 1, NULL);
+        if (gen == NULL)
+            return NULL;
+        PyObject *r = PyObject_CallOneArg(callee, gen);
+        Py_DECREF(gen);
+        return r;
+    }
+    PyThreadState *tstate = _PyThreadState_GET();
+    if (_Py_EnterRecursiveCallTstate(tstate, ""))
+        return NULL;
+    PyObject *slots[1] = {Py_NewRef(iter)}; /* the entry takes the reference over */
+    PyObject *r = ((native_entry)(uintptr_t)entry)(genfunc, slots);
+    _Py_LeaveRecursiveCallTstate(tstate);
+    if (r == NULL) {
+        if (PyErr_ExceptionMatches(PyExc_StopIteration))
+            _PyErr_FormatFromCause(PyExc_RuntimeError, "generator raised StopIteration");
+        return NULL;
+    }
+    if (which != CONSUMER_TUPLE)
+        return r; /* the set, any()'s or all()'s answer, the sum */
+    PyObject *t = PyList_AsTuple(r);
+    Py_DECREF(r);
+    return t;
+}
 
 /* Fast paths for ints that fit one CPython digit and for floats; every
  * other case (and any overflow) takes CPython's own operator. */

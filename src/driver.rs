@@ -48,6 +48,18 @@ struct NativeProgram {
 /// its code table index with the IR (or why it falls back).
 type Lowered<'m> = (&'m UserModule, usize, String, std::result::Result<(u32, ir::Function), String>);
 
+/// A generator expression's collecting variant (ir::Consumer): a plain
+/// function of its own, not a code table entry.
+struct Variant<'m> {
+    module: &'m UserModule,
+    qualname: String,
+    code: u32,
+    collect: ir::Collect,
+    f: ir::Function,
+    /// Generated without an internal error.
+    ok: bool,
+}
+
 fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> NativeProgram {
     let mut p = NativeProgram {
         functions: Vec::new(),
@@ -61,6 +73,7 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
     // Lowering first, for every module: the constants and the code table
     // are then complete, which places the inline caches after their slots.
     let mut lowered: Vec<Lowered> = Vec::new();
+    let mut variants: Vec<Variant> = Vec::new();
     for m in modules {
         let scopes = scope::analyze(&m.source, &m.body);
         let bodies = lower::bodies(&m.body);
@@ -86,6 +99,7 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
             });
         }
         let direct_calls = lower::direct_targets(&m.body, &scopes, &code_ids);
+        let mut genexp_variants = Vec::new();
         for (id, s) in scopes.scopes.iter().enumerate().skip(1) {
             let result = match (s.kind, bodies.get(&s.offset), code_ids[id]) {
                 (_, None, _) | (_, _, None) => Err("internal: function body not found".to_string()),
@@ -97,11 +111,35 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
                         lines: &lines,
                         future_annotations,
                         direct_calls: &direct_calls,
+                        genexp_variants: &mut genexp_variants,
                     };
                     lower::lower_function(&mut cx, id, body.as_body()).map(|f| (code, f))
                 }
             };
             lowered.push((m, s.offset, s.qualname.clone(), result));
+        }
+        // The collecting variants calls asked for. One that cannot be
+        // lowered is left out: its calls then make the generator.
+        for (id, collect) in genexp_variants {
+            let s = &scopes.scopes[id];
+            let (Some(lower::OwnedBody::Comprehension(ir::Collect::Generator, elts, gens)), Some(code)) =
+                (bodies.get(&s.offset), code_ids[id])
+            else {
+                continue;
+            };
+            let mut nested = Vec::new();
+            let mut cx = lower::Context {
+                consts: &mut p.consts,
+                scopes: &scopes,
+                code_ids: &code_ids,
+                lines: &lines,
+                future_annotations,
+                direct_calls: &direct_calls,
+                genexp_variants: &mut nested,
+            };
+            if let Ok(f) = lower::lower_function(&mut cx, id, lower::Body::Comprehension(collect, elts, gens)) {
+                variants.push(Variant { module: m, qualname: s.qualname.clone(), code, collect, f, ok: true });
+            }
         }
     }
     let image_base = layout.image_addr;
@@ -119,6 +157,11 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
                 direct.insert(*code, layout.function_index(n));
             }
         }
+        // The variants come after the functions with code table entries.
+        let mut collect = HashMap::new();
+        for (n, v) in variants.iter().filter(|v| v.ok).enumerate() {
+            collect.insert((v.code, v.collect), layout.table_index(native.len() + n));
+        }
         let env = codegen::Env {
             funcs: &layout.funcs,
             stack_pointer: layout.stack_pointer,
@@ -126,6 +169,7 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
             const_base,
             code_base: const_base + 4 * p.consts.len() as u32,
             direct: &direct,
+            collect: &collect,
             entry_type: layout.entry_type(),
         };
         p.functions.clear();
@@ -150,6 +194,23 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
                 }
                 Err(reason) => {
                     reasons[i] = Some(reason);
+                    failed = true;
+                }
+            }
+        }
+        for v in variants.iter_mut().filter(|v| v.ok) {
+            if std::env::var_os("PY2WASM_DUMP_IR").is_some() {
+                eprintln!("{:#?}", v.f);
+            }
+            let caches = caches_base + p.cache_count * image::CACHE_SIZE;
+            p.cache_count += v.f.cache_count();
+            match codegen::generate(&v.f, &env, caches) {
+                Ok(wasm) => {
+                    p.functions.push(wasm);
+                    p.names.push(format!("{}.{}[{:?}]", v.module.name, v.qualname, v.collect));
+                }
+                Err(_) => {
+                    v.ok = false;
                     failed = true;
                 }
             }

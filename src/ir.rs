@@ -40,6 +40,13 @@ pub struct Pos {
     pub end_col: u32,
 }
 
+impl Pos {
+    /// The position of a step that is not the function's own in CPython
+    /// (what a builtin does with a collecting variant's elements): its
+    /// failure adds no traceback entry.
+    pub const NO_ENTRY: Pos = Pos { line: u32::MAX, col: 0, end_line: u32::MAX, end_col: 0 };
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LocalKind {
     /// A parameter or local variable.
@@ -154,6 +161,76 @@ impl Builtin {
     pub fn index(self) -> u32 {
         self as u32
     }
+
+    pub const COUNT: u32 = Builtin::Max as u32 + 1;
+}
+
+/// What a comprehension's function does with each element.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Collect {
+    List,
+    Set,
+    Dict,
+    /// A generator expression: each element is yielded.
+    Generator,
+    /// A generator expression's body run for `any()` or `all()` (see
+    /// `Consumer`): returns True (any) or False (all) at the first element
+    /// that decides, else the other.
+    Any,
+    All,
+    /// For `sum()`: adds each element to a total that starts at 0.
+    Sum,
+}
+
+/// A builtin that consumes a generator expression passed as its only
+/// argument in a way no code can observe before it returns: `tuple` and
+/// `set` take every element in order (as a list or set comprehension
+/// collects them; `list`, `sorted` and `frozenset` are left out, as the
+/// spare capacity of their list, or the order of their table, would
+/// differ from what they make of a generator), `any` and `all`
+/// test each element's truth in order and stop at the first that decides,
+/// `sum` adds each element to its total as it comes (`PyNumber_Add`; its
+/// fast paths for ints and floats give the same results).
+/// For a call of one of these by its global name (`Op::ConsumeGenexp`),
+/// the generator expression's body also gets a plain function doing just
+/// that (its *collecting variant*), which runs without a generator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Consumer {
+    Tuple,
+    Set,
+    Any,
+    All,
+    Sum,
+}
+
+impl Consumer {
+    pub fn named(name: &str) -> Option<Consumer> {
+        Some(match name {
+            "tuple" => Consumer::Tuple,
+            "set" => Consumer::Set,
+            "any" => Consumer::Any,
+            "all" => Consumer::All,
+            "sum" => Consumer::Sum,
+            _ => return None,
+        })
+    }
+
+    /// What its collecting variant does.
+    pub fn collect(self) -> Collect {
+        match self {
+            Consumer::Tuple => Collect::List,
+            Consumer::Set => Collect::Set,
+            Consumer::Any => Collect::Any,
+            Consumer::All => Collect::All,
+            Consumer::Sum => Collect::Sum,
+        }
+    }
+
+    /// Its index in the runtime's `py2wasm_builtin_objects`, after the
+    /// fast-path builtins (runtime/native.c's `builtin_names`).
+    pub fn index(self) -> u32 {
+        Builtin::COUNT + self as u32
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -245,6 +322,17 @@ pub enum Op {
     ListAppend(Temp, Temp),
     SetAdd(Temp, Temp),
     DictSetItem(Temp, Temp, Temp),
+    /// dst (Obj) = `func(genexp)` where `func` is predicted to be the
+    /// builtin `consumer` and the generator expression (code table index
+    /// `code`, function object `genfunc`, first iterator `iter`) is made
+    /// only when it is not: else its collecting variant runs.
+    ConsumeGenexp {
+        func: Temp,
+        genfunc: Temp,
+        iter: Temp,
+        code: u32,
+        consumer: Consumer,
+    },
     /// dst (Obj) = an exact tuple, or an exact list, of exactly n items:
     /// the operand's own when it is one, else a tuple of what it yields.
     Unpack(Temp, u32),
@@ -419,6 +507,7 @@ impl Op {
             DictMerge(a, b, c) => vec![*a, *b, *c],
             StoreLocal(_, t) | StoreCell(_, t) | StoreGlobal(_, t) => vec![*t],
             Call { func, args, .. } => std::iter::once(*func).chain(args.iter().copied()).collect(),
+            ConsumeGenexp { func, genfunc, iter, .. } => vec![*func, *genfunc, *iter],
             CallMethod { args, .. } => args.clone(),
             Binary(_, _, a, b) | Compare(_, a, b) | CompareBool(_, a, b) | Is(a, b) | Contains(a, b) => vec![*a, *b],
             Unary(_, a)

@@ -23,6 +23,9 @@ pub struct Context<'a> {
     pub future_annotations: bool,
     /// Module-level functions calls can enter directly, by name.
     pub direct_calls: &'a HashMap<String, DirectTarget>,
+    /// The collecting variants of generator expressions (ir::Consumer)
+    /// that calls ask for: the genexp's scope and what the variant does.
+    pub genexp_variants: &'a mut Vec<(ScopeId, Collect)>,
 }
 
 /// A module-level `def` with only positional parameters, not a generator
@@ -104,15 +107,6 @@ pub enum Body<'a> {
     Comprehension(Collect, &'a [ast::Expr], &'a [ast::Comprehension]),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Collect {
-    List,
-    Set,
-    Dict,
-    /// A generator expression: each element is yielded.
-    Generator,
-}
-
 pub fn lower_function(cx: &mut Context, scope_id: ScopeId, body: Body) -> R<Function> {
     let scope = &cx.scopes.scopes[scope_id];
     if scope.is_coroutine && scope.is_generator {
@@ -124,6 +118,10 @@ pub fn lower_function(cx: &mut Context, scope_id: ScopeId, body: Body) -> R<Func
         }
     }
     let is_class = scope.kind == ScopeKind::Class;
+    // A generator expression's collecting variant is a plain function.
+    let variant = (scope.is_generator || scope.is_coroutine)
+        && matches!(body, Body::Comprehension(kind, ..) if kind != Collect::Generator);
+    let generator = (scope.is_generator || scope.is_coroutine) && !variant;
     let mut l = Lowerer {
         cx,
         scope_id,
@@ -136,7 +134,7 @@ pub fn lower_function(cx: &mut Context, scope_id: ScopeId, body: Body) -> R<Func
             temps: Vec::new(),
             blocks: Vec::new(),
             max_args: 0,
-            generator: scope.is_generator || scope.is_coroutine,
+            generator,
         },
         cur: 0,
         loops: Vec::new(),
@@ -146,7 +144,8 @@ pub fn lower_function(cx: &mut Context, scope_id: ScopeId, body: Body) -> R<Func
         dead: false,
         unwinds: Vec::new(),
         namespace: None,
-        gen: (scope.is_generator || scope.is_coroutine).then(GenLayout::default),
+        gen: generator.then(GenLayout::default),
+        variant,
     };
     // Locals: parameters first (slot order), then the other names.
     let scope = &l.cx.scopes.scopes[scope_id];
@@ -209,24 +208,36 @@ pub fn lower_function(cx: &mut Context, scope_id: ScopeId, body: Body) -> R<Func
         }
         Body::Comprehension(kind, elts, generators) => {
             // A list, set or dict collects in a hidden local (a generator
-            // expression yields instead); the first iterator is the parameter
-            // `.0` (made by the caller), later ones are made here.
+            // expression yields instead, any() and all() return at the
+            // first element that decides); the first iterator is the
+            // parameter `.0` (made by the caller), later ones are made here.
             let empty = match kind {
                 Collect::List => Some(Op::BuildList(vec![])),
                 Collect::Set => Some(Op::BuildSet(vec![])),
                 Collect::Dict => Some(Op::BuildDict(vec![])),
-                Collect::Generator => None,
+                Collect::Generator | Collect::Any | Collect::All | Collect::Sum => None,
             };
-            let result = empty.map(|op| {
+            let mut result = empty.map(|op| {
                 let local = l.hidden();
                 let v = l.obj(op);
                 l.effect(Op::StoreLocal(local, v));
                 local
             });
+            if kind == Collect::Sum {
+                // A plain local, so that the total can stay unboxed.
+                let total = l.add_local(".total", LocalKind::Fast);
+                let zero = l.constant(&Const::Int("0".into()));
+                l.effect(Op::StoreLocal(total, zero));
+                result = Some(total);
+            }
             l.comprehension_loops(kind, result, elts, generators, 0)?;
-            let r = match result {
-                Some(local) => l.obj(Op::TakeLocal(local)),
-                None => l.constant(&Const::None),
+            let r = match (result, kind) {
+                // (The total may be unboxed: loaded, not taken.)
+                (Some(local), Collect::Sum) => l.emit(Some(Ty::Borrowed), Op::LoadLocal(local)),
+                (Some(local), _) => l.obj(Op::TakeLocal(local)),
+                (None, Collect::Any) => l.constant(&Const::False),
+                (None, Collect::All) => l.constant(&Const::True),
+                (None, _) => l.constant(&Const::None),
             };
             l.terminate(Term::Return(r));
         }
@@ -287,6 +298,8 @@ struct Lowerer<'a, 'b> {
     namespace: Option<LocalId>,
     /// In a generator: its resumption points.
     gen: Option<GenLayout>,
+    /// A generator expression's collecting variant (ir::Consumer).
+    variant: bool,
 }
 
 impl Lowerer<'_, '_> {
@@ -1972,6 +1985,25 @@ impl Lowerer<'_, '_> {
         i: usize,
     ) -> R<()> {
         let Some(g) = generators.get(i) else {
+            if let Collect::Any | Collect::All = kind {
+                // any(): return True at the first true element; all():
+                // False at the first false one. The truth test is the
+                // builtin's step, not the body's (no traceback entry).
+                let elt = elts.first().ok_or("internal: no element")?;
+                let v = self.expr(elt)?;
+                self.pos = Pos::NO_ENTRY;
+                let b = self.emit(Some(Ty::Bool), Op::Truth(v));
+                self.release(v);
+                let decided = self.new_block();
+                let on = self.new_block();
+                let (then, els) = if kind == Collect::Any { (decided, on) } else { (on, decided) };
+                self.f.blocks[self.cur].term = Term::Branch(b, then, els);
+                self.switch_to(decided);
+                let answer = self.constant(if kind == Collect::Any { &Const::True } else { &Const::False });
+                self.terminate(Term::Return(answer));
+                self.switch_to(on);
+                return Ok(());
+            }
             let Some(result) = result else {
                 let elt = elts.first().ok_or("internal: no element")?;
                 let sent = self.yield_value(Some(elt), elt)?;
@@ -1979,12 +2011,25 @@ impl Lowerer<'_, '_> {
                 return Ok(());
             };
             let values = self.exprs(elts)?;
+            // A variant's collecting is the builtin's step (no traceback
+            // entry); a comprehension's is its own.
+            if self.variant {
+                self.pos = Pos::NO_ENTRY;
+            }
             let target = self.emit(Some(Ty::Borrowed), Op::LoadLocal(result));
             let op = match kind {
                 Collect::List => Op::ListAppend(target, values[0]),
                 Collect::Set => Op::SetAdd(target, values[0]),
                 Collect::Dict => Op::DictSetItem(target, values[0], values[1]),
-                Collect::Generator => return Err("internal: a generator expression collects nothing".into()),
+                Collect::Sum => {
+                    let total = self.obj(Op::Binary(BinOp::Add, false, target, values[0]));
+                    self.release_all(&values);
+                    self.effect(Op::StoreLocal(result, total));
+                    return Ok(());
+                }
+                Collect::Generator | Collect::Any | Collect::All => {
+                    return Err("internal: a generator expression collects nothing".into())
+                }
             };
             self.effect(op);
             self.release_all(&values);
@@ -2065,6 +2110,15 @@ impl Lowerer<'_, '_> {
             self.release_all(&args);
             return Ok(r);
         }
+        if let (ast::Expr::Name(n), [ast::Expr::GeneratorExp(g)], true) =
+            (&*c.func, c.args.as_slice(), c.keywords.is_empty())
+        {
+            if let Some(consumer) = Consumer::named(n.id.as_str()) {
+                if self.is_global_name(&n.id) {
+                    return self.consume_genexp(e, c, g, consumer);
+                }
+            }
+        }
         let f = self.expr(&c.func)?;
         let mut args = self.exprs(&c.args)?;
         for k in &c.keywords {
@@ -2076,10 +2130,7 @@ impl Lowerer<'_, '_> {
         // binding; else a builtin with a fast path, if the name is one.
         let callee = match &*c.func {
             ast::Expr::Name(n) if c.keywords.is_empty() => {
-                let global = matches!(
-                    self.scope().binding(&self.mangle(&n.id)),
-                    Binding::GlobalImplicit | Binding::GlobalExplicit
-                );
+                let global = self.is_global_name(&n.id);
                 let compiled = self.cx.direct_calls.get(n.id.as_str()).filter(|t| t.nargs == args.len());
                 match compiled {
                     _ if !global => None,
@@ -2092,6 +2143,50 @@ impl Lowerer<'_, '_> {
         let r = self.obj(Op::Call { func: f, args: args.clone(), kwnames, nkw: c.keywords.len() as u32, callee });
         self.release_all(&args);
         self.release(f);
+        Ok(r)
+    }
+
+    /// Whether NAME, read here, is a global (or builtin) name.
+    fn is_global_name(&self, name: &str) -> bool {
+        matches!(self.scope().binding(&self.mangle(name)), Binding::GlobalImplicit | Binding::GlobalExplicit)
+    }
+
+    /// `tuple(x for ...)` and the like (ir::Consumer): the call C of
+    /// CONSUMER's global name on generator expression G. The callee, the
+    /// first iterator and the genexp's function are made as for any call
+    /// of a genexp; the generator itself only if the callee is not the
+    /// builtin.
+    fn consume_genexp(
+        &mut self,
+        e: &ast::Expr,
+        c: &ast::ExprCall,
+        g: &ast::ExprGeneratorExp,
+        consumer: Consumer,
+    ) -> R<Temp> {
+        let offset = g.range.start().to_usize();
+        let child = self.cx.scopes.of(offset, ScopeKind::Comprehension).ok_or("internal: nested scope not found")?;
+        let code = self.cx.code_ids[child].ok_or("internal: no code table entry")?;
+        let Some(first) = g.generators.first() else { return unsupported("empty comprehension") };
+        if g.generators.iter().any(|g| g.is_async) || self.cx.scopes.scopes[child].is_coroutine {
+            return unsupported("async comprehension");
+        }
+        let func = self.expr(&c.func)?;
+        let iterable = self.expr(&first.iter)?;
+        let genexp = &c.args[0];
+        self.set_pos(genexp);
+        let genfunc = self.function_object(offset, ScopeKind::Comprehension)?;
+        self.set_pos(genexp);
+        let iter = self.obj(Op::GetIter(iterable));
+        self.release(iterable);
+        self.set_pos(e);
+        let r = self.obj(Op::ConsumeGenexp { func, genfunc, iter, code, consumer });
+        self.release(iter);
+        self.release(genfunc);
+        self.release(func);
+        let variant = (child, consumer.collect());
+        if !self.cx.genexp_variants.contains(&variant) {
+            self.cx.genexp_variants.push(variant);
+        }
         Ok(r)
     }
 

@@ -34,6 +34,9 @@ pub struct Env<'a> {
     /// The wasm function of each natively compiled code (by code table
     /// index), for direct calls.
     pub direct: &'a HashMap<u32, u32>,
+    /// The table index of each generator expression's collecting variant
+    /// (by code table index and what it collects; ir::Consumer).
+    pub collect: &'a HashMap<(u32, ir::Collect), u32>,
     /// The type index of a native entry, (func, slots) -> result, for
     /// calls through the function table.
     pub entry_type: u32,
@@ -44,6 +47,11 @@ const RECURSION_REMAINING: u64 = 20;
 
 fn mem(offset: u64) -> MemArg {
     MemArg { offset, align: 2, memory_index: 0 }
+}
+
+/// A byte's address.
+fn mem_byte(offset: u64) -> MemArg {
+    MemArg { offset, align: 0, memory_index: 0 }
 }
 
 enum Ctx {
@@ -504,7 +512,7 @@ impl Gen<'_> {
             let w = self.temp(t);
             self.xdecref(w);
         }
-        if let Some(p) = pos {
+        if let Some(p) = pos.filter(|p| *p != ir::Pos::NO_ENTRY) {
             self.get(self.func_l);
             for v in [p.line, p.col, p.end_line, p.end_col] {
                 self.konst(v as i32);
@@ -919,6 +927,17 @@ impl Gen<'_> {
             Call { func, args, kwnames, nkw, .. } => {
                 self.store_args(args, 1);
                 self.vectorcall(*func, args.len(), *nkw, *kwnames);
+            }
+            ConsumeGenexp { func, genfunc, iter, code, consumer } => {
+                self.get(self.temp(*func));
+                self.get(self.temp(*genfunc));
+                self.get(self.temp(*iter));
+                self.konst(consumer.index() as i32);
+                // No variant (it could not be compiled): the runtime makes
+                // the generator.
+                let variant = self.env.collect.get(&(*code, consumer.collect()));
+                self.konst(variant.map_or(-1, |&e| e as i32));
+                self.call(Rt::ConsumeGenexp);
             }
             CallMethod { name, args, kwnames: None, .. } if dst.is_some() && !args.is_empty() => {
                 self.store_args(args, 1);

@@ -14,7 +14,7 @@
 //! float as PyLong_AsDouble converts it (correctly rounded), and compares
 //! with one only below 2**48 (float_richcompare's exact case).
 
-use wasm_encoder::{BlockType, Instruction as I, MemArg};
+use wasm_encoder::{BlockType, Instruction as I, MemArg, ValType};
 
 use super::{Ctx, Gen};
 use crate::codegen::runtime::Rt;
@@ -33,6 +33,15 @@ const RANGEITER_INDEX: u64 = 8;
 const RANGEITER_START: u64 = 12;
 const RANGEITER_STEP: u64 = 16;
 const RANGEITER_LEN: u64 = 20;
+/// runtime/native.c's check_str_layout (Include/cpython/unicodeobject.h):
+/// a str's length, the byte of its state bits (interned:2, kind:3,
+/// compact:1, ascii:1, ready:1) and, for a compact ASCII str, where its
+/// characters start; the state of a compact ASCII str under the mask.
+const STR_LENGTH: u64 = 8;
+const STR_STATE: u64 = 16;
+const STR_DATA: u64 = 24;
+const STR_STATE_MASK: i32 = 0xfc;
+const STR_STATE_COMPACT_ASCII: i32 = 0xe4;
 /// runtime/native.c's listiter_layout (Objects/listobject.c).
 const LISTITER_INDEX: u64 = 8;
 const LISTITER_SEQ: u64 = 12;
@@ -116,6 +125,8 @@ pub fn plan(f: &ir::Function) -> Plan {
                     (Op::GetItem(o, _), Some(_)) => temp_ok[*o as usize] = false,
                     (Op::SetItem(o, _, _), _) => temp_ok[*o as usize] = false,
                     (Op::StoreLocal(l, t), _) => temp_ok[*t as usize] &= local_ok[*l as usize],
+                    // Taking the object out needs the object.
+                    (Op::TakeLocal(l), _) => local_ok[*l as usize] = false,
                     (op, _) => {
                         for t in op.operands() {
                             temp_ok[t as usize] = false;
@@ -553,6 +564,47 @@ impl Gen<'_> {
         });
         self.ins(I::LocalSet(rk));
         self.close();
+    }
+
+    /// Pushes whether objects A and B are both one-character ASCII strs
+    /// (exact, compact: the character is the byte after the header). The
+    /// length and state are read of any object only to be turned down.
+    fn both_ascii_chars(&mut self, a: u32, b: u32) {
+        for (i, w) in [a, b].into_iter().enumerate() {
+            self.type_is_held_in(w, self.env.data.ascii_str_type_ref);
+            self.get(w);
+            self.ins(I::I32Load(super::mem(STR_LENGTH)));
+            self.konst(1);
+            self.ins(I::I32Eq);
+            self.ins(I::I32And);
+            self.get(w);
+            self.ins(I::I32Load8U(super::mem_byte(STR_STATE)));
+            self.konst(STR_STATE_MASK);
+            self.ins(I::I32And);
+            self.konst(STR_STATE_COMPACT_ASCII);
+            self.ins(I::I32Eq);
+            self.ins(I::I32And);
+            if i == 1 {
+                self.ins(I::I32And);
+            }
+        }
+    }
+
+    /// Pushes the truth of comparison OP of the characters of A and B
+    /// (both_ascii_chars), which is the strs' own.
+    fn ascii_char_compare(&mut self, a: u32, b: u32, op: CmpOp) {
+        for w in [a, b] {
+            self.get(w);
+            self.ins(I::I32Load8U(super::mem_byte(STR_DATA)));
+        }
+        self.ins(match op {
+            CmpOp::Lt => I::I32LtU,
+            CmpOp::Le => I::I32LeU,
+            CmpOp::Eq => I::I32Eq,
+            CmpOp::Ne => I::I32Ne,
+            CmpOp::Gt => I::I32GtU,
+            CmpOp::Ge => I::I32GeU,
+        });
     }
 
     /// Boxes the number in (TAG, IV, FV) (an int or a float) into object
@@ -1363,6 +1415,25 @@ impl Gen<'_> {
         if let Some(b) = b_own {
             self.materialize(x, b, owned, inst.pos)?;
         }
+        if let Kind::Cmp(op) | Kind::CmpObj(op) = kind {
+            // One-character strs (`c == "x"`) are compared here.
+            let (aw, bw) = (self.temp(a), self.temp(b.unwrap_or(a)));
+            self.both_ascii_chars(aw, bw);
+            self.ins(I::If(BlockType::Result(ValType::I32)));
+            self.ctx.push(Ctx::If);
+            self.ascii_char_compare(aw, bw, op);
+            if let Kind::CmpObj(_) = kind {
+                self.ins(I::LocalSet(w));
+                self.konst(self.env.data.true_obj as i32);
+                self.konst(self.env.data.false_obj as i32);
+                self.ins(I::LocalGet(w));
+                self.ins(I::Select);
+                self.ins(I::LocalSet(w));
+                self.incref(w);
+                self.get(w);
+            }
+            self.ins(I::Else);
+        }
         self.get(self.temp(a));
         match kind {
             Kind::Bin(op, inplace) => {
@@ -1382,6 +1453,7 @@ impl Gen<'_> {
                 self.get(self.temp(b.unwrap_or(a)));
                 self.konst(op as i32);
                 self.call(Rt::CompareBool);
+                self.close();
                 self.ins(I::LocalTee(w));
                 self.konst(0);
                 self.ins(I::I32LtS);
@@ -1390,6 +1462,7 @@ impl Gen<'_> {
                 self.get(self.temp(b.unwrap_or(a)));
                 self.konst(op as i32);
                 self.call(Rt::Compare);
+                self.close();
                 self.ins(I::LocalTee(w));
                 self.ins(I::I32Eqz);
             }

@@ -92,6 +92,7 @@ pub enum Rt {
     BuiltinIsinstance,
     BuiltinMin,
     BuiltinMax,
+    ConsumeGenexp,
 }
 
 impl Rt {
@@ -181,6 +182,7 @@ impl Rt {
         Rt::BuiltinIsinstance,
         Rt::BuiltinMin,
         Rt::BuiltinMax,
+        Rt::ConsumeGenexp,
     ];
 
     /// The fast path for a call of builtin B (its arguments, in order).
@@ -286,6 +288,7 @@ impl Rt {
             BuiltinIsinstance => ("py2wasm_builtin_isinstance", "ii", true),
             BuiltinMin => ("py2wasm_builtin_min", "ii", true),
             BuiltinMax => ("py2wasm_builtin_max", "ii", true),
+            ConsumeGenexp => ("py2wasm_consume_genexp", "iiiii", true),
         }
     }
 }

@@ -47,6 +47,9 @@ pub struct DataAddrs {
     pub rangeiter_type_ref: u32,
     /// The same for the list iterator type.
     pub listiter_type_ref: u32,
+    /// The same for `str`, when its layout is the one generated code
+    /// reads one-character strs by.
+    pub ascii_str_type_ref: u32,
     pub true_obj: u32,
     pub false_obj: u32,
     pub none_obj: u32,
@@ -198,6 +201,7 @@ pub fn inspect(runtime: &[u8]) -> Result<RuntimeLayout> {
         range_type: address("PyRange_Type")?,
         rangeiter_type_ref: address("py2wasm_rangeiter_type")?,
         listiter_type_ref: address("py2wasm_listiter_type")?,
+        ascii_str_type_ref: address("py2wasm_ascii_str_type")?,
         true_obj: address("_Py_TrueStruct")?,
         false_obj: address("_Py_FalseStruct")?,
         none_obj: address("_Py_NoneStruct")?,

@@ -79,3 +79,57 @@ def members():
 
 
 members()
+
+
+# One-character strs: ASCII ones are compared inline by their character,
+# everything else (longer, empty, Latin-1, wider, subclasses, other types)
+# by CPython.
+class Letter(str):
+    def __eq__(self, other):
+        return "Letter.__eq__"
+
+    def __lt__(self, other):
+        return "Letter.__lt__"
+
+    __hash__ = str.__hash__
+
+
+chars = ["a", "b", "B", "\0", "\x7f", "\x80", "é", "α", "😀", "", "ab", "a" * 3, Letter("a"), chr(97), "abc"[0], 97]
+
+
+def char_rows():
+    rows = []
+    for a in chars:
+        row = []
+        for b in chars:
+            for op in range(6):
+                try:
+                    if op == 0:
+                        r = a < b
+                    elif op == 1:
+                        r = a <= b
+                    elif op == 2:
+                        r = a == b
+                    elif op == 3:
+                        r = a != b
+                    elif op == 4:
+                        r = a > b
+                    else:
+                        r = a >= b
+                    row.append(r if isinstance(r, str) else "TF"[r is False] if r in (True, False) else repr(r))
+                except TypeError:
+                    row.append("E")
+            # ... and as conditions
+            try:
+                row.append("<" if a < b else ">=")
+                row.append("==" if a == b else "!=")
+            except TypeError:
+                row.append("E")
+        rows.append("".join(x if len(x) == 1 else "[" + x + "]" for x in row))
+    return rows
+
+
+for r in char_rows():
+    print(r)
+word = "DHRYSTONE"
+print([c for c in word if "D" <= c <= "R"], [c == "Y" for c in word], sum(1 for c in word if c != "N"))
