@@ -120,6 +120,10 @@ static void check_listiter_layout(void) {
  * strs at start-up; if anything differs, this stays NULL, which generated
  * code never matches (CPython's comparison runs instead). */
 PyTypeObject *py2wasm_ascii_str_type;
+/* What `s[i]` returns for each ASCII character (CPython's one-character
+ * strs, which live forever): generated code reads an exact, compact ASCII
+ * str's character and takes its entry here. */
+PyObject *py2wasm_ascii_chars[128];
 
 static void check_str_layout(void) {
     PyObject *ascii = PyUnicode_FromString("Q");
@@ -130,6 +134,13 @@ static void check_str_layout(void) {
              offsetof(PyASCIIObject, state) == 16 && sizeof(PyASCIIObject) == 24 && PyUnicode_IS_COMPACT_ASCII(ascii) &&
              (a[16] & 0xfc) == 0xe4 && a[24] == 'Q' && PyUnicode_DATA(ascii) == (const void *)(a + 24) &&
              (((const uint8_t *)latin1)[16] & 0xfc) != 0xe4 && (((const uint8_t *)wide)[16] & 0xfc) != 0xe4;
+    for (int c = 0; ok && c < 128; c++) {
+        /* str.__getitem__'s result for the character, one for all strs */
+        PyObject *one = PyUnicode_FromOrdinal(c), *again = PyUnicode_FromOrdinal(c);
+        ok = one != NULL && one == again && PyUnicode_IS_COMPACT_ASCII(one);
+        py2wasm_ascii_chars[c] = one; /* kept: CPython keeps it anyway */
+        Py_XDECREF(again);
+    }
     if (ok)
         py2wasm_ascii_str_type = &PyUnicode_Type;
     Py_XDECREF(ascii);

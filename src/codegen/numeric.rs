@@ -568,26 +568,33 @@ impl Gen<'_> {
 
     /// Pushes whether objects A and B are both one-character ASCII strs
     /// (exact, compact: the character is the byte after the header). The
-    /// length and state are read of any object only to be turned down.
+    /// length is read of any object only to be turned down.
     fn both_ascii_chars(&mut self, a: u32, b: u32) {
         for (i, w) in [a, b].into_iter().enumerate() {
-            self.type_is_held_in(w, self.env.data.ascii_str_type_ref);
+            self.is_compact_ascii(w);
             self.get(w);
             self.ins(I::I32Load(super::mem(STR_LENGTH)));
             self.konst(1);
-            self.ins(I::I32Eq);
-            self.ins(I::I32And);
-            self.get(w);
-            self.ins(I::I32Load8U(super::mem_byte(STR_STATE)));
-            self.konst(STR_STATE_MASK);
-            self.ins(I::I32And);
-            self.konst(STR_STATE_COMPACT_ASCII);
             self.ins(I::I32Eq);
             self.ins(I::I32And);
             if i == 1 {
                 self.ins(I::I32And);
             }
         }
+    }
+
+    /// Pushes whether object W is an exact, compact ASCII str (its
+    /// characters right after the header). Its state is read of any
+    /// object only to be turned down.
+    fn is_compact_ascii(&mut self, w: u32) {
+        self.type_is_held_in(w, self.env.data.ascii_str_type_ref);
+        self.get(w);
+        self.ins(I::I32Load8U(super::mem_byte(STR_STATE)));
+        self.konst(STR_STATE_MASK);
+        self.ins(I::I32And);
+        self.konst(STR_STATE_COMPACT_ASCII);
+        self.ins(I::I32Eq);
+        self.ins(I::I32And);
     }
 
     /// Pushes the truth of comparison OP of the characters of A and B
@@ -1212,20 +1219,26 @@ impl Gen<'_> {
     }
 
     /// Leaves the address of item K of list O (object local OW) when O is
-    /// an exact list (or, with TUPLES, an exact tuple) and K an int within
-    /// its bounds (negative ones from the end, as CPython); branches to
-    /// CPython's path otherwise. K's view is scratch 0.
-    fn list_item_addr(&mut self, ow: u32, tuples: bool) {
+    /// an exact list (or, with READING, an exact tuple, or a compact ASCII
+    /// str: the address of its character's entry in the runtime's table of
+    /// CPython's one-character strs, which `s[i]` returns) and K an int
+    /// within its bounds (negative ones from the end, as CPython); branches
+    /// to CPython's path otherwise. K's view is scratch 0.
+    fn list_item_addr(&mut self, ow: u32, reading: bool) {
         let (k, iv, _) = self.scratch(0);
+        let ty = self.scratch_l;
         self.get(ow);
         self.ins(I::I32Load(super::mem(4))); // ob_type
-        self.ins(I::LocalTee(self.scratch_l));
+        self.ins(I::LocalTee(ty));
         self.konst(self.env.data.list_type as i32);
         self.ins(I::I32Ne);
-        if tuples {
-            self.get(self.scratch_l);
+        if reading {
+            self.get(ty);
             self.konst(self.env.data.tuple_type as i32);
             self.ins(I::I32Ne);
+            self.ins(I::I32And);
+            self.is_compact_ascii(ow);
+            self.ins(I::I32Eqz);
             self.ins(I::I32And);
         }
         self.ins(I::LocalGet(k));
@@ -1233,7 +1246,8 @@ impl Gen<'_> {
         self.ins(I::I32Ne);
         self.ins(I::I32Or);
         self.br_slow_if();
-        // A negative index counts from the end (ob_size at 8).
+        // A negative index counts from the end (ob_size, or a str's
+        // length, at 8).
         self.ins(I::LocalGet(iv));
         self.ins(I::I64Const(0));
         self.ins(I::I64LtS);
@@ -1251,18 +1265,34 @@ impl Gen<'_> {
         self.ins(I::I64ExtendI32U);
         self.ins(I::I64GeU);
         self.br_slow_if();
-        if tuples {
-            // A list's items are in ob_item, a tuple's inline, both at 12.
-            self.get(self.scratch_l);
+        if reading {
+            // A list's items are in ob_item, a tuple's inline, both at 12;
+            // a str's character indexes the table.
+            self.get(ty);
             self.konst(self.env.data.list_type as i32);
             self.ins(I::I32Eq);
-            self.ins(I::If(BlockType::Result(wasm_encoder::ValType::I32)));
+            self.ins(I::If(BlockType::Result(ValType::I32)));
             self.get(ow);
             self.ins(I::I32Load(super::mem(12)));
             self.ins(I::Else);
+            self.get(ty);
+            self.konst(self.env.data.tuple_type as i32);
+            self.ins(I::I32Eq);
+            self.ins(I::If(BlockType::Result(ValType::I32)));
             self.get(ow);
             self.konst(12);
             self.ins(I::I32Add);
+            self.ins(I::Else);
+            // The character is the index into the table.
+            self.get(ow);
+            self.ins(I::LocalGet(iv));
+            self.ins(I::I32WrapI64);
+            self.ins(I::I32Add);
+            self.ins(I::I32Load8U(super::mem_byte(STR_DATA)));
+            self.ins(I::I64ExtendI32U);
+            self.ins(I::LocalSet(iv));
+            self.konst(self.env.data.ascii_chars as i32);
+            self.ins(I::End);
             self.ins(I::End);
         } else {
             self.get(ow);

@@ -50,6 +50,9 @@ pub struct DataAddrs {
     /// The same for `str`, when its layout is the one generated code
     /// reads one-character strs by.
     pub ascii_str_type_ref: u32,
+    /// CPython's one-character strs of the 128 ASCII characters, in order
+    /// (what `s[i]` returns).
+    pub ascii_chars: u32,
     pub true_obj: u32,
     pub false_obj: u32,
     pub none_obj: u32,
@@ -202,6 +205,7 @@ pub fn inspect(runtime: &[u8]) -> Result<RuntimeLayout> {
         rangeiter_type_ref: address("py2wasm_rangeiter_type")?,
         listiter_type_ref: address("py2wasm_listiter_type")?,
         ascii_str_type_ref: address("py2wasm_ascii_str_type")?,
+        ascii_chars: address("py2wasm_ascii_chars")?,
         true_obj: address("_Py_TrueStruct")?,
         false_obj: address("_Py_FalseStruct")?,
         none_obj: address("_Py_NoneStruct")?,

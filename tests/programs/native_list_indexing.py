@@ -33,3 +33,34 @@ def g():
     out.append(L([1])[0])
     return out, l
 print(g())
+
+
+# Indexing a str by an int: an exact, compact ASCII str answers inline with
+# CPython's one-character strs (the same objects); anything else (other
+# kinds, subclasses, out of range, other index types) as CPython.
+class S(str):
+    def __getitem__(self, i):
+        return "S[%r]" % (i,)
+
+
+def chars(s, idx):
+    out = []
+    for i in idx:
+        try:
+            c = s[i]
+            out.append((c, c is chr(ord(c)) if len(c) == 1 else None))
+        except (IndexError, TypeError) as e:
+            out.append(type(e).__name__ + ": " + str(e))
+    return out
+
+
+ascii_text = "DHRYSTONE, 1'ST STRING\x00\x7f"
+for s in [ascii_text, "", "x", "caf\u00e9", "\u03b1\u03b2\u03b3", "\U0001f600ab", S("abc"), ascii_text * 40]:
+    print(chars(s, [0, 1, 2, -1, -2, len(s) - 1, len(s), -len(s), -len(s) - 1, 2**31 - 1, True, 1.5, 2**70]))
+word = "pystone"
+print("".join(word[i] for i in range(len(word) - 1, -1, -1)), [word[i] == "t" for i in range(len(word))])
+big = "".join(chr(32 + i % 90) for i in range(1000))
+total = 0
+for i in range(len(big)):
+    total += ord(big[i]) * (i % 7)
+print(total, big[-1], big[500], sum(1 for i in range(len(big)) if big[i] in "aeiou"))
