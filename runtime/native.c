@@ -365,9 +365,14 @@ static PyObject *native_vectorcall(PyObject *callable, PyObject *const *args, si
             Py_XDECREF(slots[i]);
         goto done;
     }
-    /* The entry takes over the references in the slots. */
+    /* The entry takes references of its own to what it keeps (generated
+     * code's convention, codegen borrowed_params); these stay ours until
+     * it returns. (The defaults are held here too: the function may
+     * replace its __defaults__ while it runs.) */
     result = ((native_entry)(uintptr_t)e->entry)(callable, slots);
     _Py_LeaveRecursiveCallTstate(tstate);
+    for (Py_ssize_t i = 0; i < n; i++)
+        Py_XDECREF(slots[i]);
 done:
     if (slots != small)
         PyMem_Free(slots);
@@ -375,8 +380,9 @@ done:
 }
 
 /* __build_class__ runs a compiled class body through this hook (our
- * CPython patch): the entry's one slot is the namespace (a new reference,
- * which the entry takes over). Returns the __class__ cell or None. */
+ * CPython patch): the entry's one slot is the namespace (borrowed, as
+ * every slot: the entry takes its own reference). Returns the __class__
+ * cell or None. */
 PyObject *py2wasm_class_body(PyFunctionObject *func, PyObject *ns) {
     code_extra *extra = ((PyCodeObject *)func->func_code)->co_extra;
     const struct py2wasm_code_entry *e =
@@ -386,7 +392,7 @@ PyObject *py2wasm_class_body(PyFunctionObject *func, PyObject *ns) {
     PyThreadState *tstate = _PyThreadState_GET();
     if (_Py_EnterRecursiveCallTstate(tstate, ""))
         return NULL;
-    PyObject *slots[1] = {Py_NewRef(ns)};
+    PyObject *slots[1] = {ns};
     PyObject *cell = ((native_entry)(uintptr_t)e->entry)((PyObject *)func, slots);
     _Py_LeaveRecursiveCallTstate(tstate);
     return cell;
@@ -1204,7 +1210,7 @@ PyObject *py2wasm_consume_genexp(PyObject *callee, PyObject *genfunc, PyObject *
     PyThreadState *tstate = _PyThreadState_GET();
     if (_Py_EnterRecursiveCallTstate(tstate, ""))
         return NULL;
-    PyObject *slots[1] = {Py_NewRef(iter)}; /* the entry takes the reference over */
+    PyObject *slots[1] = {iter}; /* borrowed: the caller holds it */
     PyObject *r = ((native_entry)(uintptr_t)entry)(genfunc, slots);
     _Py_LeaveRecursiveCallTstate(tstate);
     if (r == NULL) {

@@ -448,7 +448,7 @@ impl Gen<'_> {
         self.miss_unless_cached(cache, CACHE_VALUE);
         self.incref(self.old_l);
         let entry_type = self.env.entry_type;
-        self.call_compiled(self.old_l, args, |g| {
+        self.call_compiled(self.old_l, |g| {
             g.konst(cache);
             g.ins(I::I32Load(mem(CACHE_INDEX)));
             g.ins(I::CallIndirect { type_index: entry_type, table_index: 0 });

@@ -91,6 +91,8 @@ struct Gen<'a> {
     /// Per block and instruction: a read of a local bound for certain
     /// (bound.rs), which needs no UnboundLocalError check.
     known_bound: Vec<Vec<bool>>,
+    /// Per local: a parameter used borrowed (`borrowed_params`).
+    borrowed: Vec<bool>,
     /// The instruction being generated: (block, index).
     at: (usize, usize),
 }
@@ -99,6 +101,27 @@ struct Gen<'a> {
 /// and variables are.
 const GENSTATE_STATE: u64 = 12;
 const GENSTATE_SLOTS: u64 = 16;
+
+/// The calling convention of entries: the caller keeps its references to
+/// the arguments in the slots for the whole call, and the callee takes its
+/// own of those it may rebind. A parameter never stored to, deleted or
+/// taken out (a plain variable, not a cell; not in a generator, whose
+/// arguments come in its frame) is used borrowed: no reference counting on
+/// the way in or out. Per local: whether it is such a parameter.
+fn borrowed_params(f: &ir::Function) -> Vec<bool> {
+    let mut borrowed: Vec<bool> = f
+        .locals
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (i as u32) < f.nparams && l.kind == LocalKind::Fast && !f.generator)
+        .collect();
+    for inst in f.blocks.iter().flat_map(|b| &b.insts) {
+        if let Op::StoreLocal(l, _) | Op::DeleteLocal(l) | Op::TakeLocal(l) = inst.op {
+            borrowed[l as usize] = false;
+        }
+    }
+    borrowed
+}
 
 /// Generates the wasm function of F, or the reason it cannot (an internal
 /// inconsistency: the function then falls back to bytecode).
@@ -158,6 +181,7 @@ pub fn generate(f: &ir::Function, env: &Env, caches: u32) -> Result<Function, St
         next_cache: caches,
         num,
         known_bound: bound::known_bound_reads(f),
+        borrowed: borrowed_params(f),
         at: (0, 0),
     };
     g.prologue();
@@ -285,6 +309,9 @@ impl Gen<'_> {
                 self.get(self.slots_l);
                 self.ins(I::I32Load(mem(u64::from(i) * 4)));
                 self.ins(I::LocalSet(self.local(i)));
+                if !self.borrowed[i as usize] {
+                    self.xincref(self.local(i));
+                }
             }
         }
         // A resumed generator has its cells already.
@@ -397,7 +424,7 @@ impl Gen<'_> {
     /// The exit node: release the locals, pop the argument frame, return.
     fn epilogue(&mut self) {
         for (i, l) in self.f.locals.iter().enumerate() {
-            if !matches!(l.kind, LocalKind::Free(_)) {
+            if !matches!(l.kind, LocalKind::Free(_)) && !self.borrowed[i] {
                 self.xdecref(self.local(i as u32));
             }
         }
@@ -672,7 +699,7 @@ impl Gen<'_> {
         self.ins(I::I32And);
         self.ins(I::If(BlockType::Result(ValType::I32)));
         let entry = self.env.direct[&code];
-        self.call_compiled(fw, args, |g| g.ins(I::Call(entry)));
+        self.call_compiled(fw, |g| g.ins(I::Call(entry)));
         self.ins(I::Else);
         self.vectorcall(func, args.len(), 0, None);
         self.ins(I::End);
@@ -711,17 +738,14 @@ impl Gen<'_> {
 
     /// Calls compiled code with FUNC (object local) and ARGS, already in
     /// the frame's slots from 1: CALL emits the call itself, after the
-    /// function and the slots' address. The callee takes over references
-    /// (the arguments are increfed), inside CPython's recursion limit.
-    /// Leaves the result (NULL: failed).
-    fn call_compiled(&mut self, func: u32, args: &[Temp], call: impl FnOnce(&mut Self)) {
+    /// function and the slots' address. The arguments stay the caller's
+    /// (`borrowed_params`): its temps hold them until after the call. Inside
+    /// CPython's recursion limit. Leaves the result (NULL: failed).
+    fn call_compiled(&mut self, func: u32, call: impl FnOnce(&mut Self)) {
         self.enter_recursion();
         self.ins(I::If(BlockType::Result(ValType::I32)));
         self.konst(0);
         self.ins(I::Else);
-        for &a in args {
-            self.incref(self.temp(a));
-        }
         self.get(func);
         self.frame_addr(1);
         call(self);
