@@ -100,42 +100,31 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
         }
         let direct_calls = lower::direct_targets(&m.body, &scopes, &code_ids);
         let mut genexp_variants = Vec::new();
+        let mut cx = lower::Context {
+            consts: &mut p.consts,
+            scopes: &scopes,
+            code_ids: &code_ids,
+            lines: &lines,
+            future_annotations,
+            direct_calls: &direct_calls,
+            genexp_variants: &mut genexp_variants,
+        };
         for (id, s) in scopes.scopes.iter().enumerate().skip(1) {
             let result = match (s.kind, bodies.get(&s.offset), code_ids[id]) {
                 (_, None, _) | (_, _, None) => Err("internal: function body not found".to_string()),
-                (_, Some(body), Some(code)) => {
-                    let mut cx = lower::Context {
-                        consts: &mut p.consts,
-                        scopes: &scopes,
-                        code_ids: &code_ids,
-                        lines: &lines,
-                        future_annotations,
-                        direct_calls: &direct_calls,
-                        genexp_variants: &mut genexp_variants,
-                    };
-                    lower::lower_function(&mut cx, id, body.as_body()).map(|f| (code, f))
-                }
+                (_, Some(body), Some(code)) => lower::lower_function(&mut cx, id, body.as_body()).map(|f| (code, f)),
             };
             lowered.push((m, s.offset, s.qualname.clone(), result));
         }
-        // The collecting variants calls asked for. One that cannot be
-        // lowered is left out: its calls then make the generator.
-        for (id, collect) in genexp_variants {
+        // The collecting variants calls asked for (a variant's own requests
+        // were made by its generator's lowering already). One that cannot
+        // be lowered is left out: its calls then make the generator.
+        for (id, collect) in std::mem::take(cx.genexp_variants) {
             let s = &scopes.scopes[id];
             let (Some(lower::OwnedBody::Comprehension(ir::Collect::Generator, elts, gens)), Some(code)) =
                 (bodies.get(&s.offset), code_ids[id])
             else {
                 continue;
-            };
-            let mut nested = Vec::new();
-            let mut cx = lower::Context {
-                consts: &mut p.consts,
-                scopes: &scopes,
-                code_ids: &code_ids,
-                lines: &lines,
-                future_annotations,
-                direct_calls: &direct_calls,
-                genexp_variants: &mut nested,
             };
             if let Ok(f) = lower::lower_function(&mut cx, id, lower::Body::Comprehension(collect, elts, gens)) {
                 variants.push(Variant { module: m, qualname: s.qualname.clone(), code, collect, f, ok: true });
