@@ -339,41 +339,38 @@ static PyObject *native_vectorcall(PyObject *callable, PyObject *const *args, si
     PyObject *result = NULL;
     PyThreadState *tstate = _PyThreadState_GET();
     PyObject *defaults = func->func_defaults;
+    Py_ssize_t first_owned = 0; /* the slots from here on hold references of ours */
     Py_ssize_t ndefaults = defaults == NULL ? 0 : PyTuple_GET_SIZE(defaults);
     if (kwnames == NULL && nargs <= co->co_argcount && nargs + ndefaults >= co->co_argcount &&
         co->co_kwonlyargcount == 0 && (co->co_flags & (CO_VARARGS | CO_VARKEYWORDS)) == 0) {
         /* Positional arguments only, the missing ones from the defaults:
-         * the entry reads just these slots (its parameters). */
+         * the entry reads just these slots (its parameters). The arguments
+         * are the caller's for the call; the defaults are held here, as the
+         * function may replace its __defaults__ while it runs. */
         for (Py_ssize_t i = 0; i < nargs; i++)
-            slots[i] = Py_NewRef(args[i]);
+            slots[i] = args[i];
         for (Py_ssize_t i = nargs; i < co->co_argcount; i++)
             slots[i] = Py_NewRef(PyTuple_GET_ITEM(defaults, ndefaults - (co->co_argcount - i)));
+        first_owned = nargs;
         n = co->co_argcount;
     } else {
         /* The binder fills any of the slots: they start empty. */
         if (slots == small)
             memset(small, 0, sizeof(small));
-        if (_Py2wasm_BindArguments(func, slots, args, nargs, kwnames) < 0) {
-            for (Py_ssize_t i = 0; i < n; i++)
-                Py_XDECREF(slots[i]);
-            goto done;
-        }
+        if (_Py2wasm_BindArguments(func, slots, args, nargs, kwnames) < 0)
+            goto release;
     }
     /* The same limit and message as a call of a Python function. */
-    if (_Py_EnterRecursiveCallTstate(tstate, "")) {
-        for (Py_ssize_t i = 0; i < n; i++)
-            Py_XDECREF(slots[i]);
-        goto done;
-    }
+    if (_Py_EnterRecursiveCallTstate(tstate, ""))
+        goto release;
     /* The entry takes references of its own to what it keeps (generated
-     * code's convention, codegen borrowed_params); these stay ours until
-     * it returns. (The defaults are held here too: the function may
-     * replace its __defaults__ while it runs.) */
+     * code's convention, codegen borrowed_params); ours stay until it
+     * returns. */
     result = ((native_entry)(uintptr_t)e->entry)(callable, slots);
     _Py_LeaveRecursiveCallTstate(tstate);
-    for (Py_ssize_t i = 0; i < n; i++)
+release:
+    for (Py_ssize_t i = first_owned; i < n; i++)
         Py_XDECREF(slots[i]);
-done:
     if (slots != small)
         PyMem_Free(slots);
     return result;
@@ -1194,9 +1191,9 @@ PyObject *py2wasm_builtin_max(PyObject *a, PyObject *b) { return min_max(a, b, 0
  * the genexp has a collecting variant (table index ENTRY, -1 if none),
  * the variant runs instead of a generator: a plain function that
  * collects the elements into a list (for tuple) or a set, answers any()
- * or all(), or adds the elements up, itself. These builtins take every element (or, any and all, up to the
- * deciding one) before anything else happens, so what the program can
- * observe is the same. As a generator would, the variant turns a
+ * or all(), or adds the elements up, itself. These builtins take every
+ * element (or, any and all, up to the deciding one) before anything else
+ * happens, so what the program can observe is the same. As a generator would, the variant turns a
  * StopIteration leaving its body into RuntimeError (PEP 479). */
 PyObject *py2wasm_consume_genexp(PyObject *callee, PyObject *genfunc, PyObject *iter, int which, int entry) {
     if (entry < 0 || which < CONSUMER_TUPLE || which >= BUILTIN_COUNT || callee != py2wasm_builtin_objects[which]) {

@@ -597,6 +597,17 @@ impl Gen<'_> {
         self.ins(I::I32And);
     }
 
+    /// Object local W = True or False (a new reference) as i32 local
+    /// TRUTH is nonzero or zero (TRUTH may be W itself).
+    fn bool_object(&mut self, truth: u32, w: u32) {
+        self.konst(self.env.data.true_obj as i32);
+        self.konst(self.env.data.false_obj as i32);
+        self.ins(I::LocalGet(truth));
+        self.ins(I::Select);
+        self.ins(I::LocalSet(w));
+        self.incref(w);
+    }
+
     /// Pushes the truth of comparison OP of the characters of A and B
     /// (both_ascii_chars), which is the strs' own.
     fn ascii_char_compare(&mut self, a: u32, b: u32, op: CmpOp) {
@@ -1237,14 +1248,18 @@ impl Gen<'_> {
             self.konst(self.env.data.tuple_type as i32);
             self.ins(I::I32Ne);
             self.ins(I::I32And);
+            // Neither: a str is looked at only now.
+            self.open_if();
             self.is_compact_ascii(ow);
             self.ins(I::I32Eqz);
-            self.ins(I::I32And);
+            self.br_slow_if();
+            self.close();
+        } else {
+            self.br_slow_if();
         }
         self.ins(I::LocalGet(k));
         self.konst(INT);
         self.ins(I::I32Ne);
-        self.ins(I::I32Or);
         self.br_slow_if();
         // A negative index counts from the end (ob_size, or a str's
         // length, at 8).
@@ -1398,14 +1413,7 @@ impl Gen<'_> {
                 self.ins(I::LocalGet(rk));
                 self.ins(I::LocalSet(w));
             }
-            (Kind::CmpObj(_), _) => {
-                self.konst(self.env.data.true_obj as i32);
-                self.konst(self.env.data.false_obj as i32);
-                self.ins(I::LocalGet(rk));
-                self.ins(I::Select);
-                self.ins(I::LocalSet(w));
-                self.incref(w);
-            }
+            (Kind::CmpObj(_), _) => self.bool_object(rk, w),
             (_, Some((tag, iv, fv))) => {
                 self.konst(0);
                 self.ins(I::LocalSet(w));
@@ -1454,12 +1462,7 @@ impl Gen<'_> {
             self.ascii_char_compare(aw, bw, op);
             if let Kind::CmpObj(_) = kind {
                 self.ins(I::LocalSet(w));
-                self.konst(self.env.data.true_obj as i32);
-                self.konst(self.env.data.false_obj as i32);
-                self.ins(I::LocalGet(w));
-                self.ins(I::Select);
-                self.ins(I::LocalSet(w));
-                self.incref(w);
+                self.bool_object(w, w);
                 self.get(w);
             }
             self.ins(I::Else);
