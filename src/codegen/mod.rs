@@ -715,7 +715,9 @@ impl Gen<'_> {
         self.ins(I::I32Load(mem(0)));
         self.ins(I::I32Eq);
         self.ins(I::If(BlockType::Result(ValType::I32)));
-        self.call_on(args, Rt::builtin(b));
+        if !self.inline_builtin(b, args) {
+            self.call_on(args, Rt::builtin(b));
+        }
         self.ins(I::Else);
         self.vectorcall(func, args.len(), 0, None);
         self.ins(I::End);

@@ -597,6 +597,84 @@ impl Gen<'_> {
         self.ins(I::I32And);
     }
 
+    /// The builtin B (already known to be the callee) on ARGS, inline for
+    /// the cases whose answer is one of CPython's cached objects: `ord()` of
+    /// an exact compact ASCII str of one character (the small int of its
+    /// code), `chr()` of an exact int in 0..=127 (the one-character str
+    /// `py2wasm_ascii_chars` holds, which is what chr() returns). Anything
+    /// else goes to the runtime's fast path. Leaves the result (a new
+    /// reference, NULL: failed); false when B has no inline path.
+    pub(super) fn inline_builtin(&mut self, b: ir::Builtin, args: &[Temp]) -> bool {
+        let [a] = args else { return false };
+        let w = self.temp(*a);
+        let v = self.scratch_l;
+        match b {
+            ir::Builtin::Ord => {
+                self.is_compact_ascii(w);
+                self.get(w);
+                self.ins(I::I32Load(super::mem(STR_LENGTH)));
+                self.konst(1);
+                self.ins(I::I32Eq);
+                self.ins(I::I32And);
+                self.ins(I::If(BlockType::Result(ValType::I32)));
+                self.konst(self.env.data.small_ints_ref as i32);
+                self.ins(I::I32Load(super::mem(0)));
+                self.get(w);
+                self.ins(I::I32Load8U(super::mem_byte(STR_DATA)));
+                self.konst(5);
+                self.ins(I::I32Add);
+                self.konst(4);
+                self.ins(I::I32Shl);
+                self.ins(I::I32Add);
+            }
+            ir::Builtin::Chr => {
+                // The value of an int of no digit or one positive digit:
+                // ob_digit[0] times ob_size (read of any object, to be
+                // turned down unless it is such an int).
+                self.get(w);
+                self.ins(I::I32Load(super::mem(12)));
+                self.get(w);
+                self.ins(I::I32Load(super::mem(8)));
+                self.ins(I::I32Mul);
+                self.ins(I::LocalSet(v));
+                self.get(w);
+                self.ins(I::I32Load(super::mem(4))); // ob_type
+                self.konst(self.env.data.long_type as i32);
+                self.ins(I::I32Eq);
+                self.get(w);
+                self.ins(I::I32Load(super::mem(8)));
+                self.konst(1);
+                self.ins(I::I32LeU);
+                self.ins(I::I32And);
+                self.get(v);
+                self.konst(128);
+                self.ins(I::I32LtU);
+                self.ins(I::I32And);
+                // The table is filled when str's layout checked out.
+                self.konst(self.env.data.ascii_str_type_ref as i32);
+                self.ins(I::I32Load(super::mem(0)));
+                self.konst(0);
+                self.ins(I::I32Ne);
+                self.ins(I::I32And);
+                self.ins(I::If(BlockType::Result(ValType::I32)));
+                self.konst(self.env.data.ascii_chars as i32);
+                self.get(v);
+                self.konst(4);
+                self.ins(I::I32Mul);
+                self.ins(I::I32Add);
+                self.ins(I::I32Load(super::mem(0)));
+            }
+            _ => return false,
+        }
+        self.ins(I::LocalSet(v));
+        self.incref(v);
+        self.get(v);
+        self.ins(I::Else);
+        self.call_on(args, Rt::builtin(b));
+        self.ins(I::End);
+        true
+    }
+
     /// Object local W = True or False (a new reference) as i32 local
     /// TRUTH is nonzero or zero (TRUTH may be W itself).
     fn bool_object(&mut self, truth: u32, w: u32) {

@@ -83,6 +83,17 @@ def characters():
         out.append(c)
         c = chr(ord(c) + 1)
     print("".join(out), chr(ord("a") + 25) is chr(122))
+    # Around the inline paths' edges: the ASCII range's ends, the first
+    # Latin-1 character, ints of no digit and of two digits, an int
+    # subclass, characters taken out of longer and wider strs.
+    print([ord(chr(i)) for i in (0, 1, 126, 127, 128, 255, 256, 2**16, 0x10FFFF)])
+    print(ascii([chr(i) for i in range(124, 131)]), chr(-0) == "\x00", chr(MyInt(66)), chr(False) == "\x00")
+    ab, delete = "AB", "\x7f"
+    print(chr(65) is ab[0], chr(127) is delete, ord("xyz"[2]), ord("é!"[1]), ord("😀x"[1]), ord(MyStr("qq")[0]))
+    for bad in (-2**40, -128, 2**31, 2**62):
+        show(lambda: chr(bad))
+    show(lambda: ord(MyStr("ab")))
+    show(lambda: ord(None))
 
 
 def absolute_values():
