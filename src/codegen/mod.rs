@@ -147,8 +147,8 @@ pub fn generate(f: &ir::Function, env: &Env, caches: u32) -> Result<Function, St
     let nlocals = f.locals.len() as u32;
     let ntemps = f.temps.len() as u32;
     // wasm locals: 0 func, 1 slots (a generator's frame), then ret, frame,
-    // scratch, old, gen, state, Python locals, temps; then the tags, i64
-    // and f64 values of inline arithmetic (numeric.rs).
+    // scratch, old, gen, state, Python locals, temps; then the tags and
+    // values (an int, or a float's bits) of inline arithmetic (numeric.rs).
     let mut num = numeric::plan(f);
     let n = num.locals();
     let first_tag = 8 + nlocals + ntemps;
@@ -156,8 +156,7 @@ pub fn generate(f: &ir::Function, env: &Env, caches: u32) -> Result<Function, St
     num.tag_base = first_tag;
     num.i64_base = first_tag + n;
     num.range_base = first_tag + 2 * n;
-    num.f64_base = first_tag + n + n64;
-    let out = Function::new([(6 + nlocals + ntemps + n, ValType::I32), (n64, ValType::I64), (n, ValType::F64)]);
+    let out = Function::new([(6 + nlocals + ntemps + n, ValType::I32), (n64, ValType::I64)]);
     let frame_size = (f.max_args * 4).div_ceil(16) * 16;
     let mut g = Gen {
         f,

@@ -7,7 +7,8 @@
 //!
 //! A result that only feeds more arithmetic (`dx * dx + dy * dy`: the two
 //! products) is a *dual* temp: it stays unboxed (a tag saying int or float,
-//! and an i64 or f64 local, its object pointer NULL) until something needs
+//! and an i64 local holding the int or the float's bits, its object
+//! pointer NULL) until something needs
 //! the object. The results are CPython's exactly: int arithmetic on values
 //! below 2**62 cannot overflow an i64; int / int is an IEEE division when
 //! both are below 2**53 (long_true_divide's fast path); an int meets a
@@ -53,11 +54,12 @@ pub struct Plan {
     dual: Vec<Option<u32>>,
     dual_local: Vec<Option<u32>>,
     count: u32,
-    /// First i32 (tags), i64 and f64 local: `count` of each, then three
-    /// scratch locals (operand a, operand b, result).
+    /// First i32 (tags) and i64 (values) local: `count` of each, then
+    /// three scratch locals (operand a, operand b, result). A value is an
+    /// int, or a float's bits (`fget`, `fset`): one local, not two, so
+    /// every dual is two wasm values where control flow merges.
     pub tag_base: u32,
     pub i64_base: u32,
-    pub f64_base: u32,
     /// Per local: the index of the inline range loop (`Op::RangeIter`)
     /// whose iterator it holds. Each has three i64 locals from
     /// `range_base`: the next value, how many are left, the step.
@@ -67,7 +69,7 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Locals of each type (i32, i64, f64) the plan needs.
+    /// Locals of each type (i32, i64) the plan needs.
     pub fn locals(&self) -> u32 {
         self.count + 3
     }
@@ -197,16 +199,30 @@ impl Gen<'_> {
         self.num.dual.get(t as usize).copied().flatten().is_some()
     }
 
-    /// (tag, i64, f64) locals of dual temp T.
+    /// (tag, int, float) locals of dual temp T: the last two are the same
+    /// i64 local, named for how it is read (`fget`).
     fn dual_locals(&self, t: Temp) -> Option<(u32, u32, u32)> {
         let d = self.num.dual.get(t as usize).copied().flatten()?;
-        Some((self.num.tag_base + d, self.num.i64_base + d, self.num.f64_base + d))
+        Some((self.num.tag_base + d, self.num.i64_base + d, self.num.i64_base + d))
     }
 
-    /// (tag, i64, f64) scratch locals: 0 and 1 the operands, 2 the result.
+    /// (tag, int, float) scratch locals (as `dual_locals`): 0 and 1 the
+    /// operands, 2 the result.
     fn scratch(&self, i: u32) -> (u32, u32, u32) {
         let c = self.num.count;
-        (self.num.tag_base + c + i, self.num.i64_base + c + i, self.num.f64_base + c + i)
+        (self.num.tag_base + c + i, self.num.i64_base + c + i, self.num.i64_base + c + i)
+    }
+
+    /// Pushes the float whose bits value local L holds.
+    fn fget(&mut self, l: u32) {
+        self.ins(I::LocalGet(l));
+        self.ins(I::F64ReinterpretI64);
+    }
+
+    /// Sets value local L to the bits of the float on the stack.
+    fn fset(&mut self, l: u32) {
+        self.ins(I::I64ReinterpretF64);
+        self.ins(I::LocalSet(l));
     }
 
     fn open_if(&mut self) {
@@ -253,7 +269,7 @@ impl Gen<'_> {
         self.ins(I::I32Eq);
         self.open_if();
         self.get(w);
-        self.ins(I::F64Load(f64_mem())); // ob_fval
+        self.ins(I::I64Load(f64_mem())); // ob_fval's bits
         self.ins(I::LocalSet(fv));
         self.konst(FLOAT);
         self.ins(I::LocalSet(k));
@@ -317,17 +333,15 @@ impl Gen<'_> {
         let w = self.temp(t);
         // A number constant's view is known here: no type checks at run time.
         if let Some(&n) = self.f.numbers.get(&t) {
-            let (k, iv, fv) = self.scratch(i);
-            let (tag, int, float) = match n {
-                ir::Number::Int(v) => (INT, v, 0.0),
-                ir::Number::Float(v) => (FLOAT, 0, v),
+            let (k, value, _) = self.scratch(i);
+            let (tag, bits) = match n {
+                ir::Number::Int(v) => (INT, v),
+                ir::Number::Float(v) => (FLOAT, v.to_bits() as i64),
             };
             self.konst(tag);
             self.ins(I::LocalSet(k));
-            self.ins(I::I64Const(int));
-            self.ins(I::LocalSet(iv));
-            self.ins(I::F64Const(float));
-            self.ins(I::LocalSet(fv));
+            self.ins(I::I64Const(bits));
+            self.ins(I::LocalSet(value));
             return;
         }
         match self.dual_locals(t) {
@@ -358,7 +372,7 @@ impl Gen<'_> {
         self.open_if();
         self.ins(I::LocalGet(iv));
         self.ins(I::F64ConvertI64S);
-        self.ins(I::LocalSet(fv));
+        self.fset(fv);
         self.close();
     }
 
@@ -422,7 +436,7 @@ impl Gen<'_> {
                 self.ins(I::LocalGet(ib));
                 self.ins(I::F64ConvertI64S);
                 self.ins(I::F64Div);
-                self.ins(I::LocalSet(rf));
+                self.fset(rf);
             }
             BinOp::FloorDiv | BinOp::Mod => {
                 self.ins(I::LocalGet(ib));
@@ -476,20 +490,20 @@ impl Gen<'_> {
             self.int_view_as_float(0);
             self.int_view_as_float(1);
             if op == BinOp::TrueDiv {
-                self.ins(I::LocalGet(fb));
+                self.fget(fb);
                 self.ins(I::F64Const(0.0));
                 self.ins(I::F64Eq);
                 self.br_slow_if();
             }
-            self.ins(I::LocalGet(fa));
-            self.ins(I::LocalGet(fb));
+            self.fget(fa);
+            self.fget(fb);
             self.ins(match op {
                 BinOp::Add => I::F64Add,
                 BinOp::Sub => I::F64Sub,
                 BinOp::Mul => I::F64Mul,
                 _ => I::F64Div,
             });
-            self.ins(I::LocalSet(rf));
+            self.fset(rf);
             self.konst(FLOAT);
             self.ins(I::LocalSet(rk));
         }
@@ -514,9 +528,9 @@ impl Gen<'_> {
         self.ins(I::LocalGet(ka));
         self.ins(I::I32Eqz);
         self.br_slow_if();
-        self.ins(I::LocalGet(fa));
+        self.fget(fa);
         self.ins(I::F64Neg);
-        self.ins(I::LocalSet(rf));
+        self.fset(rf);
         self.close();
     }
 
@@ -552,8 +566,8 @@ impl Gen<'_> {
             self.br_slow_if();
             self.int_view_as_float(i);
         }
-        self.ins(I::LocalGet(fa));
-        self.ins(I::LocalGet(fb));
+        self.fget(fa);
+        self.fget(fb);
         self.ins(match op {
             CmpOp::Lt => I::F64Lt,
             CmpOp::Le => I::F64Le,
@@ -735,7 +749,7 @@ impl Gen<'_> {
         self.call(Rt::BoxInt);
         self.ins(I::End);
         self.ins(I::Else);
-        self.ins(I::LocalGet(fv));
+        self.fget(fv);
         self.call(Rt::BoxFloat);
         self.ins(I::End);
         self.ins(I::LocalSet(w));
@@ -785,10 +799,10 @@ impl Gen<'_> {
         self.close();
     }
 
-    /// (tag, i64, f64) locals of dual local L.
+    /// (tag, int, float) locals of dual local L (as `dual_locals`).
     fn dual_local_locals(&self, l: LocalId) -> Option<(u32, u32, u32)> {
         let d = self.num.dual_local.get(l as usize).copied().flatten()?;
-        Some((self.num.tag_base + d, self.num.i64_base + d, self.num.f64_base + d))
+        Some((self.num.tag_base + d, self.num.i64_base + d, self.num.i64_base + d))
     }
 
     /// Pushes whether temp T is NULL: for a dual temp, no object and no
@@ -1134,7 +1148,7 @@ impl Gen<'_> {
             self.konst(FLOAT);
             self.ins(I::I32Eq);
             self.ins(I::If(result));
-            self.ins(I::LocalGet(fv));
+            self.fget(fv);
             self.ins(I::F64Const(0.0));
             self.ins(I::F64Ne);
             self.ins(I::Else);
