@@ -581,20 +581,23 @@ impl Gen<'_> {
     }
 
     /// Pushes whether objects A and B are both one-character ASCII strs
-    /// (exact, compact: the character is the byte after the header). The
-    /// length is read of any object only to be turned down.
+    /// (`is_ascii_char`).
     fn both_ascii_chars(&mut self, a: u32, b: u32) {
-        for (i, w) in [a, b].into_iter().enumerate() {
-            self.is_compact_ascii(w);
-            self.get(w);
-            self.ins(I::I32Load(super::mem(STR_LENGTH)));
-            self.konst(1);
-            self.ins(I::I32Eq);
-            self.ins(I::I32And);
-            if i == 1 {
-                self.ins(I::I32And);
-            }
-        }
+        self.is_ascii_char(a);
+        self.is_ascii_char(b);
+        self.ins(I::I32And);
+    }
+
+    /// Pushes whether object W is a one-character ASCII str (exact,
+    /// compact: the character is the byte after the header). The length is
+    /// read of any object only to be turned down.
+    fn is_ascii_char(&mut self, w: u32) {
+        self.is_compact_ascii(w);
+        self.get(w);
+        self.ins(I::I32Load(super::mem(STR_LENGTH)));
+        self.konst(1);
+        self.ins(I::I32Eq);
+        self.ins(I::I32And);
     }
 
     /// Pushes whether object W is an exact, compact ASCII str (its
@@ -624,12 +627,7 @@ impl Gen<'_> {
         let v = self.scratch_l;
         match b {
             ir::Builtin::Ord => {
-                self.is_compact_ascii(w);
-                self.get(w);
-                self.ins(I::I32Load(super::mem(STR_LENGTH)));
-                self.konst(1);
-                self.ins(I::I32Eq);
-                self.ins(I::I32And);
+                self.is_ascii_char(w);
                 self.ins(I::If(BlockType::Result(ValType::I32)));
                 self.konst(self.env.data.small_ints_ref as i32);
                 self.ins(I::I32Load(super::mem(0)));
