@@ -650,8 +650,8 @@ static PyObject *call_with_self(PyObject *func, PyObject *self, PyObject *const 
 /* Class(args) through compiled_init INIT, the object in the spare slot
  * before ARGS (PY_VECTORCALL_ARGUMENTS_OFFSET): no argument tuple, no
  * bound method, and the checks type_call and slot_tp_init make. */
-static PyObject *construct(PyTypeObject *tp, PyObject *init, PyObject *const *args, size_t nargsf,
-                           PyObject *kwnames) {
+static PyObject *make_and_init(PyTypeObject *tp, PyObject *init, PyObject *const *args, size_t nargsf,
+                               PyObject *kwnames, PyThreadState *tstate) {
     PyObject *self = tp->tp_alloc(tp, 0);
     if (self == NULL)
         return NULL;
@@ -662,7 +662,25 @@ static PyObject *construct(PyTypeObject *tp, PyObject *init, PyObject *const *ar
         return NULL;
     }
     Py_INCREF(init); /* __init__ may replace itself on the class */
-    PyObject *r = call_with_self(init, self, args, PyVectorcall_NARGS(nargsf), kwnames);
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    uint32_t entry = kwnames == NULL ? py2wasm_direct_entry(init, nargs + 1) : 0;
+    PyObject *r;
+    if (entry != 0) {
+        /* Every parameter given, by position: no binding to do, so the
+         * entry runs on the caller's slots, self in the spare one (what
+         * native_vectorcall would make of them), borrowed for the call. */
+        PyObject **slots = (PyObject **)args - 1;
+        PyObject *saved = *slots;
+        *slots = self;
+        r = NULL;
+        if (!_Py_EnterRecursiveCallTstate(tstate, "")) {
+            r = ((native_entry)(uintptr_t)entry)(init, slots);
+            _Py_LeaveRecursiveCallTstate(tstate);
+        }
+        *slots = saved;
+    } else {
+        r = call_with_self(init, self, args, nargs, kwnames);
+    }
     Py_DECREF(init);
     if (r != Py_None) {
         if (r != NULL) {
@@ -674,6 +692,20 @@ static PyObject *construct(PyTypeObject *tp, PyObject *init, PyObject *const *ar
     }
     Py_DECREF(r);
     return self;
+}
+
+/* make_and_init inside the recursion check CPython's Class(args) passes
+ * first (_PyObject_MakeTpCall's, before type_call), with its message: a
+ * recursion through constructors stops at CPython's depth, saying what
+ * CPython says. */
+static PyObject *construct(PyTypeObject *tp, PyObject *init, PyObject *const *args, size_t nargsf,
+                           PyObject *kwnames) {
+    PyThreadState *tstate = _PyThreadState_GET();
+    if (_Py_EnterRecursiveCallTstate(tstate, " while calling a Python object"))
+        return NULL;
+    PyObject *r = make_and_init(tp, init, args, nargsf, kwnames, tstate);
+    _Py_LeaveRecursiveCallTstate(tstate);
+    return r;
 }
 
 /* The C function of METH called with SELF and ARGS as the interpreter's

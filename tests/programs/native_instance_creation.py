@@ -61,3 +61,39 @@ def run():
         if "a" < 1: pass
     except TypeError as e: print(e)
 run()
+
+
+# Every parameter given by position: the constructor enters __init__'s
+# code directly (no binding). Its recursion limit, a parameter kept in a
+# closure's cell, arguments whose last other reference goes during the
+# call, and the same class called with keywords and too few arguments.
+class Deep:
+    def __init__(self, n):
+        global deepest
+        deepest = n
+        self.child = Deep(n + 1)
+class Cell:
+    def __init__(self, a, b):
+        self.get = lambda: (a, b)
+        a = a * 2
+class Holder:
+    def __init__(self, a, b):
+        global shared
+        shared = None
+        self.pair = (a, b, self.__class__.__name__)
+def exact():
+    try:
+        Deep(0)
+    except RecursionError as e:
+        print("RecursionError", e, deepest)
+    c = Cell([1], "b")
+    print(c.get())
+    global shared
+    shared = ["held"]
+    print(Holder(shared, [2]).pair)
+    print(Cell(b=1, a=2).get())
+    try:
+        Cell(1)
+    except TypeError as e:
+        print(e)
+exact()
