@@ -313,20 +313,12 @@ static const struct py2wasm_code_entry *code_entry(PyCodeObject *co) {
     return extra->ce_extras[extra_index];
 }
 
-static PyObject *native_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
-    PyFunctionObject *func = (PyFunctionObject *)callable;
-    PyCodeObject *co = (PyCodeObject *)func->func_code;
-    const struct py2wasm_code_entry *e = code_entry(co);
-    if (e == NULL) {
-        PyErr_SetString(PyExc_SystemError, "py2wasm: a compiled function lost its native code");
-        return NULL;
-    }
-    /* A class body called as a function (not by __build_class__): the
-     * interpreter knows what that means. A generator's call only makes the
-     * generator (the interpreter binds the arguments into its frame and
-     * runs RETURN_GENERATOR); its body runs natively on each resumption. */
-    if (!(co->co_flags & CO_OPTIMIZED) || (co->co_flags & (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR)))
-        return _PyFunction_Vectorcall(callable, args, nargsf, kwnames);
+/* native_vectorcall's call when there are arguments to bind: defaults to
+ * fill in, keywords, *args or **kwargs. The slots it fills live on the C
+ * stack (or the heap), so this is a function of its own: the call given
+ * every parameter by position needs no stack frame (hence noinline). */
+__attribute__((noinline)) static PyObject *bind_and_call(PyFunctionObject *func, PyCodeObject *co, native_entry entry, PyObject *const *args,
+                               Py_ssize_t nargs, PyObject *kwnames, int plain) {
     Py_ssize_t n = co->co_nlocalsplus;
     PyObject *small[16];
     PyObject **slots = small;
@@ -335,14 +327,12 @@ static PyObject *native_vectorcall(PyObject *callable, PyObject *const *args, si
         if (slots == NULL)
             return PyErr_NoMemory();
     }
-    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
     PyObject *result = NULL;
     PyThreadState *tstate = _PyThreadState_GET();
     PyObject *defaults = func->func_defaults;
     Py_ssize_t first_owned = 0; /* the slots from here on hold references of ours */
     Py_ssize_t ndefaults = defaults == NULL ? 0 : PyTuple_GET_SIZE(defaults);
-    if (kwnames == NULL && nargs <= co->co_argcount && nargs + ndefaults >= co->co_argcount &&
-        co->co_kwonlyargcount == 0 && (co->co_flags & (CO_VARARGS | CO_VARKEYWORDS)) == 0) {
+    if (kwnames == NULL && nargs < co->co_argcount && nargs + ndefaults >= co->co_argcount && plain) {
         /* Positional arguments only, the missing ones from the defaults:
          * the entry reads just these slots (its parameters). The arguments
          * are the caller's for the call; the defaults are held here, as the
@@ -366,13 +356,43 @@ static PyObject *native_vectorcall(PyObject *callable, PyObject *const *args, si
     /* The entry takes references of its own to what it keeps (generated
      * code's convention, codegen borrowed_params); ours stay until it
      * returns. */
-    result = ((native_entry)(uintptr_t)e->entry)(callable, slots);
+    result = entry((PyObject *)func, slots);
     _Py_LeaveRecursiveCallTstate(tstate);
 release:
     for (Py_ssize_t i = first_owned; i < n; i++)
         Py_XDECREF(slots[i]);
     if (slots != small)
         PyMem_Free(slots);
+    return result;
+}
+
+static PyObject *native_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
+    PyFunctionObject *func = (PyFunctionObject *)callable;
+    PyCodeObject *co = (PyCodeObject *)func->func_code;
+    const struct py2wasm_code_entry *e = code_entry(co);
+    if (e == NULL) {
+        PyErr_SetString(PyExc_SystemError, "py2wasm: a compiled function lost its native code");
+        return NULL;
+    }
+    /* A class body called as a function (not by __build_class__): the
+     * interpreter knows what that means. A generator's call only makes the
+     * generator (the interpreter binds the arguments into its frame and
+     * runs RETURN_GENERATOR); its body runs natively on each resumption. */
+    if (!(co->co_flags & CO_OPTIMIZED) || (co->co_flags & (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR)))
+        return _PyFunction_Vectorcall(callable, args, nargsf, kwnames);
+    native_entry entry = (native_entry)(uintptr_t)e->entry;
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    int plain = co->co_kwonlyargcount == 0 && (co->co_flags & (CO_VARARGS | CO_VARKEYWORDS)) == 0;
+    if (kwnames != NULL || nargs != co->co_argcount || !plain)
+        return bind_and_call(func, co, entry, args, nargs, kwnames, plain);
+    /* Every parameter given by position: nothing to bind, so the caller's
+     * array is the entry's slots (an entry only reads its slots, in its
+     * prologue; the arguments stay the caller's). */
+    PyThreadState *tstate = _PyThreadState_GET();
+    if (_Py_EnterRecursiveCallTstate(tstate, ""))
+        return NULL;
+    PyObject *result = entry(callable, (PyObject **)args);
+    _Py_LeaveRecursiveCallTstate(tstate);
     return result;
 }
 
@@ -651,7 +671,7 @@ static PyObject *call_with_self(PyObject *func, PyObject *self, PyObject *const 
  * before ARGS (PY_VECTORCALL_ARGUMENTS_OFFSET): no argument tuple, no
  * bound method, and the checks type_call and slot_tp_init make. */
 static PyObject *make_and_init(PyTypeObject *tp, PyObject *init, PyObject *const *args, size_t nargsf,
-                               PyObject *kwnames, PyThreadState *tstate) {
+                               PyObject *kwnames) {
     PyObject *self = tp->tp_alloc(tp, 0);
     if (self == NULL)
         return NULL;
@@ -662,25 +682,7 @@ static PyObject *make_and_init(PyTypeObject *tp, PyObject *init, PyObject *const
         return NULL;
     }
     Py_INCREF(init); /* __init__ may replace itself on the class */
-    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
-    uint32_t entry = kwnames == NULL ? py2wasm_direct_entry(init, nargs + 1) : 0;
-    PyObject *r;
-    if (entry != 0) {
-        /* Every parameter given, by position: no binding to do, so the
-         * entry runs on the caller's slots, self in the spare one (what
-         * native_vectorcall would make of them), borrowed for the call. */
-        PyObject **slots = (PyObject **)args - 1;
-        PyObject *saved = *slots;
-        *slots = self;
-        r = NULL;
-        if (!_Py_EnterRecursiveCallTstate(tstate, "")) {
-            r = ((native_entry)(uintptr_t)entry)(init, slots);
-            _Py_LeaveRecursiveCallTstate(tstate);
-        }
-        *slots = saved;
-    } else {
-        r = call_with_self(init, self, args, nargs, kwnames);
-    }
+    PyObject *r = call_with_self(init, self, args, PyVectorcall_NARGS(nargsf), kwnames);
     Py_DECREF(init);
     if (r != Py_None) {
         if (r != NULL) {
@@ -703,7 +705,7 @@ static PyObject *construct(PyTypeObject *tp, PyObject *init, PyObject *const *ar
     PyThreadState *tstate = _PyThreadState_GET();
     if (_Py_EnterRecursiveCallTstate(tstate, " while calling a Python object"))
         return NULL;
-    PyObject *r = make_and_init(tp, init, args, nargsf, kwnames, tstate);
+    PyObject *r = make_and_init(tp, init, args, nargsf, kwnames);
     _Py_LeaveRecursiveCallTstate(tstate);
     return r;
 }

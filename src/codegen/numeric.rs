@@ -629,15 +629,10 @@ impl Gen<'_> {
             ir::Builtin::Ord => {
                 self.is_ascii_char(w);
                 self.ins(I::If(BlockType::Result(ValType::I32)));
-                self.konst(self.env.data.small_ints_ref as i32);
-                self.ins(I::I32Load(super::mem(0)));
-                self.get(w);
-                self.ins(I::I32Load8U(super::mem_byte(STR_DATA)));
-                self.konst(5);
-                self.ins(I::I32Add);
-                self.konst(4);
-                self.ins(I::I32Shl);
-                self.ins(I::I32Add);
+                self.small_int(|g| {
+                    g.get(w);
+                    g.ins(I::I32Load8U(super::mem_byte(STR_DATA)));
+                });
             }
             ir::Builtin::Chr => {
                 // The value of an int of no digit or one positive digit:
@@ -715,6 +710,19 @@ impl Gen<'_> {
         });
     }
 
+    /// Pushes the address of CPython's cached int (-5..=256, 16 bytes
+    /// each, as PyLong_FromLong gives it) of the i32 VALUE pushes.
+    fn small_int(&mut self, value: impl FnOnce(&mut Self)) {
+        self.konst(self.env.data.small_ints_ref as i32);
+        self.ins(I::I32Load(super::mem(0)));
+        value(self);
+        self.konst(5);
+        self.ins(I::I32Add);
+        self.konst(4);
+        self.ins(I::I32Shl);
+        self.ins(I::I32Add);
+    }
+
     /// Boxes the number in (TAG, IV, FV) (an int or a float) into object
     /// local W (NULL on failure).
     fn box_into(&mut self, tag: u32, iv: u32, fv: u32, w: u32) {
@@ -730,15 +738,10 @@ impl Gen<'_> {
         self.ins(I::I64Const(262));
         self.ins(I::I64LtU);
         self.ins(I::If(BlockType::Result(wasm_encoder::ValType::I32)));
-        self.konst(self.env.data.small_ints_ref as i32);
-        self.ins(I::I32Load(super::mem(0)));
-        self.ins(I::LocalGet(iv));
-        self.ins(I::I32WrapI64);
-        self.konst(5);
-        self.ins(I::I32Add);
-        self.konst(4);
-        self.ins(I::I32Shl);
-        self.ins(I::I32Add);
+        self.small_int(|g| {
+            g.ins(I::LocalGet(iv));
+            g.ins(I::I32WrapI64);
+        });
         self.ins(I::LocalSet(w));
         self.incref(w);
         self.get(w);
