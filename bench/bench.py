@@ -499,10 +499,10 @@ def write_results(a, rounds, engines, peer, peer_error, res):
         return (pick(b) - pick(a)) / extra_loops * 1e6 if a and b else None
     for s in systems:
         cells = []
+        f = failure(s, 'pystone_like') or failure(s, PYSTONE_LONG)
         for pick in (min, statistics.median):
             us = per_loop(s, pick)
             base = per_loop(f'python.wasm/{s.split("/")[1]}', pick) if '/' in s else None
-            f = failure(s, 'pystone_like') or failure(s, PYSTONE_LONG)
             cells += [f'{us:.2f}' if us is not None else cell_failure(f or 'failed'),
                       fmt_ratio(base / us) if us and base else '']
         lines.append(f'| {s} | ' + ' | '.join(cells) + ' |')
