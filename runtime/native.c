@@ -366,7 +366,10 @@ release:
     return result;
 }
 
-static PyObject *native_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
+/* A call of compiled function CALLABLE whose caller holds ARGS (and the
+ * keyword values) until it returns: generated code (py2wasm_call, its
+ * bound-method and constructor paths). The entry borrows them. */
+static PyObject *native_call(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
     PyFunctionObject *func = (PyFunctionObject *)callable;
     PyCodeObject *co = (PyCodeObject *)func->func_code;
     const struct py2wasm_code_entry *e = code_entry(co);
@@ -393,6 +396,25 @@ static PyObject *native_vectorcall(PyObject *callable, PyObject *const *args, si
         return NULL;
     PyObject *result = entry(callable, (PyObject **)args);
     _Py_LeaveRecursiveCallTstate(tstate);
+    return result;
+}
+
+/* The vectorcall of every compiled function: what C code calls (the
+ * interpreter, PyObject_Call*, slot wrappers such as slot_tp_richcompare,
+ * map(), sorted(key=...)). Such callers may pass references they only
+ * borrow themselves: deque.index() compares with an item the deque owns,
+ * and an __eq__ that clears the deque frees the object it runs on.
+ * CPython's interpreter survives that because the frame owns its
+ * arguments (_PyEval_Vector increfs them into localsplus), so this holds
+ * every argument for the call, as that frame would; only callers known
+ * to hold their arguments (native_call's) skip it. */
+static PyObject *native_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
+    Py_ssize_t n = PyVectorcall_NARGS(nargsf) + (kwnames == NULL ? 0 : PyTuple_GET_SIZE(kwnames));
+    for (Py_ssize_t i = 0; i < n; i++)
+        Py_INCREF(args[i]);
+    PyObject *result = native_call(callable, args, nargsf, kwnames);
+    for (Py_ssize_t i = 0; i < n; i++)
+        Py_DECREF(args[i]);
     return result;
 }
 
@@ -662,7 +684,7 @@ static PyObject *call_with_self(PyObject *func, PyObject *self, PyObject *const 
     PyObject **slot = (PyObject **)args - 1;
     PyObject *saved = *slot;
     *slot = self;
-    PyObject *r = native_vectorcall(func, slot, nargs + 1, kwnames);
+    PyObject *r = native_call(func, slot, nargs + 1, kwnames);
     *slot = saved;
     return r;
 }
@@ -755,7 +777,7 @@ PyObject *py2wasm_call(PyObject *callable, PyObject *const *args, size_t nargsf,
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
     int done;
     if (tp == &PyFunction_Type && ((PyFunctionObject *)callable)->vectorcall == native_vectorcall)
-        return native_vectorcall(callable, args, nargsf, kwnames);
+        return native_call(callable, args, nargsf, kwnames);
     if (tp == &PyMethod_Type && (nargsf & PY_VECTORCALL_ARGUMENTS_OFFSET)) {
         /* A bound compiled method (a callback, `m = obj.method`): what
          * method_vectorcall does, without its dispatch: self goes into the
