@@ -136,7 +136,9 @@ stage_products() { # stage_products DIR: what later stages and the compiler use
     local sysconfigdata
     sysconfigdata=$(find "$b/$(cat "$b/pybuilddir.txt")" -name '_sysconfigdata_*.py' | head -1)
     [ -n "$sysconfigdata" ] || die "no _sysconfigdata in $b/$(cat "$b/pybuilddir.txt")"
-    cp "$sysconfigdata" "$stage/pylib/python3.11/"
+    # Debian's sysconfig names the module after the multiarch tuple alone
+    # (_sysconfigdata__wasm32-wasi); the build writes _sysconfigdata__wasi_...
+    cp "$sysconfigdata" "$stage/pylib/python3.11/_sysconfigdata__wasm32-wasi.py"
     rm -rf "$stage/pylib/python3.11/test"
     find "$stage/pylib" -name __pycache__ -prune -exec rm -rf {} +
     # The modules compiled into libpython, from its inittab.
