@@ -105,9 +105,14 @@ static PyObject *source_text(const struct py2wasm_entry *e) {
 
 /* user_module(name) -> (path, is_package) or None */
 static PyObject *py_user_module(PyObject *self, PyObject *arg) {
-    const char *name = PyUnicode_AsUTF8(arg);
+    Py_ssize_t size;
+    const char *name = PyUnicode_AsUTF8AndSize(arg, &size);
     if (name == NULL)
         return NULL;
+    /* The table is searched as C strings: a name with a NUL in it ('m\0x')
+     * is no module's name, not a shorter one's. */
+    if (strlen(name) != (size_t)size)
+        Py_RETURN_NONE;
     const struct py2wasm_entry *e = find_source_by_name(name);
     if (e == NULL)
         Py_RETURN_NONE;
@@ -183,14 +188,32 @@ static PyObject *source_line_hook(PyObject *filename, int lineno) {
 
 /* ------------------------------------------------------------ start-up */
 
-static void init_config(PyConfig *config, int argc, char **argv) {
+static PyStatus init_config(PyConfig *config) {
     PyConfig_InitPythonConfig(config);
     config->parse_argv = 0;         /* every argument belongs to the program */
     config->user_site_directory = 0;
     config->write_bytecode = 0;
     config->use_frozen_modules = 1;
     config->pathconfig_warnings = 0;
-    config->module_search_paths_set = 1; /* empty: imports come from the image */
+    /* sys.path and sys._stdlib_dir as CPython's own getpath computes them for
+     * prefix /usr/local (the sysroot's configure prefix; python.wasm shows
+     * the same). Imports are served from the image first (meta_path:
+     * embedded modules, then the frozen stdlib), so these directories matter
+     * only for a module the image lacks, found on a directory the host maps.
+     * (sys._stdlib_dir, which gives frozen modules their __file__, is set
+     * by py2wasm_boot.py.) */
+    config->module_search_paths_set = 1;
+    static const wchar_t *const search_paths[] = {
+        L"/usr/local/lib/python311.zip",
+        L"/usr/local/lib/python3.11",
+        L"/usr/local/lib/python3.11/lib-dynload",
+    };
+    for (size_t i = 0; i < sizeof search_paths / sizeof search_paths[0]; i++) {
+        PyStatus status = PyWideStringList_Append(&config->module_search_paths, search_paths[i]);
+        if (PyStatus_Exception(status))
+            return status;
+    }
+    return PyStatus_Ok();
 }
 
 static int fail_status(PyConfig *config, PyStatus status) {
@@ -220,9 +243,18 @@ static int run_main(PyObject *boot) {
         return -1;
     PyObject *globals = PyModule_GetDict(main_module); /* borrowed */
     PyObject *path = PyUnicode_FromString(image_at(e->path_off));
-    PyObject *loader = PyObject_GetAttrString(boot, "EmbeddedImporter");
+    PyObject *loader = PyObject_GetAttrString(boot, "IMPORTER");
+    /* sys.path[0] is the script's directory, as CPython puts it there before
+     * running a script. Embedded paths are relative to that directory (the
+     * main module's is its bare file name), so it is "", resolved against
+     * the working directory as __file__ is. */
+    const char *slash = strrchr(image_at(e->path_off), '/');
+    PyObject *dir = PyUnicode_FromStringAndSize(image_at(e->path_off),
+                                                slash ? slash - image_at(e->path_off) : 0);
+    PyObject *sys_path = PySys_GetObject("path"); /* borrowed */
     int rc = -1;
-    if (path != NULL && loader != NULL && PyDict_SetItemString(globals, "__file__", path) == 0 &&
+    if (dir != NULL && sys_path != NULL && PyList_Check(sys_path) && PyList_Insert(sys_path, 0, dir) == 0 &&
+        path != NULL && loader != NULL && PyDict_SetItemString(globals, "__file__", path) == 0 &&
         PyDict_SetItemString(globals, "__cached__", Py_None) == 0 &&
         PyDict_SetItemString(globals, "__loader__", loader) == 0) {
         PyObject *source = source_text(e);
@@ -240,6 +272,7 @@ static int run_main(PyObject *boot) {
             }
         }
     }
+    Py_XDECREF(dir);
     Py_XDECREF(path);
     Py_XDECREF(loader);
     return rc;
@@ -275,7 +308,9 @@ int main(int argc, char **argv) {
     }
 
     PyConfig config;
-    init_config(&config, argc, argv);
+    PyStatus status = init_config(&config);
+    if (PyStatus_Exception(status))
+        return fail_status(&config, status);
     /* sys.argv[0] is the script's name as CPython would show it. */
     char **args = malloc(sizeof(char *) * (argc > 1 ? argc : 1));
     if (args == NULL)
@@ -283,7 +318,7 @@ int main(int argc, char **argv) {
     args[0] = (char *)image_at(entries[header->main_index].path_off);
     for (int i = 1; i < argc; i++)
         args[i] = argv[i];
-    PyStatus status = PyConfig_SetBytesArgv(&config, argc > 1 ? argc : 1, args);
+    status = PyConfig_SetBytesArgv(&config, argc > 1 ? argc : 1, args);
     free(args);
     if (PyStatus_Exception(status))
         return fail_status(&config, status);
