@@ -105,6 +105,7 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
             scopes: &scopes,
             code_ids: &code_ids,
             lines: &lines,
+            source: &m.source.text,
             future_annotations,
             direct_calls: &direct_calls,
             genexp_variants: &mut genexp_variants,

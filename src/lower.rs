@@ -19,6 +19,8 @@ pub struct Context<'a> {
     pub code_ids: &'a [Option<u32>],
     /// Byte offsets of line starts.
     pub lines: &'a [usize],
+    /// The module's source text.
+    pub source: &'a str,
     /// The module has `from __future__ import annotations` (annotations are strings).
     pub future_annotations: bool,
     /// Module-level functions calls can enter directly, by name.
@@ -379,6 +381,17 @@ impl Lowerer<'_, '_> {
     fn release(&mut self, t: Temp) {
         if self.f.temps[t as usize] == Ty::Obj {
             self.effect(Op::Release(t));
+        }
+    }
+
+    /// A string constant whose U+FFFD may stand for a lone surrogate the
+    /// parser could not keep: its value is decoded again from the source.
+    fn str_from_source(&mut self, parsed: &str, range: rustpython_parser::text_size::TextRange) -> R<Temp> {
+        let text = self.cx.source.get(range.start().to_usize()..range.end().to_usize()).unwrap_or("");
+        match crate::frontend::str_literal_wtf8(text, parsed) {
+            Some(bytes) if bytes == parsed.as_bytes() => Ok(self.constant(&Const::Str(parsed.to_string()))),
+            Some(bytes) => Ok(self.constant(&Const::Wtf8Str(bytes))),
+            None => unsupported("a string constant with U+FFFD that cannot be read from its source (lone surrogates?)"),
         }
     }
 
@@ -1719,7 +1732,10 @@ impl Lowerer<'_, '_> {
     fn expr(&mut self, e: &ast::Expr) -> R<Temp> {
         use ast::Expr::*;
         let r = match e {
-            Constant(c) => self.constant(&crate::codegen::consts::Const::from_ast(&c.value)),
+            Constant(c) => match &c.value {
+                ast::Constant::Str(s) if s.contains(char::REPLACEMENT_CHARACTER) => self.str_from_source(s, c.range)?,
+                v => self.constant(&Const::from_ast(v)),
+            },
             Name(n) => {
                 self.set_pos(e);
                 self.load_name(&n.id)?

@@ -20,6 +20,9 @@ pub enum Const {
     Float(f64),
     Complex(f64, f64),
     Str(String),
+    /// A string holding lone surrogates, in WTF-8 (see
+    /// frontend::str_literal_wtf8): Rust strings cannot hold them.
+    Wtf8Str(Vec<u8>),
     /// An identifier: interned, as CPython interns names.
     Name(String),
     Bytes(Vec<u8>),
@@ -88,6 +91,13 @@ impl Const {
                     len(out, s.len());
                 }
                 out.extend_from_slice(s.as_bytes());
+            }
+            Const::Wtf8Str(b) => {
+                // marshal decodes 'u' with "surrogatepass"; never interned
+                // (a surrogate is not a name character).
+                out.push(b'u');
+                len(out, b.len());
+                out.extend_from_slice(b);
             }
             Const::Bytes(b) => {
                 out.push(b's');
