@@ -77,10 +77,7 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
     for m in modules {
         let scopes = scope::analyze(&m.source, &m.body);
         let bodies = lower::bodies(&m.body);
-        let future_annotations = m.body.iter().any(|s| {
-            matches!(s, rustpython_parser::ast::Stmt::ImportFrom(i)
-                if i.module.as_deref() == Some("__future__") && i.names.iter().any(|a| a.name.as_str() == "annotations"))
-        });
+        let future_annotations = scope::future_annotations(&m.body);
         let mut lines = vec![0usize];
         lines.extend(m.source.text.match_indices('\n').map(|(i, _)| i + 1));
         // The code table: every scope CPython makes a code object for, keyed

@@ -494,26 +494,38 @@ impl Lowerer<'_, '_> {
             }
             AugAssign(a) => self.aug_assign(a)?,
             AnnAssign(a) => {
-                if !a.simple {
-                    return unsupported("annotated assignment to a complex target");
-                }
                 if let Some(v) = &a.value {
                     let v = self.expr(v)?;
                     self.assign(&a.target, v)?;
                     self.release(v);
+                } else if !crate::scope::simple_annotation(a) {
+                    // CPython evaluates what an attribute or subscript
+                    // target is made of (compiler_annassign's
+                    // check_ann_expr and check_ann_subscr), storing nothing.
+                    self.annotated_target_parts(&a.target)?;
                 }
-                // A class body records the annotation (a function ignores it).
-                if let (Some(_), ast::Expr::Name(n)) = (self.namespace, &*a.target) {
-                    if self.cx.future_annotations {
-                        return unsupported("class annotations under `from __future__ import annotations`");
+                // A class body records a simple name's annotation and
+                // evaluates a complex target's; a function ignores both.
+                if self.namespace.is_some() {
+                    match &*a.target {
+                        ast::Expr::Name(n) if crate::scope::simple_annotation(a) => {
+                            if self.cx.future_annotations {
+                                return unsupported("class annotations under `from __future__ import annotations`");
+                            }
+                            let ann = self.expr(&a.annotation)?;
+                            let anns = self.load_name("__annotations__")?;
+                            let key = self.constant(&Const::Str(self.mangle(&n.id)));
+                            self.set_pos(s);
+                            self.effect(Op::SetItem(anns, key, ann));
+                            self.release(anns);
+                            self.release(ann);
+                        }
+                        _ if self.cx.future_annotations => {}
+                        _ => {
+                            let ann = self.expr(&a.annotation)?;
+                            self.release(ann);
+                        }
                     }
-                    let ann = self.expr(&a.annotation)?;
-                    let anns = self.load_name("__annotations__")?;
-                    let key = self.constant(&Const::Str(self.mangle(&n.id)));
-                    self.set_pos(s);
-                    self.effect(Op::SetItem(anns, key, ann));
-                    self.release(anns);
-                    self.release(ann);
                 }
             }
             Return(r) => {
@@ -1429,6 +1441,36 @@ impl Lowerer<'_, '_> {
     }
 
     /// Assigns V (borrowed) to a target.
+    /// `o.attr: T` and `o[k]: T` without a value evaluate `o` (and `k`, a
+    /// slice's bounds one by one, a tuple's items) and store nothing.
+    fn annotated_target_parts(&mut self, target: &ast::Expr) -> R<()> {
+        let mut parts: Vec<&ast::Expr> = Vec::new();
+        match target {
+            ast::Expr::Attribute(t) => parts.push(&t.value),
+            ast::Expr::Subscript(t) => {
+                parts.push(&t.value);
+                let items = match &*t.slice {
+                    ast::Expr::Tuple(tuple) => tuple.elts.iter().collect(),
+                    other => vec![other],
+                };
+                for item in items {
+                    match item {
+                        ast::Expr::Slice(sl) => {
+                            parts.extend([&sl.lower, &sl.upper, &sl.step].into_iter().flatten().map(|b| &**b))
+                        }
+                        other => parts.push(other),
+                    }
+                }
+            }
+            _ => {}
+        }
+        for e in parts {
+            let v = self.expr(e)?;
+            self.release(v);
+        }
+        Ok(())
+    }
+
     fn assign(&mut self, target: &ast::Expr, v: Temp) -> R<()> {
         match target {
             ast::Expr::Name(n) => self.store_name(&n.id, v),
@@ -1977,6 +2019,15 @@ impl Lowerer<'_, '_> {
         let Some(first) = generators.first() else { return unsupported("empty comprehension") };
         if generators.iter().any(|g| g.is_async) {
             return unsupported("async comprehension");
+        }
+        // A list, set or dict comprehension with `await` in it is a
+        // coroutine that the enclosing function awaits (a generator
+        // expression with one is an async generator, returned as it is).
+        let offset = e.range().start().to_usize();
+        let awaits =
+            self.cx.scopes.of(offset, ScopeKind::Comprehension).is_some_and(|c| self.cx.scopes.scopes[c].is_coroutine);
+        if awaits && !matches!(e, ast::Expr::GeneratorExp(_)) {
+            return unsupported("async comprehension (await in a comprehension)");
         }
         let iterable = self.expr(&first.iter)?;
         self.set_pos(e);

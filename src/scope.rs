@@ -61,6 +61,10 @@ pub struct Scope {
     pub bindings: BTreeMap<String, Binding>,
     /// co_freevars (sorted, as CPython).
     pub freevars: Vec<String>,
+    /// A class's own names that its methods use from the enclosing function
+    /// (CPython's DEF_FREE_CLASS): free variables of the class too, only to
+    /// pass on in closures; the class body reads its own binding.
+    class_passthrough: BTreeSet<String>,
     pub is_generator: bool,
     pub is_coroutine: bool,
     /// A class whose methods use `super` or `__class__`.
@@ -107,15 +111,39 @@ impl ModuleScopes {
     }
 }
 
+/// Whether the module has `from __future__ import annotations` (its
+/// annotations are strings, never evaluated).
+pub fn future_annotations(body: &[ast::Stmt]) -> bool {
+    body.iter().any(|s| {
+        matches!(s, ast::Stmt::ImportFrom(i)
+            if i.module.as_deref() == Some("__future__") && i.names.iter().any(|a| a.name.as_str() == "annotations"))
+    })
+}
+
+/// CPython's `simple` of an annotated assignment: its target is a name not
+/// in parentheses. (rustpython-parser sets `simple` for every name target,
+/// `(x): int` included; the statement then starts before its target.)
+pub fn simple_annotation(a: &ast::StmtAnnAssign) -> bool {
+    matches!(&*a.target, ast::Expr::Name(_)) && a.range.start() == a.target.range().start()
+}
+
 pub fn analyze(source: &SourceFile, body: &[ast::Stmt]) -> ModuleScopes {
-    let mut b = Builder { source, scopes: Vec::new(), by_offset: HashMap::new(), stack: Vec::new() };
+    let mut b = Builder {
+        source,
+        scopes: Vec::new(),
+        by_offset: HashMap::new(),
+        stack: Vec::new(),
+        future_annotations: future_annotations(body),
+    };
     b.push(ScopeKind::Module, "<module>", 1, 0);
     b.stmts(body);
     b.stack.pop();
     let mut scopes = ModuleScopes { scopes: b.scopes, by_offset: b.by_offset };
     resolve(&mut scopes.scopes, 0, &BTreeSet::new());
     for s in &mut scopes.scopes {
-        s.freevars = s.bindings.iter().filter(|(_, b)| **b == Binding::Free).map(|(n, _)| n.clone()).collect();
+        let free = s.bindings.iter().filter(|(_, b)| **b == Binding::Free).map(|(n, _)| n.clone());
+        let all: BTreeSet<String> = free.chain(s.class_passthrough.iter().cloned()).collect();
+        s.freevars = all.into_iter().collect();
     }
     scopes
 }
@@ -136,6 +164,7 @@ struct Builder<'a> {
     scopes: Vec<Scope>,
     by_offset: HashMap<(usize, u8), ScopeId>,
     stack: Vec<ScopeId>,
+    future_annotations: bool,
 }
 
 impl Builder<'_> {
@@ -178,6 +207,7 @@ impl Builder<'_> {
             params: Vec::new(),
             bindings: BTreeMap::new(),
             freevars: Vec::new(),
+            class_passthrough: BTreeSet::new(),
             is_generator: false,
             is_coroutine: false,
             needs_class_cell: false,
@@ -214,6 +244,16 @@ impl Builder<'_> {
         self.cur_symbol(name).used = true;
     }
 
+    /// An annotation: its names are uses of the scope it stands in, as in
+    /// CPython's symbol table, also where it is never evaluated (a local
+    /// variable's); under `from __future__ import annotations` it is a
+    /// block of its own whose names reach no scope.
+    fn annotation(&mut self, e: &ast::Expr) {
+        if !self.future_annotations {
+            self.expr(e);
+        }
+    }
+
     fn stmts(&mut self, body: &[ast::Stmt]) {
         for s in body {
             self.stmt(s);
@@ -227,12 +267,12 @@ impl Builder<'_> {
                 self.expr(d);
             }
             if let Some(ann) = &a.def.annotation {
-                self.expr(ann);
+                self.annotation(ann);
             }
         }
         for a in args.vararg.iter().chain(&args.kwarg) {
             if let Some(ann) = &a.annotation {
-                self.expr(ann);
+                self.annotation(ann);
             }
         }
     }
@@ -267,7 +307,7 @@ impl Builder<'_> {
         }
         self.arguments(f.args);
         if let Some(r) = f.returns {
-            self.expr(r);
+            self.annotation(r);
         }
         self.bind(f.name);
         let line =
@@ -344,16 +384,18 @@ impl Builder<'_> {
                 }
             }
             AnnAssign(a) => {
+                // As CPython's symbol table: a name target binds when it
+                // is simple (`x: int`), or parenthesised (`(x): int`) only
+                // with a value; any other target is an expression whose
+                // parts are uses.
+                match &*a.target {
+                    ast::Expr::Name(n) if simple_annotation(a) || a.value.is_some() => self.bind(&n.id),
+                    ast::Expr::Name(_) => {}
+                    other => self.expr(other),
+                }
+                self.annotation(&a.annotation);
                 if let Some(v) = &a.value {
                     self.expr(v);
-                }
-                // Annotations of simple names are evaluated only at module
-                // and class level; in a function they are not evaluated.
-                if self.scopes[*self.stack.last().unwrap_or(&0)].kind != ScopeKind::Function || !a.simple {
-                    self.expr(&a.annotation);
-                }
-                if a.value.is_some() || matches!(&*a.target, ast::Expr::Name(_)) {
-                    self.target(&a.target);
                 }
             }
             For(f) => self.for_(&f.target, &f.iter, &f.body, &f.orelse),
@@ -529,7 +571,14 @@ impl Builder<'_> {
         for e in elts {
             self.expr(e);
         }
+        // A list, set or dict comprehension that awaits is itself awaited
+        // where it is called: inside another comprehension that makes the
+        // enclosing one a coroutine too (CPython 3.11's symtable).
+        let awaits = self.cur().is_coroutine && name != "<genexpr>";
         self.stack.pop();
+        if awaits && self.stack.last().is_some_and(|&p| self.scopes[p].kind == ScopeKind::Comprehension) {
+            self.cur().is_coroutine = true;
+        }
     }
 
     fn expr(&mut self, e: &ast::Expr) {
@@ -708,6 +757,7 @@ fn resolve(scopes: &mut [Scope], id: ScopeId, enclosing: &BTreeSet<String>) -> B
                         if kind == ScopeKind::Class && bindings.contains_key(&name) {
                             // DEF_FREE_CLASS: bound in the class and free for
                             // its methods; the class keeps its own binding.
+                            scopes[id].class_passthrough.insert(name.clone());
                         } else {
                             bindings.insert(name.clone(), Binding::Free);
                         }
