@@ -497,8 +497,15 @@ static PyTypeObject genstate_type = {
  * stack for py2wasm_gen_sent. */
 PyObject *py2wasm_gen_enter(_PyInterpreterFrame *frame, int nlocals, int nparams) {
     PyObject **base = _PyFrame_Stackbase(frame);
-    if (frame->stacktop - frame->f_code->co_nlocalsplus >= 2 && Py_IS_TYPE(base[0], &genstate_type))
+    if (frame->stacktop - frame->f_code->co_nlocalsplus >= 2 && Py_IS_TYPE(base[0], &genstate_type)) {
+        /* Running again: past the YIELD_VALUE it stopped at, on the RESUME
+         * after it, as the interpreter is once resumed. Otherwise _PyGen_yf
+         * (gi_yieldfrom, cr_await) would still see a `yield from` in
+         * progress and peek at the stack while the generator runs. */
+        if (_Py_OPCODE(*frame->prev_instr) == YIELD_VALUE)
+            frame->prev_instr++;
         return base[0];
+    }
     genstate *g = PyObject_GC_NewVar(genstate, &genstate_type, nlocals);
     if (g == NULL)
         return NULL;
@@ -1005,6 +1012,10 @@ PyObject *py2wasm_load_build_class(PyObject *f) {
         PyErr_SetString(PyExc_NameError, "__build_class__ not found");
     return v;
 }
+
+/* globals() in a native function: its module's dict. The builtin reads the
+ * globals of the innermost interpreter frame, which is a caller's. */
+PyObject *py2wasm_globals(PyObject *f) { return Py_NewRef(((PyFunctionObject *)f)->func_globals); }
 
 /* ------------------------------------------------------------ calls with * and ** */
 
@@ -1645,6 +1656,54 @@ fail:
     return NULL;
 }
 
+/* UNPACK_EX, for `a, *b, c = seq`: a new tuple of the BEFORE first items,
+ * a list of the middle ones and the AFTER last ones, with CPython's errors
+ * (its unpack_iterable). */
+PyObject *py2wasm_unpack_ex(PyObject *seq, int before, int after) {
+    PyObject *it = PyObject_GetIter(seq);
+    if (it == NULL) {
+        if (PyErr_ExceptionMatches(PyExc_TypeError) && Py_TYPE(seq)->tp_iter == NULL && !PySequence_Check(seq)) {
+            PyErr_Format(PyExc_TypeError, "cannot unpack non-iterable %.200s object", Py_TYPE(seq)->tp_name);
+        }
+        return NULL;
+    }
+    PyObject *t = PyTuple_New(before + 1 + after);
+    PyObject *rest = NULL;
+    if (t == NULL)
+        goto fail;
+    for (int i = 0; i < before; i++) {
+        PyObject *v = PyIter_Next(it);
+        if (v == NULL) {
+            if (!PyErr_Occurred())
+                PyErr_Format(PyExc_ValueError, "not enough values to unpack (expected at least %d, got %d)",
+                             before + after, i);
+            goto fail;
+        }
+        PyTuple_SET_ITEM(t, i, v);
+    }
+    rest = PySequence_List(it);
+    if (rest == NULL)
+        goto fail;
+    Py_ssize_t n = PyList_GET_SIZE(rest);
+    if (n < after) {
+        PyErr_Format(PyExc_ValueError, "not enough values to unpack (expected at least %d, got %zd)",
+                     before + after, before + n);
+        goto fail;
+    }
+    /* The last AFTER items move from the list into the tuple. */
+    for (int j = 0; j < after; j++)
+        PyTuple_SET_ITEM(t, before + 1 + j, PyList_GET_ITEM(rest, n - after + j));
+    Py_SET_SIZE(rest, n - after);
+    PyTuple_SET_ITEM(t, before, rest);
+    Py_DECREF(it);
+    return t;
+fail:
+    Py_XDECREF(rest);
+    Py_XDECREF(t);
+    Py_DECREF(it);
+    return NULL;
+}
+
 /* The next item, or NULL: at the end with no exception set (StopIteration
  * is cleared, as FOR_ITER does), or on error with one. */
 PyObject *py2wasm_iter_next(PyObject *it) {
@@ -1815,9 +1874,11 @@ int py2wasm_raise(PyObject *exc, PyObject *cause) {
 }
 
 /* A bare `raise`: 1 when the handled exception is raised again (no new
- * traceback entry), 0 when there is none (RuntimeError raised). */
+ * traceback entry), 0 when there is none (RuntimeError raised). As CPython's
+ * do_raise, the exception is the topmost one on the chain of exc_info
+ * entries: a generator handling none re-raises what its caller handles. */
 int py2wasm_reraise(void) {
-    PyObject *exc = PyThreadState_Get()->exc_info->exc_value;
+    PyObject *exc = _PyErr_GetTopmostException(PyThreadState_Get())->exc_value;
     if (exc == NULL || exc == Py_None) {
         PyErr_SetString(PyExc_RuntimeError, "No active exception to reraise");
         return 0;
@@ -1828,10 +1889,18 @@ int py2wasm_reraise(void) {
 
 /* `assert` with MSG (may be NULL). Always returns 0. */
 int py2wasm_assert_fail(PyObject *msg) {
-    if (msg == NULL)
+    if (msg == NULL) {
         PyErr_SetNone(PyExc_AssertionError);
-    else
-        PyErr_SetObject(PyExc_AssertionError, msg);
+        return 0;
+    }
+    /* CPython compiles this as `raise AssertionError(msg)`: MSG is the one
+     * argument even when it is a tuple, which PyErr_SetObject would unpack
+     * into the constructor's arguments. */
+    PyObject *exc = PyObject_CallOneArg(PyExc_AssertionError, msg);
+    if (exc != NULL) {
+        PyErr_SetObject(PyExc_AssertionError, exc);
+        Py_DECREF(exc);
+    }
     return 0;
 }
 
@@ -1937,11 +2006,16 @@ PyObject *py2wasm_import_from(PyObject *module, PyObject *name) {
 }
 
 /* Zero-argument super() in a method: super(__class__, first argument),
- * with KLASS the content of the __class__ cell (may be NULL). A rebound
+ * with KLASS the content of the __class__ cell and SELF the first argument's
+ * local (either may be NULL: emptied or deleted). A rebound
  * `super` is called with no arguments, as written. */
 PyObject *py2wasm_super(PyObject *super, PyObject *klass, PyObject *self) {
     if (super != (PyObject *)&PySuper_Type)
         return PyObject_CallNoArgs(super);
+    if (self == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "super(): arg[0] deleted");
+        return NULL;
+    }
     if (klass == NULL) {
         PyErr_SetString(PyExc_RuntimeError, "super(): empty __class__ cell");
         return NULL;

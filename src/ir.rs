@@ -336,6 +336,9 @@ pub enum Op {
     /// dst (Obj) = an exact tuple, or an exact list, of exactly n items:
     /// the operand's own when it is one, else a tuple of what it yields.
     Unpack(Temp, u32),
+    /// Starred unpacking (`a, *b, c = v`): dst (Obj) = a tuple of the
+    /// `before` items, a list of the rest, and the `after` items (UNPACK_EX).
+    UnpackEx(Temp, u32, u32),
     /// dst (Borrowed) = item i of a tuple, or of the list Unpack gave.
     TupleItem(Temp, u32),
     /// A nested def/lambda/comprehension: code table index, then defaults
@@ -353,8 +356,10 @@ pub enum Op {
         level: i32,
     },
     ImportFrom(Temp, ConstId),
-    /// Zero-argument super(): the loaded `super`, the __class__ cell local, the first argument.
-    Super(Temp, LocalId, Temp),
+    /// Zero-argument super(): the loaded `super`, the __class__ cell local,
+    /// the first argument's local, read unchecked (CPython's "arg[0]
+    /// deleted" when it is unbound).
+    Super(Temp, LocalId, LocalId),
     /// Class bodies: a name in the namespace (operand), then the globals,
     /// then the builtins (LOAD_NAME).
     LoadName(Temp, ConstId),
@@ -366,6 +371,9 @@ pub enum Op {
     SetupAnnotations(Temp),
     /// builtins.__build_class__.
     LoadBuildClass,
+    /// `globals()`: the dict of the function's module (func_globals); the
+    /// builtin would read the calling frame's.
+    Globals,
     /// A call with `*` or `**` arguments: the callable, a list of the
     /// positional arguments, a dict of the keyword ones (optional).
     CallEx(Temp, Temp, Option<Temp>),
@@ -493,8 +501,8 @@ impl Op {
         let opt = |t: &Option<Temp>| t.iter().copied().collect::<Vec<_>>();
         match self {
             Const(_) | LoadLocal(_) | DeleteLocal(_) | LoadCell(_) | DeleteCell(_) | CellObject(_) | LoadGlobal(_)
-            | DeleteGlobal(_) | ExcFetch | TakeLocal(_) | LoadBuildClass | GenSent | GenSentFrom | SendDone
-            | RangeNext(_) => vec![],
+            | DeleteGlobal(_) | ExcFetch | TakeLocal(_) | LoadBuildClass | Globals | GenSent | GenSentFrom
+            | SendDone | RangeNext(_) => vec![],
             RangeIter(_, args) => args.clone(),
             YieldFromIter(a) | Awaitable(a) => vec![*a],
             Send(a, b) => vec![*a, *b],
@@ -519,6 +527,7 @@ impl Op {
             | GetIter(a)
             | IterNext(a)
             | Unpack(a, _)
+            | UnpackEx(a, _, _)
             | TupleItem(a, _)
             | ImportFrom(a, _)
             | ExcRestore(a)
@@ -543,7 +552,7 @@ impl Op {
                 [defaults, kwdefaults, annotations, closure].into_iter().flat_map(opt).collect()
             }
             ImportName { fromlist, .. } => vec![*fromlist],
-            Super(a, _, b) => vec![*a, *b],
+            Super(a, _, _) => vec![*a],
             Raise(a, b) => opt(a).into_iter().chain(opt(b)).collect(),
             AssertFail(a) => opt(a),
         }

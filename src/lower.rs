@@ -91,6 +91,12 @@ pub fn direct_targets(
     targets
 }
 
+/// `globals()` with no arguments.
+fn is_globals_call(e: &ast::Expr) -> bool {
+    matches!(e, ast::Expr::Call(c) if c.args.is_empty() && c.keywords.is_empty()
+        && matches!(&*c.func, ast::Expr::Name(n) if n.id.as_str() == "globals"))
+}
+
 pub type Fallback = String;
 type R<T> = Result<T, Fallback>;
 
@@ -1501,11 +1507,21 @@ impl Lowerer<'_, '_> {
                 Ok(())
             }
             ast::Expr::Tuple(ast::ExprTuple { elts, .. }) | ast::Expr::List(ast::ExprList { elts, .. }) => {
-                if elts.iter().any(|e| matches!(e, ast::Expr::Starred(_))) {
-                    return unsupported("starred assignment");
-                }
+                let stars: Vec<usize> = elts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, e)| matches!(e, ast::Expr::Starred(_)))
+                    .map(|(i, _)| i)
+                    .collect();
                 self.set_pos(target);
-                let t = self.obj(Op::Unpack(v, elts.len() as u32));
+                let t = match stars.as_slice() {
+                    [] => self.obj(Op::Unpack(v, elts.len() as u32)),
+                    &[star] => {
+                        let after = elts.len() - star - 1;
+                        self.obj(Op::UnpackEx(v, star as u32, after as u32))
+                    }
+                    _ => return unsupported("more than one starred assignment target"),
+                };
                 // Every item is taken before any is stored, as CPython's
                 // UNPACK_SEQUENCE: a store can run code (a setter, a
                 // __del__) that changes a list being unpacked.
@@ -1517,6 +1533,10 @@ impl Lowerer<'_, '_> {
                     .collect();
                 self.release(t);
                 for (e, item) in elts.iter().zip(items) {
+                    let e = match e {
+                        ast::Expr::Starred(s) => &*s.value,
+                        e => e,
+                    };
                     self.assign(e, item)?;
                     self.release(item);
                 }
@@ -2130,11 +2150,21 @@ impl Lowerer<'_, '_> {
             let frame_reader = match n.id.as_str() {
                 "locals" | "breakpoint" => true,
                 "vars" | "dir" => c.args.is_empty(),
-                "eval" | "exec" => c.args.len() + c.keywords.len() < 2,
+                // Without a dict for the globals (an argument that may be
+                // None at run time), the caller's frame's namespaces.
+                "eval" | "exec" => !c.args.get(1).is_some_and(|g| {
+                    matches!(g, ast::Expr::Dict(_) | ast::Expr::DictComp(_))
+                        || (is_globals_call(g) && matches!(self.scope().binding("globals"), Binding::GlobalImplicit))
+                }),
                 _ => false,
             };
-            if frame_reader && matches!(self.scope().binding(&self.mangle(&n.id)), Binding::GlobalImplicit) {
+            let builtin = matches!(self.scope().binding(&self.mangle(&n.id)), Binding::GlobalImplicit);
+            if frame_reader && builtin {
                 return unsupported(&format!("{}() reads the local variables of its caller's frame", n.id));
+            }
+            if builtin && n.id.as_str() == "globals" && c.args.is_empty() && c.keywords.is_empty() {
+                self.set_pos(e);
+                return Ok(self.obj(Op::Globals));
             }
         }
         // Calls that look at the stack of frames (warnings attribute a
@@ -2376,10 +2406,9 @@ impl Lowerer<'_, '_> {
         }
         let sup = self.load_name("super")?;
         let class_cell = self.local("__class__").ok_or("internal: no __class__")?;
-        let me = self.load_name(&first)?;
+        let me = self.local(&self.mangle(&first)).ok_or("internal: no local for the first argument")?;
         self.set_pos(e);
         let r = self.obj(Op::Super(sup, class_cell, me));
-        self.release(me);
         self.release(sup);
         Ok(r)
     }

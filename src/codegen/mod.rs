@@ -1139,6 +1139,12 @@ impl Gen<'_> {
                 self.call(Rt::Unpack);
                 self.ins(I::End);
             }
+            UnpackEx(o, before, after) => {
+                self.get(self.temp(*o));
+                self.konst(*before as i32);
+                self.konst(*after as i32);
+                self.call(Rt::UnpackEx);
+            }
             TupleItem(t, i) => {
                 let tw = self.temp(*t);
                 self.get(tw);
@@ -1194,7 +1200,10 @@ impl Gen<'_> {
                 let w = self.local(*cell);
                 self.get(w);
                 self.ins(I::I32Load(mem(8)));
-                self.call_on(&[*me], Rt::Super);
+                // The first argument's object, or NULL when it was deleted
+                // (numeric.rs keeps this local boxed).
+                self.get(self.local(*me));
+                self.call(Rt::Super);
             }
             LoadName(ns, k) => {
                 self.get(self.func_l);
@@ -1229,6 +1238,10 @@ impl Gen<'_> {
             LoadBuildClass => {
                 self.get(self.func_l);
                 self.call(Rt::LoadBuildClass);
+            }
+            Globals => {
+                self.get(self.func_l);
+                self.call(Rt::Globals);
             }
             CallEx(f, a, k) => {
                 self.get(self.temp(*f));

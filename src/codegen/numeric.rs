@@ -127,8 +127,9 @@ pub fn plan(f: &ir::Function) -> Plan {
                     (Op::GetItem(o, _), Some(_)) => temp_ok[*o as usize] = false,
                     (Op::SetItem(o, _, _), _) => temp_ok[*o as usize] = false,
                     (Op::StoreLocal(l, t), _) => temp_ok[*t as usize] &= local_ok[*l as usize],
-                    // Taking the object out needs the object.
-                    (Op::TakeLocal(l), _) => local_ok[*l as usize] = false,
+                    // Taking the object out needs the object; so does
+                    // super(), which reads the first argument's local.
+                    (Op::TakeLocal(l), _) | (Op::Super(_, _, l), _) => local_ok[*l as usize] = false,
                     (op, _) => {
                         for t in op.operands() {
                             temp_ok[t as usize] = false;
