@@ -403,18 +403,21 @@ static PyObject *native_call(PyObject *callable, PyObject *const *args, size_t n
  * interpreter, PyObject_Call*, slot wrappers such as slot_tp_richcompare,
  * map(), sorted(key=...)). Such callers may pass references they only
  * borrow themselves: deque.index() compares with an item the deque owns,
- * and an __eq__ that clears the deque frees the object it runs on.
- * CPython's interpreter survives that because the frame owns its
- * arguments (_PyEval_Vector increfs them into localsplus), so this holds
- * every argument for the call, as that frame would; only callers known
- * to hold their arguments (native_call's) skip it. */
+ * and an __eq__ that clears the deque frees the object it runs on; a
+ * module's __getattr__, which module_getattro calls borrowed from the
+ * module's dict, may delete itself from it. CPython's interpreter
+ * survives both because the frame owns its function and arguments
+ * (_PyEval_Vector increfs them), so this holds them for the call, as that
+ * frame would; only callers known to hold them (native_call's) skip it. */
 static PyObject *native_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
     Py_ssize_t n = PyVectorcall_NARGS(nargsf) + (kwnames == NULL ? 0 : PyTuple_GET_SIZE(kwnames));
+    Py_INCREF(callable);
     for (Py_ssize_t i = 0; i < n; i++)
         Py_INCREF(args[i]);
     PyObject *result = native_call(callable, args, nargsf, kwnames);
     for (Py_ssize_t i = 0; i < n; i++)
         Py_DECREF(args[i]);
+    Py_DECREF(callable);
     return result;
 }
 
