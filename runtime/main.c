@@ -327,10 +327,14 @@ int main(int argc, char **argv) {
         return fail_status(&config, status);
     PyConfig_Clear(&config);
     _Py_SourceLineHook = source_line_hook;
-    /* CPython's WASI build lowers the default to 600 for a 512 KiB stack;
-     * runtime.wasm has 8 MiB (as a Linux main thread), so CPython's usual
-     * default applies. */
-    Py_SetRecursionLimit(1000);
+    /* The recursion limit stays CPython's WASI default, 600. What bounds
+     * recursion here is the engine's call stack (wasmtime's default is
+     * 512 KiB), not runtime.wasm's 8 MiB C stack in linear memory:
+     * recursion through C (a __repr__ or __eq__ calling repr() or == on
+     * the next level) takes about 1.3 KiB of it a level with compiled
+     * frames and more with the interpreter's, so a limit of 1000 let
+     * UserList's recursive == and test_descr trap instead of raising
+     * RecursionError, as python.wasm does not. */
 
     int exitcode = 0;
     PyObject *boot = py2wasm_native_init(header, py2wasm_image.data) < 0 ? NULL : run_boot();
