@@ -251,9 +251,16 @@ static void specialize_attr(PyObject *o, PyObject *name, struct py2wasm_cache *c
                              : NULL;
     if (shadowable && dict != NULL) {
         /* The instance has a real __dict__ (CPython makes one once a type's
-         * shared keys stop growing): remember where the name is in it. */
+         * shared keys stop growing): remember where the name is in it. Only
+         * in a dict of str keys: with others, looking the name up runs
+         * their __eq__, which may change anything (the type included,
+         * freeing DESCR); the generic path does that lookup once, holding
+         * the descriptor, as CPython does (test_descr's
+         * test_vicious_descriptor_nonsense). */
         PyObject *value = NULL;
-        Py_ssize_t i = PyDict_CheckExact(dict) ? _PyDict_GetItemHint(dict, name, -1, &value) : -1;
+        Py_ssize_t i = PyDict_CheckExact(dict) && DK_IS_UNICODE(dict->ma_keys)
+                           ? _PyDict_GetItemHint(dict, name, -1, &value)
+                           : -1;
         c->kind = i >= 0 ? CACHE_DICT_HINT : CACHE_EMPTY;
         c->index = (uint32_t)i;
     } else if (shadowable && _PyType_HasFeature(tp, Py_TPFLAGS_MANAGED_DICT)) {
