@@ -571,6 +571,51 @@ static int method_lookup(PyObject *self, struct py2wasm_cache *c, PyObject **f) 
     return 0;
 }
 
+/* What a method-call site's probe returns when the site's cache holds how
+ * to call obj.name (py2wasm_probe_method). Never seen by Python code; its
+ * reference count starts high, so increfs and decrefs never free it. */
+PyObject py2wasm_method_marker = {_PyObject_EXTRA_INIT 1 << 28, &PyBaseObject_Type};
+
+/* LOAD_METHOD for a call whose arguments may have effects: CPython looks
+ * obj.name up before evaluating them, so a missing attribute raises first
+ * and a lookup with effects (__getattr__, a property) runs first. Fills
+ * the site's cache as the call would (NARGSF and KWNAMES are the call's)
+ * and returns the marker when the cache now holds the method or attribute
+ * (a lookup without effects: the call finds it again through the cache);
+ * otherwise looks the attribute up now and returns what to call with the
+ * arguments after the object: a bound method, or the attribute itself. A
+ * new reference; NULL with the lookup's exception.
+ *
+ * (Arguments that change the object's class or dict between the probe and
+ * the call make the call look the name up again: CPython would call what
+ * it found first. Nothing else differs.) */
+PyObject *py2wasm_probe_method(PyObject *self, PyObject *name, size_t nargsf, PyObject *kwnames,
+                               struct py2wasm_cache *c) {
+    PyObject *f = NULL;
+    int how = method_lookup(self, &c[0], &f);
+    for (int i = 1; !how && i < SITE_ENTRIES; i++) {
+        how = method_lookup(self, &c[i], &f);
+        if (how)
+            swap_to_front(c, i);
+    }
+    if (!how) {
+        make_room(c);
+        specialize_method(self, name, nargsf, kwnames, c);
+        how = method_lookup(self, &c[0], &f);
+    }
+    if (how == METHOD_CALL || how == ATTR_CALL)
+        return Py_NewRef(&py2wasm_method_marker);
+    PyObject *meth = NULL;
+    int unbound = _PyObject_GetMethod(self, name, &meth);
+    if (meth == NULL)
+        return NULL;
+    if (!unbound)
+        return meth;
+    PyObject *bound = PyMethod_New(meth, self);
+    Py_DECREF(meth);
+    return bound;
+}
+
 /* obj.name(args...) with ARGS[0] the object, as PyObject_VectorcallMethod.
  * The entries are settled before the call (which may come back here). */
 PyObject *py2wasm_call_method_cached(PyObject *name, PyObject *const *args, size_t nargsf, PyObject *kwnames,
@@ -597,4 +642,14 @@ PyObject *py2wasm_call_method_cached(PyObject *name, PyObject *const *args, size
     default:
         return PyObject_VectorcallMethod(name, args, nargsf, kwnames);
     }
+}
+
+/* The call after a probe (py2wasm_probe_method returned PROBE): through the
+ * cache when the probe found it there, else PROBE called with the arguments
+ * after the object (ARGS[0]; its slot is ours, so the offset flag holds). */
+PyObject *py2wasm_call_method_probed(PyObject *probe, PyObject *name, PyObject *const *args, size_t nargsf,
+                                     PyObject *kwnames, struct py2wasm_cache *c) {
+    if (probe == &py2wasm_method_marker)
+        return py2wasm_call_method_cached(name, args, nargsf, kwnames, c);
+    return py2wasm_call(probe, args + 1, nargsf - 1, kwnames);
 }

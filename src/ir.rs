@@ -260,12 +260,25 @@ pub enum Op {
         /// What the callee is predicted to be, checked at run time.
         callee: Option<Callee>,
     },
-    /// obj.name(args...) without a bound method (args[0] is obj).
+    /// obj.name(args...) without a bound method (args[0] is obj). With a
+    /// probe (ProbeMethod's result, whose inline cache it shares) the name
+    /// was looked up before the arguments were evaluated.
     CallMethod {
         name: ConstId,
         args: Vec<Temp>,
         kwnames: Option<ConstId>,
         nkw: u32,
+        probe: Option<Temp>,
+    },
+    /// LOAD_METHOD before arguments that may have effects: dst (Obj) is
+    /// the runtime's marker when the site's cache holds how to call
+    /// obj.name (the call finds it there), else what to call with the
+    /// arguments after obj. `nargs` and `kwnames` are the call's.
+    ProbeMethod {
+        obj: Temp,
+        name: ConstId,
+        nargs: u32,
+        kwnames: Option<ConstId>,
     },
     Binary(BinOp, bool, Temp, Temp),
     Unary(UnaryOp, Temp),
@@ -516,7 +529,8 @@ impl Op {
             StoreLocal(_, t) | StoreCell(_, t) | StoreGlobal(_, t) => vec![*t],
             Call { func, args, .. } => std::iter::once(*func).chain(args.iter().copied()).collect(),
             ConsumeGenexp { func, genfunc, iter, .. } => vec![*func, *genfunc, *iter],
-            CallMethod { args, .. } => args.clone(),
+            CallMethod { args, probe, .. } => args.iter().copied().chain(*probe).collect(),
+            ProbeMethod { obj, .. } => vec![*obj],
             Binary(_, _, a, b) | Compare(_, a, b) | CompareBool(_, a, b) | Is(a, b) | Contains(a, b) => vec![*a, *b],
             Unary(_, a)
             | Truth(a)
@@ -568,9 +582,17 @@ impl Op {
     }
 
     /// Whether the instruction keeps an inline cache (runtime/inline_cache.c):
-    /// codegen gives each such instruction its own.
+    /// codegen gives each such instruction its own (a probed CallMethod
+    /// uses its ProbeMethod's).
     pub fn has_cache(&self) -> bool {
-        matches!(self, Op::LoadGlobal(_) | Op::GetAttr(..) | Op::SetAttr(..) | Op::CallMethod { .. })
+        matches!(
+            self,
+            Op::LoadGlobal(_)
+                | Op::GetAttr(..)
+                | Op::SetAttr(..)
+                | Op::CallMethod { probe: None, .. }
+                | Op::ProbeMethod { .. }
+        )
     }
 
     /// Whether the instruction can fail (and so has an exception edge).

@@ -2196,15 +2196,30 @@ impl Lowerer<'_, '_> {
         // obj.method(...) calls without making a bound method.
         if let ast::Expr::Attribute(a) = &*c.func {
             let o = self.expr(&a.value)?;
+            let name = self.name_const(&a.attr);
+            // CPython looks the method up before evaluating the arguments:
+            // when one may have effects (or fail), the lookup goes first.
+            let simple = |v: &ast::Expr| matches!(v, ast::Expr::Constant(_) | ast::Expr::Name(_));
+            let in_class = self.namespace.is_some();
+            let probe = if c.args.iter().chain(c.keywords.iter().map(|k| &k.value)).all(|v| simple(v) && !in_class) {
+                None
+            } else {
+                self.set_pos(e);
+                let nargs = (1 + c.args.len()) as u32;
+                Some(self.obj(Op::ProbeMethod { obj: o, name, nargs, kwnames }))
+            };
             let mut args = vec![o];
             args.extend(self.exprs(&c.args)?);
             for k in &c.keywords {
                 args.push(self.expr(&k.value)?);
             }
             self.set_pos(e);
-            let name = self.name_const(&a.attr);
-            let r = self.obj(Op::CallMethod { name, args: args.clone(), kwnames, nkw: c.keywords.len() as u32 });
+            let nkw = c.keywords.len() as u32;
+            let r = self.obj(Op::CallMethod { name, args: args.clone(), kwnames, nkw, probe });
             self.release_all(&args);
+            if let Some(p) = probe {
+                self.release(p);
+            }
             return Ok(r);
         }
         if let (ast::Expr::Name(n), [ast::Expr::GeneratorExp(g)], true) =

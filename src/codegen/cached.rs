@@ -386,16 +386,11 @@ impl Gen<'_> {
         Ok(())
     }
 
-    /// obj.NAME(args) with ARGS[0] the object, its arguments already in the
-    /// frame's slots from 1 (no keywords): when the cache holds a compiled
-    /// method with an entry for this call, and the instance cannot shadow
-    /// it, the entry is called through the table (the method held for the
-    /// call, inside the recursion limit); anything else calls the runtime.
-    /// Leaves the result (NULL: failed) on the stack, and in local D.
-    pub(super) fn call_method(&mut self, name: ir::ConstId, args: &[Temp], d: u32) {
-        let cache = self.next_cache_addr() as i32;
-        let sw = self.temp(args[0]);
-        self.fast_path_begin();
+    /// Branches to the runtime call unless the first entry of the method
+    /// cache at CACHE applies to object SW: the type's version, and a
+    /// method the instance cannot shadow (no `__dict__` of its own, or one
+    /// whose keys still lack the name).
+    fn method_guards(&mut self, sw: u32, cache: i32) {
         self.get(sw);
         self.ins(I::I32Load(mem(4))); // ob_type
         self.ins(I::LocalTee(self.old_l));
@@ -436,6 +431,64 @@ impl Gen<'_> {
         self.ins(I::End);
         self.ctx.pop();
         self.ins(I::End);
+    }
+
+    /// ProbeMethod: D = the marker when the cache at CACHE holds obj.NAME
+    /// as a method for OBJ (the guards of `call_method`, inline), else
+    /// what the runtime's probe returns (its lookup, done now). Leaves the
+    /// result (NULL: failed) on the stack.
+    pub(super) fn probe_method(
+        &mut self,
+        obj: Temp,
+        name: ir::ConstId,
+        nargs: u32,
+        kwnames: Option<ir::ConstId>,
+        cache: i32,
+        d: u32,
+    ) {
+        let sw = self.temp(obj);
+        self.fast_path_begin();
+        self.method_guards(sw, cache);
+        self.konst(self.env.data.method_marker as i32);
+        self.ins(I::LocalSet(d));
+        self.incref(d);
+        self.fast_path_done();
+        self.get(sw);
+        self.const_slot(name);
+        self.konst(nargs as i32 | i32::MIN);
+        match kwnames {
+            Some(k) => self.const_slot(k),
+            None => self.konst(0),
+        }
+        self.konst(cache);
+        self.call(Rt::ProbeMethod);
+        self.ins(I::LocalSet(d));
+        self.fast_path_end();
+        self.get(d);
+    }
+
+    /// obj.NAME(args) with ARGS[0] the object, its arguments already in the
+    /// frame's slots from 1 (no keywords): when the cache holds a compiled
+    /// method with an entry for this call, and the instance cannot shadow
+    /// it, the entry is called through the table (the method held for the
+    /// call, inside the recursion limit); anything else calls the runtime.
+    /// PROBE: the call's probe (looked up before the arguments) and the
+    /// cache it shares; the fast path needs the probe to be the marker.
+    /// Leaves the result (NULL: failed) on the stack, and in local D.
+    pub(super) fn call_method(&mut self, name: ir::ConstId, args: &[Temp], d: u32, probe: Option<(Temp, u32)>) {
+        let cache = match probe {
+            Some((_, c)) => c as i32,
+            None => self.next_cache_addr() as i32,
+        };
+        let sw = self.temp(args[0]);
+        self.fast_path_begin();
+        if let Some((p, _)) = probe {
+            self.get(self.temp(p));
+            self.konst(self.env.data.method_marker as i32);
+            self.ins(I::I32Ne);
+            self.miss_if();
+        }
+        self.method_guards(sw, cache);
         // An entry for this call, and the method still has that code.
         self.konst(cache);
         self.ins(I::I32Load(mem(CACHE_INDEX)));
@@ -456,12 +509,15 @@ impl Gen<'_> {
         self.ins(I::LocalSet(d));
         self.decref(self.old_l);
         self.fast_path_done();
+        if let Some((p, _)) = probe {
+            self.get(self.temp(p));
+        }
         self.const_slot(name);
         self.frame_addr(1);
         self.konst(args.len() as i32 | i32::MIN);
         self.konst(0);
         self.konst(cache);
-        self.call(Rt::CallMethodCached);
+        self.call(if probe.is_some() { Rt::CallMethodProbed } else { Rt::CallMethodCached });
         self.ins(I::LocalSet(d));
         self.fast_path_end();
         self.get(d);

@@ -83,6 +83,8 @@ struct Gen<'a> {
     frame_size: u32,
     /// Address of the next unused inline cache.
     next_cache: u32,
+    /// ProbeMethod results and their caches, which their calls share.
+    probe_caches: std::collections::HashMap<Temp, u32>,
     /// Generators: the genstate object and the yield being resumed (0: none).
     gen_l: u32,
     state_l: u32,
@@ -178,6 +180,7 @@ pub fn generate(f: &ir::Function, env: &Env, caches: u32) -> Result<Function, St
         first_temp: 8 + nlocals,
         frame_size,
         next_cache: caches,
+        probe_caches: std::collections::HashMap::new(),
         num,
         known_bound: bound::known_bound_reads(f),
         borrowed: borrowed_params(f),
@@ -223,6 +226,17 @@ impl Gen<'_> {
     fn cache(&mut self) {
         let addr = self.next_cache_addr();
         self.konst(addr as i32);
+    }
+
+    /// A probed call's probe temp and the cache it shares with it.
+    fn probe_of(&self, probe: Option<Temp>) -> Result<Option<(Temp, u32)>, String> {
+        match probe {
+            None => Ok(None),
+            Some(p) => match self.probe_caches.get(&p) {
+                Some(&cache) => Ok(Some((p, cache))),
+                None => Err("internal: a method call generated before its probe".into()),
+            },
+        }
     }
 
     /// The address of a fresh inline cache.
@@ -964,12 +978,22 @@ impl Gen<'_> {
                 self.konst(variant.map_or(-1, |&e| e as i32));
                 self.call(Rt::ConsumeGenexp);
             }
-            CallMethod { name, args, kwnames: None, .. } if dst.is_some() && !args.is_empty() => {
-                self.store_args(args, 1);
-                self.call_method(*name, args, dst.unwrap_or(0));
+            ProbeMethod { obj, name, nargs, kwnames } => {
+                let cache = self.next_cache_addr();
+                self.probe_caches.insert(inst.dst.ok_or("internal: a probe without a result")?, cache);
+                self.probe_method(*obj, *name, *nargs, *kwnames, cache as i32, dst.unwrap_or(0));
             }
-            CallMethod { name, args, kwnames, nkw } => {
+            CallMethod { name, args, kwnames: None, probe, .. } if dst.is_some() && !args.is_empty() => {
+                let probe = self.probe_of(*probe)?;
                 self.store_args(args, 1);
+                self.call_method(*name, args, dst.unwrap_or(0), probe);
+            }
+            CallMethod { name, args, kwnames, nkw, probe } => {
+                let probe = self.probe_of(*probe)?;
+                self.store_args(args, 1);
+                if let Some((p, _)) = probe {
+                    self.get(self.temp(p));
+                }
                 self.const_slot(*name);
                 self.frame_addr(1);
                 let npos = args.len() as i32 - *nkw as i32;
@@ -978,8 +1002,16 @@ impl Gen<'_> {
                     Some(k) => self.const_slot(*k),
                     None => self.konst(0),
                 }
-                self.cache();
-                self.call(Rt::CallMethodCached);
+                match probe {
+                    Some((_, cache)) => {
+                        self.konst(cache as i32);
+                        self.call(Rt::CallMethodProbed);
+                    }
+                    None => {
+                        self.cache();
+                        self.call(Rt::CallMethodCached);
+                    }
+                }
             }
             Binary(op, inplace, a, b) => {
                 self.get(self.temp(*a));

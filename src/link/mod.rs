@@ -56,6 +56,9 @@ pub struct DataAddrs {
     pub true_obj: u32,
     pub false_obj: u32,
     pub none_obj: u32,
+    /// What a method call's probe returns when the call can go through
+    /// its cache (runtime/inline_cache.c's py2wasm_method_marker).
+    pub method_marker: u32,
     /// A variable holding the address of CPython's cached small ints
     /// (-5 to 256, 16 bytes each).
     pub small_ints_ref: u32,
@@ -209,6 +212,7 @@ pub fn inspect(runtime: &[u8]) -> Result<RuntimeLayout> {
         true_obj: address("_Py_TrueStruct")?,
         false_obj: address("_Py_FalseStruct")?,
         none_obj: address("_Py_NoneStruct")?,
+        method_marker: address("py2wasm_method_marker")?,
         small_ints_ref: address("py2wasm_small_ints")?,
         tstate_ref: address("py2wasm_tstate_current")?,
         builtin_objects: address("py2wasm_builtin_objects")?,
