@@ -30,9 +30,24 @@ fn unzstd(name: &str) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// runtime.wasm: libpython and runtime/, linked for wasm32-wasi.
+/// runtime.wasm: libpython and runtime/, linked for wasm32-wasi. The
+/// environment variable PY2WASM_RUNTIME names another build of it to use
+/// instead: the checked runtime (`sysroot/build.sh --checked`, CPython's
+/// Py_DEBUG assertions), for tests of generated code's reference counts.
 pub fn runtime_wasm() -> Result<Vec<u8>> {
-    unzstd("runtime.wasm.zst")
+    match std::env::var_os("PY2WASM_RUNTIME") {
+        Some(path) if !path.is_empty() => {
+            let path = std::path::PathBuf::from(path);
+            std::fs::read(&path).map_err(|e| {
+                Diagnostic::error(format!(
+                    "PY2WASM_RUNTIME={}: {}",
+                    path.display(),
+                    crate::diagnostics::describe_io_error(&e, &path)
+                ))
+            })
+        }
+        _ => unzstd("runtime.wasm.zst"),
+    }
 }
 
 /// Modules compiled into libpython (sys.builtin_module_names): always there.

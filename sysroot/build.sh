@@ -9,13 +9,28 @@
 # sysroot/out links to the current result. An unchanged recipe rebuilds nothing.
 #
 # Usage: sysroot/build.sh        (PY2WASM_CACHE overrides ~/.cache/py2wasm)
+#        sysroot/build.sh --checked
+#   builds the checked runtime instead and prints the path of its
+#   runtime.wasm: CPython --with-pydebug (Py_DEBUG assertions: reference
+#   counts, the GC, API use) and runtime/*.c with their assertions, for
+#   PY2WASM_RUNTIME (see the README). Its own cache; sysroot/out stays.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 need_tools
 
-cpython=$("$here/cpython.sh")
+checked=
+[ "${1:-}" != --checked ] || checked=1
+if [ -n "$checked" ]; then
+    cpython=$(PY2WASM_PYDEBUG=1 "$here/cpython.sh")
+else
+    cpython=$("$here/cpython.sh")
+fi
 key=$( { echo "$cpython"; hash_files sysroot/build.sh sysroot/freeze.py sysroot/stdlib.py sysroot/lib-patches runtime; } | sha256sum | cut -c1-16)
-out=$cache/sysroot-$key
+out=$cache/sysroot${checked:+-checked}-$key
+if [ -n "$checked" ] && [ -f "$out/DONE" ]; then
+    echo "$out/runtime.wasm"
+    exit 0
+fi
 # Points sysroot/out at a build. A build made earlier has older files than
 # the compiler cargo built meanwhile from another one, so the assets are
 # touched: cargo (build.rs's rerun-if-changed) then embeds them again.
@@ -43,16 +58,30 @@ while read -r sym _; do
 done < "$repo/runtime/exports.txt"
 # -DNDEBUG as CPython's own build has it: without it, the header helpers our
 # fast paths use (PyTuple_GET_ITEM, PyUnicode_READ, ...) keep their
-# assertions and stop being inlined.
+# assertions and stop being inlined. The checked runtime keeps them.
+ndebug=-DNDEBUG
+[ -z "$checked" ] || ndebug=
 for c in "$repo"/runtime/*.c; do
     # shellcheck disable=SC2086
-    $CC $opt -DNDEBUG -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers \
+    $CC $opt $ndebug -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers \
         -I. -I"$cpython/include/python3.11" -c "$c" -o "$(basename "${c%.c}").o"
 done
 # shellcheck disable=SC2086
 $CC -o runtime.wasm ./*.o -L"$cpython/lib" -lpython3.11 -lmpdec -lexpat -lsqlite3 -llzma -lbz2 -lz \
     $wasi_libs $wasi_stack -Wl,--wrap=poll -Wl,--wrap=select -Wl,--strip-debug "${exports[@]}" \
     || die "linking runtime.wasm failed"
+if [ -n "$checked" ]; then
+    # The compiler's other assets (the stdlib) are the same either way.
+    stage=$cache/stage-checked-$key
+    rm -rf "$stage" && mkdir -p "$stage"
+    cp runtime.wasm "$stage/"
+    touch "$stage/DONE"
+    rm -rf "$out" && mv "$stage" "$out"
+    cd / && rm -rf "$work"
+    log "checked runtime: $out/runtime.wasm"
+    echo "$out/runtime.wasm"
+    exit 0
+fi
 
 stage=$cache/stage-$key
 rm -rf "$stage" && mkdir -p "$stage/assets"

@@ -4,13 +4,17 @@
 # standard library sources. Prints the directory of its cached products; builds
 # only when that directory does not exist yet. (PY2WASM_RESTAGE=BUILD_DIR re-stages
 # the products of an earlier, finished build without compiling again.)
+# PY2WASM_PYDEBUG=1 builds CPython --with-pydebug instead (Py_DEBUG: CPython's
+# reference-count, GC and API-use assertions), for the checked runtime.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-key=$( { hash_files sysroot/cpython.sh sysroot/common.sh sysroot/patches
+pydebug=${PY2WASM_PYDEBUG:-}
+key=$( { [ -z "$pydebug" ] || echo pydebug
+         hash_files sysroot/cpython.sh sysroot/common.sh sysroot/patches
          for p in "${src_packages[@]}"; do echo "$p $(src_versions "$p" | tr '\n' ' ')"; done
          clang-19 --version | head -1; dpkg-query -W -f='${Version}\n' wasi-libc; python3 -VV; } | sha256sum | cut -c1-16)
-out=$cache/cpython-$key
+out=$cache/cpython${pydebug:+-pydebug}-$key
 if [ -f "$out/DONE" ]; then echo "$out"; exit 0; fi
 
 work=${PY2WASM_RESTAGE:-$cache/build-cpython-$key}
@@ -102,7 +106,7 @@ build_python() {
     LIBSQLITE3_CFLAGS="-I$deps/include" LIBSQLITE3_LIBS="-L$deps/lib -lsqlite3" \
         ../configure -q --host=wasm32-unknown-wasi --build=x86_64-pc-linux-gnu \
         --with-build-python=python3 --prefix=/usr/local --disable-test-modules \
-        --with-pymalloc --without-ensurepip \
+        --with-pymalloc --without-ensurepip ${pydebug:+--with-pydebug} \
         >"$work/cpython-configure.log" 2>&1 || die "CPython configure failed: $work/cpython-configure.log"
     # The link flags replace configure's WASI defaults (a 512 KiB stack, 10 MiB initial memory).
     make -j"$jobs" CONFIGURE_LDFLAGS_NODIST="$wasi_stack -Wl,--strip-debug" \
@@ -125,8 +129,9 @@ stage_products() { # stage_products DIR: what later stages and the compiler use
     local stage=$1 src=$work/cpython b=$work/cpython/build
     mkdir -p "$stage/lib" "$stage/include" "$stage/pylib"
     # libpython3.11.a lacks libmpdec and libexpat: they sit beside it in the build tree.
-    cp "$b/libpython3.11.a" "$b/Modules/_decimal/libmpdec/libmpdec.a" "$b/Modules/expat/libexpat.a" \
-       "$deps"/lib/*.a "$stage/lib/"
+    cp "$b/Modules/_decimal/libmpdec/libmpdec.a" "$b/Modules/expat/libexpat.a" "$deps"/lib/*.a "$stage/lib/"
+    # (a Py_DEBUG build names it libpython3.11d.a; the runtime links one name)
+    cp "$b/libpython3.11${pydebug:+d}.a" "$stage/lib/libpython3.11.a"
     # Headers and Lib come from the source tree: `make install` cannot finish
     # in a cross build (it wants a _sysconfigdata only a native run writes).
     cp -r "$src/Include" "$stage/include/python3.11"
