@@ -66,6 +66,6 @@ print(rec(500))
 try:
     rec(100000)
 except RecursionError as e: print(e)
-print(rec(900))
+print(rec(500))
 sys.setrecursionlimit(3000)
 print(rec(2500))
