@@ -103,6 +103,34 @@ def _frozen_specs():
 _frozen_specs()
 
 
+class _CheckedSysconfigdata:
+    """The checked runtime (CPython built --with-pydebug) has sys.abiflags
+    'd', so sysconfig imports _sysconfigdata_d_wasm32-wasi; the image holds
+    the build's data under CPython's plain name. This serves the one as the
+    other (only there: sys.gettotalrefcount exists only with Py_DEBUG)."""
+
+    NAME = f'_sysconfigdata_{sys.abiflags}_{getattr(sys.implementation, "_multiarch", "")}'
+
+    @classmethod
+    def find_spec(cls, fullname, path=None, target=None):
+        if fullname != cls.NAME:
+            return None
+        return _bootstrap.spec_from_loader(fullname, cls)
+
+    @staticmethod
+    def create_module(spec):
+        return None
+
+    @staticmethod
+    def exec_module(module):
+        plain = __import__(f'_sysconfigdata__{sys.implementation._multiarch}')
+        module.__dict__.update((k, v) for k, v in vars(plain).items() if not k.startswith('__'))
+
+
+if hasattr(sys, 'gettotalrefcount'):
+    sys.meta_path.append(_CheckedSysconfigdata)
+
+
 def _stdlib_files():
     """Gives the frozen standard library the __file__ (and package __path__)
     its modules have in CPython: their path under sys.prefix, as
