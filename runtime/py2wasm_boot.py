@@ -66,41 +66,26 @@ IMPORTER = EmbeddedImporter()
 sys.meta_path.insert(1, IMPORTER)
 
 
-# The modules CPython's own build freezes (Python/frozen.c): they keep the
-# frozen importer's spec (origin 'frozen'), as in python.wasm.
-_CPYTHON_FROZEN = frozenset({
-    '_collections_abc', '_frozen_importlib', '_frozen_importlib_external',
-    '_sitebuiltins', 'abc', 'codecs', 'genericpath', 'importlib.machinery',
-    'importlib.util', 'io', 'ntpath', 'os', 'os.path', 'posixpath', 'runpy',
-    'site', 'stat', 'zipimport'})
-
-
-def _frozen_specs():
-    """The frozen importer serves the whole stdlib here, where CPython finds
-    most of it on sys.path. Its specs change to what a path finder gives:
-    - a name with a NUL is refused (the frozen table is searched as C
-      strings: 'string\\0' found 'string'); sys.path's finders refuse it;
-    - a module CPython does not freeze gets its file as origin, with a
-      location (repr "from '/usr/local/lib/...'", __cached__), as in
-      python.wasm; its code still comes from the image."""
+def _no_nul_names():
+    """CPython's frozen importer looks names up as C strings, so 'string\\0'
+    found 'string'. CPython freezes a few modules and finds the rest on
+    sys.path, which refuses such names (ModuleNotFoundError); here the whole
+    stdlib is frozen, so the frozen importer refuses them too. (Its specs
+    stay a frozen importer's, origin 'frozen' without a location: a fresh
+    importlib's _setup asserts that of every frozen module, so repr() reads
+    "(frozen)" where python.wasm shows the file.)"""
     frozen = _bootstrap.FrozenImporter
     find_spec = frozen.find_spec.__func__
 
-    def find_spec_as_cpython(cls, fullname, path=None, target=None):
+    def find_spec_no_nul(cls, fullname, path=None, target=None):
         if '\0' in fullname:
             return None
-        spec = find_spec(cls, fullname, path, target)
-        if spec is not None and fullname not in _CPYTHON_FROZEN:
-            filename = getattr(spec.loader_state, 'filename', None)
-            if filename:
-                spec.origin = filename
-                spec.has_location = True
-        return spec
+        return find_spec(cls, fullname, path, target)
 
-    frozen.find_spec = classmethod(find_spec_as_cpython)
+    frozen.find_spec = classmethod(find_spec_no_nul)
 
 
-_frozen_specs()
+_no_nul_names()
 
 
 class _CheckedSysconfigdata:
@@ -157,11 +142,6 @@ def _stdlib_files():
         if state is not None:
             state.filename = filename
         module.__file__ = filename
-        if spec.name not in _CPYTHON_FROZEN:
-            spec.origin = filename
-            spec.has_location = True
-            if spec.cached:
-                module.__cached__ = spec.cached
         if pkgdir:
             for path in (spec.submodule_search_locations, getattr(module, '__path__', None)):
                 if isinstance(path, list) and pkgdir not in path:
