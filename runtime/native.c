@@ -1765,6 +1765,17 @@ void py2wasm_traceback(PyObject *f, int line, int col, int end_line, int end_col
         PyErr_Restore(type, value, tb);
         return;
     }
+    /* A frame past its start has its free variables' cells in place
+     * (COPY_FREE_VARS put them there): f_locals reads each free slot as a
+     * cell. PyFrame_New leaves every slot NULL, which f_locals then read
+     * through (Py_DEBUG's assertion in _PyFrame_FastToLocalsWithError; a
+     * read of low memory without it). */
+    PyObject *closure = func->func_closure;
+    if (closure != NULL && PyTuple_Check(closure) && PyTuple_GET_SIZE(closure) == code->co_nfreevars) {
+        int first_free = code->co_nlocalsplus - code->co_nfreevars;
+        for (int i = 0; i < code->co_nfreevars; i++)
+            frame->f_frame->localsplus[first_free + i] = Py_NewRef(PyTuple_GET_ITEM(closure, i));
+    }
     int index = instruction_at(code, line, col, end_line, end_col);
     if (index >= 0)
         frame->f_frame->prev_instr = _PyCode_CODE(code) + index;
