@@ -258,7 +258,12 @@ static int run_main(PyObject *boot) {
         PyDict_SetItemString(globals, "__cached__", Py_None) == 0 &&
         PyDict_SetItemString(globals, "__loader__", loader) == 0) {
         PyObject *source = source_text(e);
-        PyObject *code = source ? Py_CompileStringObject(PyUnicode_AsUTF8(source), path, Py_file_input, NULL, -1)
+        /* The image holds the source as UTF-8 whatever encoding its coding
+         * declaration names (the compiler decoded it): compiled as a str
+         * is, ignoring the declaration. */
+        PyCompilerFlags flags = _PyCompilerFlags_INIT;
+        flags.cf_flags = PyCF_IGNORE_COOKIE;
+        PyObject *code = source ? Py_CompileStringObject(PyUnicode_AsUTF8(source), path, Py_file_input, &flags, -1)
                                 : NULL;
         Py_XDECREF(source);
         if (code != NULL && py2wasm_attach("__main__", code) < 0)

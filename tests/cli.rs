@@ -73,16 +73,19 @@ fn non_utf8_input_points_at_the_bad_byte() {
 }
 
 #[test]
-fn unsupported_coding_declaration_is_reported() {
+fn declared_source_encodings_are_read_and_unknown_ones_reported() {
     let dir = scratch("cookie");
-    std::fs::write(dir.join("c.py"), "# -*- coding: latin-1 -*-\nprint(1)\n").unwrap();
-    let out = py2wasm(&["c.py"], &dir);
+    // Latin-1: 0xe9 is é; the program sees the text, not the bytes.
+    std::fs::write(dir.join("c.py"), b"# -*- coding: latin-1 -*-\nprint('caf\xe9', len('caf\xe9'))\n").unwrap();
+    let out = py2wasm(&["run", "c.py"], &dir);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "caf\u{e9} 4\n");
+
+    std::fs::write(dir.join("u.py"), "#!/usr/bin/env python3\n# coding: no-such-codec\nprint(1)\n").unwrap();
+    let out = py2wasm(&["u.py"], &dir);
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).starts_with("c.py:1:1: error: source encoding 'latin-1' is not supported"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).starts_with("u.py:2:1: error: unknown encoding: no-such-codec"), "{}", stderr(&out));
+    assert!(!dir.join("u.wasm").exists());
 }
 
 #[test]

@@ -1,0 +1,6 @@
+# -*- coding: koi8-r -*-
+WORD = "Питон"
+
+
+def shout():
+    return WORD.upper() + "!"
