@@ -571,6 +571,25 @@ static int method_lookup(PyObject *self, struct py2wasm_cache *c, PyObject **f) 
     return 0;
 }
 
+/* How the site's cache C calls obj.name(...) for SELF (method_lookup's
+ * answer, *F set): the entry that applies is moved to the front; when none
+ * does, the first is filled for SELF (NARGSF and KWNAMES are the call's). */
+static int site_method_lookup(PyObject *self, PyObject *name, size_t nargsf, PyObject *kwnames,
+                              struct py2wasm_cache *c, PyObject **f) {
+    int how = method_lookup(self, &c[0], f);
+    for (int i = 1; !how && i < SITE_ENTRIES; i++) {
+        how = method_lookup(self, &c[i], f);
+        if (how)
+            swap_to_front(c, i);
+    }
+    if (!how) {
+        make_room(c);
+        specialize_method(self, name, nargsf, kwnames, c);
+        how = method_lookup(self, &c[0], f);
+    }
+    return how;
+}
+
 /* What a method-call site's probe returns when the site's cache holds how
  * to call obj.name (py2wasm_probe_method). Never seen by Python code; its
  * reference count starts high, so increfs and decrefs never free it. */
@@ -592,17 +611,7 @@ PyObject py2wasm_method_marker = {_PyObject_EXTRA_INIT 1 << 28, &PyBaseObject_Ty
 PyObject *py2wasm_probe_method(PyObject *self, PyObject *name, size_t nargsf, PyObject *kwnames,
                                struct py2wasm_cache *c) {
     PyObject *f = NULL;
-    int how = method_lookup(self, &c[0], &f);
-    for (int i = 1; !how && i < SITE_ENTRIES; i++) {
-        how = method_lookup(self, &c[i], &f);
-        if (how)
-            swap_to_front(c, i);
-    }
-    if (!how) {
-        make_room(c);
-        specialize_method(self, name, nargsf, kwnames, c);
-        how = method_lookup(self, &c[0], &f);
-    }
+    int how = site_method_lookup(self, name, nargsf, kwnames, c, &f);
     if (how == METHOD_CALL || how == ATTR_CALL)
         return Py_NewRef(&py2wasm_method_marker);
     PyObject *meth = NULL;
@@ -621,17 +630,7 @@ PyObject *py2wasm_probe_method(PyObject *self, PyObject *name, size_t nargsf, Py
 PyObject *py2wasm_call_method_cached(PyObject *name, PyObject *const *args, size_t nargsf, PyObject *kwnames,
                                      struct py2wasm_cache *c) {
     PyObject *self = args[0], *f = NULL;
-    int how = method_lookup(self, &c[0], &f);
-    for (int i = 1; !how && i < SITE_ENTRIES; i++) {
-        how = method_lookup(self, &c[i], &f);
-        if (how)
-            swap_to_front(c, i);
-    }
-    if (!how) {
-        make_room(c);
-        specialize_method(self, name, nargsf, kwnames, c);
-        how = method_lookup(self, &c[0], &f);
-    }
+    int how = site_method_lookup(self, name, nargsf, kwnames, c, &f);
     switch (how) {
     case METHOD_CALL:
         return call_held(f, args, nargsf, kwnames);

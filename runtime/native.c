@@ -1617,19 +1617,25 @@ PyObject *py2wasm_format(PyObject *v, int conv, PyObject *spec) {
     return r;
 }
 
+/* iter(SEQ) for unpacking, with UNPACK_SEQUENCE's message for what cannot
+ * be iterated. */
+static PyObject *unpack_iter(PyObject *seq) {
+    PyObject *it = PyObject_GetIter(seq);
+    if (it == NULL && PyErr_ExceptionMatches(PyExc_TypeError) && Py_TYPE(seq)->tp_iter == NULL &&
+        !PySequence_Check(seq))
+        PyErr_Format(PyExc_TypeError, "cannot unpack non-iterable %.200s object", Py_TYPE(seq)->tp_name);
+    return it;
+}
+
 /* Unpacks SEQ into exactly N values (ir::Op::Unpack): SEQ itself when an
  * exact tuple or list of N items, else a tuple of what it yields (a new
  * reference either way), with CPython's messages for too many or too few. */
 PyObject *py2wasm_unpack(PyObject *seq, int n) {
     if ((PyTuple_CheckExact(seq) || PyList_CheckExact(seq)) && Py_SIZE(seq) == n)
         return Py_NewRef(seq);
-    PyObject *it = PyObject_GetIter(seq);
-    if (it == NULL) {
-        if (PyErr_ExceptionMatches(PyExc_TypeError) && Py_TYPE(seq)->tp_iter == NULL && !PySequence_Check(seq)) {
-            PyErr_Format(PyExc_TypeError, "cannot unpack non-iterable %.200s object", Py_TYPE(seq)->tp_name);
-        }
+    PyObject *it = unpack_iter(seq);
+    if (it == NULL)
         return NULL;
-    }
     PyObject *t = PyTuple_New(n);
     if (t == NULL)
         goto fail;
@@ -1663,13 +1669,9 @@ fail:
  * a list of the middle ones and the AFTER last ones, with CPython's errors
  * (its unpack_iterable). */
 PyObject *py2wasm_unpack_ex(PyObject *seq, int before, int after) {
-    PyObject *it = PyObject_GetIter(seq);
-    if (it == NULL) {
-        if (PyErr_ExceptionMatches(PyExc_TypeError) && Py_TYPE(seq)->tp_iter == NULL && !PySequence_Check(seq)) {
-            PyErr_Format(PyExc_TypeError, "cannot unpack non-iterable %.200s object", Py_TYPE(seq)->tp_name);
-        }
+    PyObject *it = unpack_iter(seq);
+    if (it == NULL)
         return NULL;
-    }
     PyObject *t = PyTuple_New(before + 1 + after);
     PyObject *rest = NULL;
     if (t == NULL)
