@@ -34,7 +34,7 @@ struct py2wasm_image_header {
     uint32_t module_count;
     uint32_t main_index;     /* the entry that runs as __main__ */
     uint32_t entries_off;    /* module_count x struct py2wasm_entry */
-    /* Natively compiled code (native.c). Generated code reads constants
+    /* Natively compiled code (attach.c). Generated code reads constants
      * from fixed addresses: slots_off holds const_count object pointers
      * (filled from the marshalled tuple at consts_off at start-up), then
      * code_count code-object pointers (filled by attach). */

@@ -1,4 +1,4 @@
-/* What main.c and generated code share with native.c. */
+/* What main.c and generated code share with the runtime's glue of compiled code (attach.c, call.c, ...). */
 #ifndef PY2WASM_NATIVE_H
 #define PY2WASM_NATIVE_H
 

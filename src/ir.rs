@@ -114,14 +114,14 @@ pub enum Callee {
     /// a function with that code.
     Compiled(u32),
     /// A builtin named by a global name: when `func` is that very builtin
-    /// object, the runtime's fast path for it answers (runtime/native.c,
+    /// object, the runtime's fast path for it answers (runtime/operators.c,
     /// py2wasm_builtin_*), and calls the builtin itself for whatever the
     /// fast path does not cover.
     Builtin(Builtin),
 }
 
 /// The builtins with fast paths, and their arities there. The order is the
-/// order of runtime/native.c's `builtin_names`.
+/// order of runtime/operators.c's `builtin_names`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Builtin {
     Len,
@@ -227,7 +227,7 @@ impl Consumer {
     }
 
     /// Its index in the runtime's `py2wasm_builtin_objects`, after the
-    /// fast-path builtins (runtime/native.c's `builtin_names`).
+    /// fast-path builtins (runtime/operators.c's `builtin_names`).
     pub fn index(self) -> u32 {
         Builtin::COUNT + self as u32
     }

@@ -1,5 +1,5 @@
 //! Phase 5: code generation. Each IR function becomes one wasm function
-//! `entry(func, slots) -> result` (the signature runtime/native.c calls
+//! `entry(func, slots) -> result` (the signature runtime/call.c calls
 //! through the table), built with wasm-encoder. Control flow is laid out
 //! by stackify; every call into CPython goes to a runtime export by its
 //! function index (link resolves `Rt` names); reference counts of Python
@@ -42,7 +42,7 @@ pub struct Env<'a> {
     pub entry_type: u32,
 }
 
-/// offsetof(PyThreadState, recursion_remaining), asserted in runtime/native.c.
+/// offsetof(PyThreadState, recursion_remaining), asserted in runtime/call.c.
 const RECURSION_REMAINING: u64 = 20;
 
 fn mem(offset: u64) -> MemArg {
@@ -99,7 +99,7 @@ struct Gen<'a> {
     at: (usize, usize),
 }
 
-/// runtime/native.c's genstate: where a suspended generator's yield number
+/// runtime/generator.c's genstate: where a suspended generator's yield number
 /// and variables are.
 const GENSTATE_STATE: u64 = 12;
 const GENSTATE_SLOTS: u64 = 16;
@@ -768,7 +768,7 @@ impl Gen<'_> {
         self.ins(I::End);
     }
 
-    /// Pushes the current thread state (runtime/native.c).
+    /// Pushes the current thread state (runtime/call.c).
     fn tstate(&mut self) {
         self.konst(self.env.data.tstate_ref as i32);
         self.ins(I::I32Load(mem(0)));

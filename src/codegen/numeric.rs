@@ -29,12 +29,12 @@ const FLOAT: i32 = 2;
 /// Unboxed ints stay below this magnitude (so a sum fits an i64).
 const INT_LIMIT_BITS: u32 = 62;
 
-/// runtime/native.c's rangeiter_layout (Objects/rangeobject.c).
+/// runtime/attach.c's rangeiter_layout (Objects/rangeobject.c).
 const RANGEITER_INDEX: u64 = 8;
 const RANGEITER_START: u64 = 12;
 const RANGEITER_STEP: u64 = 16;
 const RANGEITER_LEN: u64 = 20;
-/// runtime/native.c's check_str_layout (Include/cpython/unicodeobject.h):
+/// runtime/attach.c's check_str_layout (Include/cpython/unicodeobject.h):
 /// a str's length, the byte of its state bits (interned:2, kind:3,
 /// compact:1, ascii:1, ready:1) and, for a compact ASCII str, where its
 /// characters start; the state of a compact ASCII str under the mask.
@@ -43,7 +43,7 @@ const STR_STATE: u64 = 16;
 const STR_DATA: u64 = 24;
 const STR_STATE_MASK: i32 = 0xfc;
 const STR_STATE_COMPACT_ASCII: i32 = 0xe4;
-/// runtime/native.c's listiter_layout (Objects/listobject.c).
+/// runtime/attach.c's listiter_layout (Objects/listobject.c).
 const LISTITER_INDEX: u64 = 8;
 const LISTITER_SEQ: u64 = 12;
 

@@ -1,5 +1,5 @@
 //! The runtime functions generated code calls (runtime/exports.txt,
-//! runtime/native.c): name, parameter types, whether it returns an i32.
+//! runtime/*.c): name, parameter types, whether it returns an i32.
 //! The link step resolves each name to its function index in runtime.wasm
 //! and checks the signature.
 

@@ -1,0 +1,226 @@
+/* Exceptions: traceback entries, except clauses, raise, assert, `with`. */
+#include "native_internal.h"
+
+/* ------------------------------------------------------------ exceptions */
+
+/* The instruction of CODE at exactly these source positions, for the
+ * traceback's carets (-1 if none). */
+static int instruction_at(PyCodeObject *code, int line, int col, int end_line, int end_col) {
+    Py_ssize_t n = Py_SIZE(code); /* code units (co_code_adaptive is inline) */
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int sl, sc, el, ec;
+        if (PyCode_Addr2Location(code, (int)(i * sizeof(_Py_CODEUNIT)), &sl, &sc, &el, &ec) && sl == line &&
+            sc == col && el == end_line && ec == end_col)
+            return (int)i;
+    }
+    return -1;
+}
+
+/* Adds this function's entry to the traceback of the exception being
+ * raised, as the interpreter does when an exception reaches a frame: a
+ * frame object of the real code, at the instruction of the failing
+ * expression (so the printed line and carets are CPython's). */
+void py2wasm_traceback(PyObject *f, int line, int col, int end_line, int end_col) {
+    PyFunctionObject *func = (PyFunctionObject *)f;
+    PyCodeObject *code = (PyCodeObject *)func->func_code;
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyFrameObject *frame = PyFrame_New(PyThreadState_Get(), code, func->func_globals, NULL);
+    if (frame == NULL) {
+        PyErr_Clear();
+        PyErr_Restore(type, value, tb);
+        return;
+    }
+    /* A frame past its start has its free variables' cells in place
+     * (COPY_FREE_VARS put them there): f_locals reads each free slot as a
+     * cell. PyFrame_New leaves every slot NULL, which f_locals then read
+     * through (Py_DEBUG's assertion in _PyFrame_FastToLocalsWithError; a
+     * read of low memory without it). */
+    PyObject *closure = func->func_closure;
+    if (closure != NULL && PyTuple_Check(closure) && PyTuple_GET_SIZE(closure) == code->co_nfreevars) {
+        int first_free = code->co_nlocalsplus - code->co_nfreevars;
+        for (int i = 0; i < code->co_nfreevars; i++)
+            frame->f_frame->localsplus[first_free + i] = Py_NewRef(PyTuple_GET_ITEM(closure, i));
+    }
+    int index = instruction_at(code, line, col, end_line, end_col);
+    if (index >= 0)
+        frame->f_frame->prev_instr = _PyCode_CODE(code) + index;
+    frame->f_lineno = line;
+    PyErr_Restore(type, value, tb);
+    PyTraceBack_Here(frame);
+    Py_DECREF(frame);
+}
+
+/* At an except clause: takes the exception being raised (a new reference
+ * to its value, with its traceback attached). */
+PyObject *py2wasm_exc_fetch(void) {
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyErr_NormalizeException(&type, &value, &tb);
+    if (value == NULL) { /* cannot happen after a failed instruction */
+        Py_XDECREF(type);
+        Py_XDECREF(tb);
+        return Py_NewRef(Py_None);
+    }
+    PyException_SetTraceback(value, tb != NULL ? tb : Py_None);
+    Py_XDECREF(type);
+    Py_XDECREF(tb);
+    return value;
+}
+
+/* Raises EXC again as it was (steals EXC): no new traceback entry. */
+void py2wasm_exc_restore(PyObject *exc) {
+    PyErr_Restore(Py_NewRef(PyExceptionInstance_Class(exc)), exc, PyException_GetTraceback(exc));
+}
+
+/* Makes EXC the exception being handled (sys.exc_info()); returns the one
+ * handled before (a reference, possibly NULL) for py2wasm_exc_pop. */
+PyObject *py2wasm_exc_push(PyObject *exc) {
+    _PyErr_StackItem *info = PyThreadState_Get()->exc_info;
+    PyObject *prev = info->exc_value;
+    info->exc_value = Py_NewRef(exc);
+    return prev;
+}
+
+/* Steals PREV. */
+void py2wasm_exc_pop(PyObject *prev) {
+    _PyErr_StackItem *info = PyThreadState_Get()->exc_info;
+    PyObject *cur = info->exc_value;
+    info->exc_value = prev;
+    Py_XDECREF(cur);
+}
+
+/* `except TYPE:` for exception EXC: 1, 0 or -1. */
+int py2wasm_exc_matches(PyObject *exc, PyObject *type) {
+    if (PyTuple_Check(type)) {
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(type); i++) {
+            PyObject *t = PyTuple_GET_ITEM(type, i);
+            if (!PyExceptionClass_Check(t)) {
+                PyErr_SetString(PyExc_TypeError,
+                                "catching classes that do not inherit from BaseException is not allowed");
+                return -1;
+            }
+        }
+    } else if (!PyExceptionClass_Check(type)) {
+        PyErr_SetString(PyExc_TypeError, "catching classes that do not inherit from BaseException is not allowed");
+        return -1;
+    }
+    return PyErr_GivenExceptionMatches(exc, type);
+}
+
+/* `raise EXC [from CAUSE]` (CAUSE may be NULL). Always returns 0. */
+int py2wasm_raise(PyObject *exc, PyObject *cause) {
+    PyObject *type = NULL, *value = NULL;
+    if (PyExceptionClass_Check(exc)) {
+        type = exc;
+        value = PyObject_CallNoArgs(exc);
+        if (value == NULL)
+            return 0;
+        if (!PyExceptionInstance_Check(value)) {
+            PyErr_Format(PyExc_TypeError, "calling %R should have returned an instance of BaseException, not %R",
+                         type, Py_TYPE(value));
+            Py_DECREF(value);
+            return 0;
+        }
+    } else if (PyExceptionInstance_Check(exc)) {
+        value = Py_NewRef(exc);
+        type = PyExceptionInstance_Class(exc);
+    } else {
+        PyErr_SetString(PyExc_TypeError, "exceptions must derive from BaseException");
+        return 0;
+    }
+    if (cause != NULL) {
+        PyObject *fixed;
+        if (PyExceptionClass_Check(cause)) {
+            fixed = PyObject_CallNoArgs(cause);
+            if (fixed == NULL) {
+                Py_DECREF(value);
+                return 0;
+            }
+        } else if (PyExceptionInstance_Check(cause)) {
+            fixed = Py_NewRef(cause);
+        } else if (cause == Py_None) {
+            fixed = NULL;
+        } else {
+            PyErr_SetString(PyExc_TypeError, "exception causes must derive from BaseException");
+            Py_DECREF(value);
+            return 0;
+        }
+        PyException_SetCause(value, fixed);
+    }
+    PyErr_SetObject(type, value);
+    Py_DECREF(value);
+    return 0;
+}
+
+/* A bare `raise`: 1 when the handled exception is raised again (no new
+ * traceback entry), 0 when there is none (RuntimeError raised). As CPython's
+ * do_raise, the exception is the topmost one on the chain of exc_info
+ * entries: a generator handling none re-raises what its caller handles. */
+int py2wasm_reraise(void) {
+    PyObject *exc = _PyErr_GetTopmostException(PyThreadState_Get())->exc_value;
+    if (exc == NULL || exc == Py_None) {
+        PyErr_SetString(PyExc_RuntimeError, "No active exception to reraise");
+        return 0;
+    }
+    py2wasm_exc_restore(Py_NewRef(exc));
+    return 1;
+}
+
+/* `assert` with MSG (may be NULL). Always returns 0. */
+int py2wasm_assert_fail(PyObject *msg) {
+    if (msg == NULL) {
+        PyErr_SetNone(PyExc_AssertionError);
+        return 0;
+    }
+    /* CPython compiles this as `raise AssertionError(msg)`: MSG is the one
+     * argument even when it is a tuple, which PyErr_SetObject would unpack
+     * into the constructor's arguments. */
+    PyObject *exc = PyObject_CallOneArg(PyExc_AssertionError, msg);
+    if (exc != NULL) {
+        PyErr_SetObject(PyExc_AssertionError, exc);
+        Py_DECREF(exc);
+    }
+    return 0;
+}
+
+/* BEFORE_WITH: a new tuple (__exit__ bound to MGR, MGR.__enter__()), with
+ * CPython's messages for a manager that lacks either. */
+PyObject *py2wasm_with_enter(PyObject *mgr) {
+    PyObject *enter = _PyObject_LookupSpecial(mgr, &_Py_ID(__enter__));
+    if (enter == NULL) {
+        if (!PyErr_Occurred())
+            PyErr_Format(PyExc_TypeError, "'%.200s' object does not support the context manager protocol",
+                         Py_TYPE(mgr)->tp_name);
+        return NULL;
+    }
+    PyObject *exit = _PyObject_LookupSpecial(mgr, &_Py_ID(__exit__));
+    if (exit == NULL) {
+        if (!PyErr_Occurred())
+            PyErr_Format(PyExc_TypeError,
+                         "'%.200s' object does not support the context manager protocol (missed __exit__ method)",
+                         Py_TYPE(mgr)->tp_name);
+        Py_DECREF(enter);
+        return NULL;
+    }
+    PyObject *value = PyObject_CallNoArgs(enter);
+    Py_DECREF(enter);
+    PyObject *pair = value == NULL ? NULL : PyTuple_Pack(2, exit, value);
+    Py_DECREF(exit);
+    Py_XDECREF(value);
+    return pair;
+}
+
+/* WITH_EXCEPT_START: EXIT(type, EXC, traceback); 1 if that suppresses the
+ * exception (a true result), 0 if not, -1 on error. */
+int py2wasm_with_exit(PyObject *exit, PyObject *exc) {
+    PyObject *tb = PyException_GetTraceback(exc);
+    PyObject *args[3] = {(PyObject *)Py_TYPE(exc), exc, tb != NULL ? tb : Py_None};
+    PyObject *r = PyObject_Vectorcall(exit, args, 3, NULL);
+    Py_XDECREF(tb);
+    if (r == NULL)
+        return -1;
+    int t = PyObject_IsTrue(r);
+    Py_DECREF(r);
+    return t;
+}

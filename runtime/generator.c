@@ -1,0 +1,221 @@
+/* Compiled generators and coroutines: resumption through gen_send_ex2's
+ * hook, the genstate holding their variables while suspended, `yield from`
+ * and `await`. */
+#include "native_internal.h"
+
+/* ------------------------------------------------------------ generators
+ *
+ * A compiled generator is a real generator object: the interpreter makes it
+ * (above), CPython's genobject.c implements send, throw, close and
+ * iteration, and our patch has gen_send_ex2 run the generated code instead
+ * of the interpreter on each resumption (py2wasm_gen_resume). Generated code
+ * keeps its variables in a `genstate` object at the bottom of the frame's
+ * value stack while suspended, and points the frame's last instruction at
+ * the real YIELD_VALUE of the yield it stopped at (so gi_frame.f_lineno,
+ * gi_suspended and friends are CPython's).
+ */
+
+/* Generated code reads `state` and `slots` at these offsets
+ * (src/codegen: GENSTATE_*). */
+typedef struct {
+    PyObject_VAR_HEAD
+    int32_t state; /* 0: not started; k: suspended at yield k */
+    PyObject *slots[1];
+} genstate;
+_Static_assert(offsetof(genstate, state) == 12, "src/codegen GENSTATE_STATE");
+_Static_assert(offsetof(genstate, slots) == 16, "src/codegen GENSTATE_SLOTS");
+
+static int genstate_traverse(PyObject *o, visitproc visit, void *arg) {
+    genstate *g = (genstate *)o;
+    for (Py_ssize_t i = 0; i < Py_SIZE(g); i++)
+        Py_VISIT(g->slots[i]);
+    return 0;
+}
+
+static int genstate_clear(PyObject *o) {
+    genstate *g = (genstate *)o;
+    for (Py_ssize_t i = 0; i < Py_SIZE(g); i++)
+        Py_CLEAR(g->slots[i]);
+    return 0;
+}
+
+static void genstate_dealloc(PyObject *o) {
+    PyObject_GC_UnTrack(o);
+    genstate_clear(o);
+    PyObject_GC_Del(o);
+}
+
+PyTypeObject py2wasm_genstate_type = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "py2wasm.genstate",
+    .tp_basicsize = offsetof(genstate, slots),
+    .tp_itemsize = sizeof(PyObject *),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    .tp_traverse = genstate_traverse,
+    .tp_clear = genstate_clear,
+    .tp_dealloc = genstate_dealloc,
+};
+
+/* The first thing a compiled generator's code does on each resumption:
+ * returns its genstate (borrowed: the frame owns it). The first time, it
+ * makes one with NLOCALS slots, moves the NPARAMS arguments the
+ * interpreter bound into it (a cell parameter's value out of its cell) and
+ * drops the value send() pushed (None). Later, the sent value stays on the
+ * stack for py2wasm_gen_sent. */
+PyObject *py2wasm_gen_enter(_PyInterpreterFrame *frame, int nlocals, int nparams) {
+    PyObject **base = _PyFrame_Stackbase(frame);
+    if (frame->stacktop - frame->f_code->co_nlocalsplus >= 2 && Py_IS_TYPE(base[0], &py2wasm_genstate_type)) {
+        /* Running again: past the YIELD_VALUE it stopped at, on the RESUME
+         * after it, as the interpreter is once resumed. Otherwise _PyGen_yf
+         * (gi_yieldfrom, cr_await) would still see a `yield from` in
+         * progress and peek at the stack while the generator runs. */
+        if (_Py_OPCODE(*frame->prev_instr) == YIELD_VALUE)
+            frame->prev_instr++;
+        return base[0];
+    }
+    genstate *g = PyObject_GC_NewVar(genstate, &py2wasm_genstate_type, nlocals);
+    if (g == NULL)
+        return NULL;
+    g->state = 0;
+    memset(g->slots, 0, nlocals * sizeof(PyObject *));
+    PyCodeObject *co = frame->f_code;
+    for (int i = 0; i < nparams && i < co->co_nlocalsplus; i++) {
+        PyObject *v = frame->localsplus[i];
+        frame->localsplus[i] = NULL;
+        if (v != NULL && (_PyLocals_GetKind(co->co_localspluskinds, i) & CO_FAST_CELL) && PyCell_Check(v)) {
+            PyObject *cell = v;
+            v = Py_XNewRef(PyCell_GET(cell));
+            Py_DECREF(cell);
+        }
+        g->slots[i] = v;
+    }
+    PyObject_GC_Track(g);
+    Py_DECREF(_PyFrame_StackPop(frame)); /* the None of the first send() */
+    _PyFrame_StackPush(frame, (PyObject *)g);
+    if (PyErr_Occurred()) {
+        /* throw() before the first next(): raised at the def line. */
+        py2wasm_traceback((PyObject *)frame->f_func, co->co_firstlineno, -1, -1, -1);
+        return NULL;
+    }
+    return (PyObject *)g;
+}
+
+/* The value a suspended yield evaluates to: what send() pushed (a new
+ * reference), or NULL when the generator is resumed by throw() or close()
+ * (the exception is set; it is raised at the yield). */
+PyObject *py2wasm_gen_sent(_PyInterpreterFrame *frame) {
+    PyObject *v = _PyFrame_StackPop(frame);
+    if (PyErr_Occurred()) {
+        Py_DECREF(v);
+        return NULL;
+    }
+    return v;
+}
+
+/* At a yield: marks the generator suspended, with the frame at the
+ * YIELD_VALUE instruction at these source positions (found once, kept in
+ * *CACHED as index + 1). */
+void py2wasm_gen_suspend(_PyInterpreterFrame *frame, int line, int col, int end_line, int end_col, int32_t *cached) {
+    PyCodeObject *code = frame->f_code;
+    if (*cached == 0) {
+        int index = -1;
+        for (int i = 0; i < Py_SIZE(code); i++) {
+            int sl, sc, el, ec;
+            if (_Py_OPCODE(_PyCode_CODE(code)[i]) == YIELD_VALUE &&
+                PyCode_Addr2Location(code, i * (int)sizeof(_Py_CODEUNIT), &sl, &sc, &el, &ec) && sl == line &&
+                sc == col && el == end_line && ec == end_col) {
+                index = i;
+                break;
+            }
+        }
+        *cached = index >= 0 ? index + 1 : -1;
+    }
+    /* Unknown: the frame stays where it was (the start). */
+    if (*cached > 0)
+        frame->prev_instr = _PyCode_CODE(code) + (*cached - 1);
+    _PyFrame_GetGenerator(frame)->gi_frame_state = FRAME_SUSPENDED;
+}
+
+/* `yield from`: the delegate stays on top of the frame's stack while the
+ * generator is suspended in it, where CPython's close() and throw() look
+ * for it (_PyGen_yf). */
+void py2wasm_gen_suspend_from(_PyInterpreterFrame *frame, PyObject *delegate, int line, int col, int end_line,
+                              int end_col, int32_t *cached) {
+    _PyFrame_StackPush(frame, Py_NewRef(delegate));
+    py2wasm_gen_suspend(frame, line, col, end_line, end_col, cached);
+}
+
+/* Whether the last py2wasm_send or py2wasm_gen_sent_from finished the
+ * delegation (its result is the value of the `yield from`). */
+static int delegation_done;
+
+int py2wasm_send_done(void) { return delegation_done; }
+
+/* Resuming inside `yield from`: the value sent in (to pass on), or, when
+ * CPython's throw() already finished the delegation (it pops the delegate
+ * and resumes with the delegate's return value), that value; NULL when
+ * resumed with an exception. */
+PyObject *py2wasm_gen_sent_from(_PyInterpreterFrame *frame) {
+    PyObject *v = _PyFrame_StackPop(frame);
+    int depth = frame->stacktop - frame->f_code->co_nlocalsplus;
+    delegation_done = depth < 2;
+    if (!delegation_done)
+        Py_DECREF(_PyFrame_StackPop(frame)); /* our reference to the delegate */
+    if (PyErr_Occurred()) {
+        Py_DECREF(v);
+        return NULL;
+    }
+    return v;
+}
+
+/* GET_YIELD_FROM_ITER in a (non-coroutine) generator. */
+PyObject *py2wasm_yield_from_iter(PyObject *iterable) {
+    if (PyCoro_CheckExact(iterable)) {
+        PyErr_SetString(PyExc_TypeError, "cannot 'yield from' a coroutine object in a non-coroutine generator");
+        return NULL;
+    }
+    if (PyGen_CheckExact(iterable))
+        return Py_NewRef(iterable);
+    return PyObject_GetIter(iterable);
+}
+
+/* GET_AWAITABLE for `await`: the iterator to delegate to. */
+PyObject *py2wasm_awaitable(PyObject *o) {
+    PyObject *it = _PyCoro_GetAwaitableIter(o);
+    if (it != NULL && PyCoro_CheckExact(it)) {
+        PyObject *yf = _PyGen_yf((PyGenObject *)it);
+        if (yf != NULL) {
+            Py_DECREF(yf);
+            Py_DECREF(it);
+            PyErr_SetString(PyExc_RuntimeError, "coroutine is being awaited already");
+            return NULL;
+        }
+    }
+    return it;
+}
+
+/* SEND: passes V on to the delegate; returns what it yields, or (with
+ * py2wasm_send_done() true) its return value; NULL on error. */
+PyObject *py2wasm_send(PyObject *delegate, PyObject *v) {
+    PyObject *r = NULL;
+    PySendResult status = PyIter_Send(delegate, v, &r);
+    delegation_done = status == PYGEN_RETURN;
+    return status == PYGEN_ERROR ? NULL : r;
+}
+
+typedef PyObject *(*gen_entry)(PyObject *func, _PyInterpreterFrame *frame);
+
+/* gen_send_ex2 resumes a compiled generator through this hook. */
+PyObject *py2wasm_gen_resume(PyThreadState *tstate, _PyInterpreterFrame *frame, int exc) {
+    code_extra *extra = frame->f_code->co_extra;
+    const struct py2wasm_code_entry *e =
+        extra != NULL && extra->ce_size > py2wasm_extra_index ? extra->ce_extras[py2wasm_extra_index] : NULL;
+    if (e == NULL || e->entry == PY2WASM_NO_ENTRY)
+        return _PyEval_EvalFrame(tstate, frame, exc);
+    if (_Py_EnterRecursiveCallTstate(tstate, "")) {
+        Py_DECREF(_PyFrame_StackPop(frame));
+        return NULL;
+    }
+    PyObject *r = ((gen_entry)(uintptr_t)e->entry)((PyObject *)frame->f_func, frame);
+    _Py_LeaveRecursiveCallTstate(tstate);
+    return r;
+}
