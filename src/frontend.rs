@@ -344,6 +344,17 @@ mod tests {
     }
 
     #[test]
+    fn match_subject_with_trailing_comma_is_a_tuple() {
+        // The vendored parser's patch 3 (vendor/rustpython-parser/PY2WASM.md).
+        let text = "match x,:\n    case y,:\n        pass\n";
+        let src = SourceFile { host_path: PathBuf::new(), name: "t.py".into(), text: text.into() };
+        let module = src.parse().expect("parses");
+        let Some(ast::Stmt::Match(m)) = module.first() else { panic!("not a match statement") };
+        let ast::Expr::Tuple(t) = &*m.subject else { panic!("the subject is not a tuple") };
+        assert_eq!(t.elts.len(), 1);
+    }
+
+    #[test]
     fn recovers_lone_surrogates() {
         let lit = |src: &str, value: &str| str_literal_wtf8(src, value);
         assert_eq!(lit(r"'\ud800'", "\u{FFFD}"), Some(vec![0xED, 0xA0, 0x80]));

@@ -1,5 +1,5 @@
 // auto-generated: "lalrpop 0.20.0"
-// sha3: de5ffc51d44962eb297cbbf668fae33652eed69586405ebef2229fc02d183bc8
+// sha3: 0587dafe066075e5ab98e356e9caf3a2ceb96f35a10aa088dfe469aebab52458
 use crate::{
     ast::{self as ast, Ranged, bigint::BigInt},
     lexer::{LexicalError, LexicalErrorType},
@@ -30812,7 +30812,12 @@ fn __action81<
             .end();
         ast::Stmt::Match(
             ast::StmtMatch {
-                subject: Box::new(subject),
+                // py2wasm patch: `match x,:` matches the one-item tuple
+                subject: Box::new(ast::Expr::Tuple(ast::ExprTuple {
+                    range: subject.range(),
+                    elts: vec![subject],
+                    ctx: ast::ExprContext::Load,
+                })),
                 cases,
                 range: (location..end_location).into()
             }
