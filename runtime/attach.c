@@ -197,12 +197,19 @@ static int attach_walk(const char *module, PyCodeObject *code, int apply) {
             matched++;
             break;
         }
+        /* The slot's reference is never dropped, also when the module is
+         * compiled again (imported anew): the frames of compiled code
+         * borrow their code object (frame.c), and a function made from the
+         * old one may still run. */
         PyObject **slot = &py2wasm_code_slots()[i];
-        Py_INCREF(code);
-        Py_XSETREF(*slot, (PyObject *)code);
+        *slot = Py_NewRef(code);
         if (e[i].entry != PY2WASM_NO_ENTRY &&
             _PyCode_SetExtra((PyObject *)code, py2wasm_extra_index, (void *)&e[i]) < 0)
             return -1;
+        /* (the image is writable memory: the compiler placed it in pages
+         * of its own) */
+        py2wasm_resolve_sites(code, (const struct py2wasm_site *)(img_base + e[i].sites_off), e[i].site_count,
+                              (uint8_t *)img_base);
         /* A compiled generator keeps up to three objects on its frame's
          * value stack (its genstate, a `yield from` delegate, the value
          * send() pushes): the frame, sized by co_stacksize when the

@@ -3,6 +3,17 @@
 
 /* ------------------------------------------------------------ containers */
 
+/* DICT_UPDATE of a `{**m}` display, with its message for a non-mapping. */
+int py2wasm_dict_update(PyObject *dict, PyObject *other) {
+    if (PyDict_Update(dict, other) == 0)
+        return 0;
+    if (PyErr_ExceptionMatches(PyExc_AttributeError)) {
+        PyErr_Clear();
+        PyErr_Format(PyExc_TypeError, "'%.200s' object is not a mapping", Py_TYPE(other)->tp_name);
+    }
+    return -1;
+}
+
 /* ITEMS: N borrowed references in memory (generated code's argument area). */
 PyObject *py2wasm_build_tuple(PyObject **items, int n) {
     PyObject *t = PyTuple_New(n);

@@ -3,52 +3,29 @@
 
 /* ------------------------------------------------------------ exceptions */
 
-/* The instruction of CODE at exactly these source positions, for the
- * traceback's carets (-1 if none). */
-static int instruction_at(PyCodeObject *code, int line, int col, int end_line, int end_col) {
-    Py_ssize_t n = Py_SIZE(code); /* code units (co_code_adaptive is inline) */
-    for (Py_ssize_t i = 0; i < n; i++) {
-        int sl, sc, el, ec;
-        if (PyCode_Addr2Location(code, (int)(i * sizeof(_Py_CODEUNIT)), &sl, &sc, &el, &ec) && sl == line &&
-            sc == col && el == end_line && ec == end_col)
-            return (int)i;
-    }
-    return -1;
-}
-
-/* Adds this function's entry to the traceback of the exception being
- * raised, as the interpreter does when an exception reaches a frame: a
- * frame object of the real code, at the instruction of the failing
- * expression (so the printed line and carets are CPython's). */
-void py2wasm_traceback(PyObject *f, int line, int col, int end_line, int end_col) {
-    PyFunctionObject *func = (PyFunctionObject *)f;
-    PyCodeObject *code = (PyCodeObject *)func->func_code;
+/* Adds FRAME's entry to the traceback of the exception being raised, as
+ * the interpreter does when an exception reaches a frame: its frame object,
+ * at the instruction of the failing expression (so the printed line and
+ * carets are CPython's). A position the code has no instruction for (a
+ * throw() into a generator not started: its def line) is the entry's line. */
+void py2wasm_traceback(_PyInterpreterFrame *frame, int line, int col, int end_line, int end_col) {
+    PyCodeObject *code = frame->f_code;
     PyObject *type, *value, *tb;
     PyErr_Fetch(&type, &value, &tb);
-    PyFrameObject *frame = PyFrame_New(PyThreadState_Get(), code, func->func_globals, NULL);
-    if (frame == NULL) {
+    PyFrameObject *f = _PyFrame_GetFrameObject(frame);
+    if (f == NULL) {
         PyErr_Clear();
         PyErr_Restore(type, value, tb);
         return;
     }
-    /* A frame past its start has its free variables' cells in place
-     * (COPY_FREE_VARS put them there): f_locals reads each free slot as a
-     * cell. PyFrame_New leaves every slot NULL, which f_locals then read
-     * through (Py_DEBUG's assertion in _PyFrame_FastToLocalsWithError; a
-     * read of low memory without it). */
-    PyObject *closure = func->func_closure;
-    if (closure != NULL && PyTuple_Check(closure) && PyTuple_GET_SIZE(closure) == code->co_nfreevars) {
-        int first_free = code->co_nlocalsplus - code->co_nfreevars;
-        for (int i = 0; i < code->co_nfreevars; i++)
-            frame->f_frame->localsplus[first_free + i] = Py_NewRef(PyTuple_GET_ITEM(closure, i));
-    }
-    int index = instruction_at(code, line, col, end_line, end_col);
+    int index = py2wasm_instruction_at(code, line, col, end_line, end_col, 0);
     if (index >= 0)
-        frame->f_frame->prev_instr = _PyCode_CODE(code) + index;
-    frame->f_lineno = line;
+        frame->prev_instr = _PyCode_CODE(code) + index;
+    else
+        f->f_lineno = line; /* read by PyTraceBack_Here (PyFrame_GetLineNumber) */
     PyErr_Restore(type, value, tb);
-    PyTraceBack_Here(frame);
-    Py_DECREF(frame);
+    PyTraceBack_Here(f);
+    f->f_lineno = 0; /* nonzero only while tracing */
 }
 
 /* At an except clause: takes the exception being raised (a new reference

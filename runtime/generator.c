@@ -93,7 +93,7 @@ PyObject *py2wasm_gen_enter(_PyInterpreterFrame *frame, int nlocals, int nparams
     _PyFrame_StackPush(frame, (PyObject *)g);
     if (PyErr_Occurred()) {
         /* throw() before the first next(): raised at the def line. */
-        py2wasm_traceback((PyObject *)frame->f_func, co->co_firstlineno, -1, -1, -1);
+        py2wasm_traceback(frame, co->co_firstlineno, -1, -1, -1);
         return NULL;
     }
     return (PyObject *)g;
@@ -211,11 +211,26 @@ PyObject *py2wasm_gen_resume(PyThreadState *tstate, _PyInterpreterFrame *frame, 
         extra != NULL && extra->ce_size > py2wasm_extra_index ? extra->ce_extras[py2wasm_extra_index] : NULL;
     if (e == NULL || e->entry == PY2WASM_NO_ENTRY)
         return _PyEval_EvalFrame(tstate, frame, exc);
+    /* A generator the interpreter started (a trace or profile function
+     * was set when it first ran: see frame.c) stays on the interpreter, as
+     * does one first run while tracing; one started natively goes on
+     * natively (its state is in its genstate). */
+    PyObject **base = _PyFrame_Stackbase(frame);
+    int native = frame->stacktop - frame->f_code->co_nlocalsplus >= 2 && Py_IS_TYPE(base[0], &py2wasm_genstate_type);
+    int fresh = frame->prev_instr < _PyCode_CODE(frame->f_code) + frame->f_code->_co_firsttraceable;
+    if (!native && (!fresh || tstate->cframe->use_tracing))
+        return _PyEval_EvalFrame(tstate, frame, exc);
     if (_Py_EnterRecursiveCallTstate(tstate, "")) {
         Py_DECREF(_PyFrame_StackPop(frame));
         return NULL;
     }
+    /* The generator's frame is the current one while it runs (as
+     * _PyEval_EvalFrameDefault makes it): gen_send_ex2 has linked it to
+     * the caller's (frame->previous) and unlinks it after. */
+    _PyCFrame *cframe = tstate->cframe;
+    cframe->current_frame = frame;
     PyObject *r = ((gen_entry)(uintptr_t)e->entry)((PyObject *)frame->f_func, frame);
+    cframe->current_frame = frame->previous;
     _Py_LeaveRecursiveCallTstate(tstate);
     return r;
 }

@@ -8,8 +8,9 @@
  *
  *   header:  struct py2wasm_image_header
  *   slots:   constant and code-object pointers, zero until start-up
- *   caches:  the inline caches of generated code (inline_cache.c), zero,
- *            8-byte aligned after the slots
+ *   caches:  the inline caches of generated code (inline_cache.c) and the
+ *            words of its call sites (frame.c), zero, 8-byte aligned after
+ *            the slots
  *   entries: module_count x struct py2wasm_entry, the code table
  *   then the strings and payloads the entries point to.
  */
@@ -19,7 +20,7 @@
 #include <stdint.h>
 
 #define PY2WASM_IMAGE_MAGIC "PY2WASM"
-#define PY2WASM_IMAGE_VERSION 2
+#define PY2WASM_IMAGE_VERSION 3
 
 /* kind of an entry */
 #define PY2WASM_KIND_FROZEN 0 /* a marshalled code object (precompiled stdlib) */
@@ -54,6 +55,16 @@ struct py2wasm_code_entry {
     uint32_t firstlineno;
     uint32_t entry;          /* table index of its native entry, or PY2WASM_NO_ENTRY */
     uint32_t freevars_off;   /* co_freevars as the compiler sees them, comma-separated */
+    uint32_t sites_off;      /* site_count x struct py2wasm_site: the calls in its code */
+    uint32_t site_count;
+};
+
+/* A call site of generated code (frame.c): the call's source positions
+ * and the image offset of the word generated code reads the call's
+ * instruction from (its byte offset in the code object, filled by attach). */
+struct py2wasm_site {
+    int32_t line, col, end_line, end_col;
+    uint32_t word_off;
 };
 
 struct py2wasm_entry {

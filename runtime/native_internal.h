@@ -60,7 +60,14 @@ void py2wasm_find_builtins(void);
 /* call.c: calls from generated code (any callable). */
 PyObject *py2wasm_call(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames);
 /* exceptions.c */
-void py2wasm_traceback(PyObject *f, int line, int col, int end_line, int end_col);
+void py2wasm_traceback(_PyInterpreterFrame *frame, int line, int col, int end_line, int end_col);
+/* frame.c */
+#define PY2WASM_FRAME_TRACED ((_PyInterpreterFrame *)1)
+PyObject *py2wasm_traced_call(PyObject *f, PyObject **slots);
+_PyInterpreterFrame *py2wasm_frame_push(PyObject *f, PyObject *locals);
+void py2wasm_frame_pop(_PyInterpreterFrame *frame);
+int py2wasm_instruction_at(PyCodeObject *code, int line, int col, int end_line, int end_col, int line_only);
+void py2wasm_resolve_sites(PyCodeObject *code, const struct py2wasm_site *sites, uint32_t count, uint8_t *base);
 
 /* CPython's holder of co_extra (Objects/codeobject.c keeps it private):
  * read directly, as the lookup happens on every call. */

@@ -39,7 +39,10 @@ struct NativeProgram {
     names: Vec<String>,
     consts: ConstPool,
     codes: Vec<image::CodeEntry>,
-    cache_count: u32,
+    /// Bytes of inline caches and call-site words (`ir::Function::cache_bytes`).
+    cache_bytes: u32,
+    /// Every call site: its code table index, position and word.
+    sites: Vec<image::Site>,
     outcomes: Outcomes,
     fallbacks: Vec<Diagnostic>,
 }
@@ -66,7 +69,8 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
         names: Vec::new(),
         consts: ConstPool::default(),
         codes: Vec::new(),
-        cache_count: 0,
+        cache_bytes: 0,
+        sites: Vec::new(),
         outcomes: HashMap::new(),
         fallbacks: Vec::new(),
     };
@@ -161,20 +165,26 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
         };
         p.functions.clear();
         p.names.clear();
-        p.cache_count = 0;
+        p.cache_bytes = 0;
+        p.sites.clear();
         for code in &mut p.codes {
             code.entry = image::NO_ENTRY;
         }
         let mut failed = false;
         for &i in &native {
             let Ok((code, f)) = &lowered[i].3 else { continue };
-            let caches = caches_base + p.cache_count * image::CACHE_SIZE;
-            p.cache_count += f.cache_count();
+            let caches = caches_base + p.cache_bytes;
+            p.cache_bytes += f.cache_bytes();
             if std::env::var_os("PY2WASM_DUMP_IR").is_some() {
                 eprintln!("{f:#?}");
             }
             match codegen::generate(f, &env, caches) {
-                Ok(wasm) => {
+                Ok((wasm, sites)) => {
+                    p.sites.extend(sites.into_iter().map(|(pos, addr)| image::Site {
+                        code: *code,
+                        pos,
+                        offset: addr - image_base,
+                    }));
                     p.codes[*code as usize].entry = layout.table_index(p.functions.len());
                     p.functions.push(wasm);
                     p.names.push(format!("{}.{}", lowered[i].0.name, lowered[i].2));
@@ -189,10 +199,15 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
             if std::env::var_os("PY2WASM_DUMP_IR").is_some() {
                 eprintln!("{:#?}", v.f);
             }
-            let caches = caches_base + p.cache_count * image::CACHE_SIZE;
-            p.cache_count += v.f.cache_count();
+            let caches = caches_base + p.cache_bytes;
+            p.cache_bytes += v.f.cache_bytes();
             match codegen::generate(&v.f, &env, caches) {
-                Ok(wasm) => {
+                Ok((wasm, sites)) => {
+                    p.sites.extend(sites.into_iter().map(|(pos, addr)| image::Site {
+                        code: v.code,
+                        pos,
+                        offset: addr - image_base,
+                    }));
                     p.functions.push(wasm);
                     p.names.push(format!("{}.{}[{:?}]", v.module.name, v.qualname, v.collect));
                 }
@@ -274,7 +289,8 @@ pub fn compile(opts: &Options) -> Result<Compiled> {
         const_count: native.consts.len() as u32,
         consts: &consts,
         codes: &native.codes,
-        cache_count: native.cache_count,
+        cache_bytes: native.cache_bytes,
+        sites: &native.sites,
     };
     let image = image::build(&entries, 0, &native_image);
     let generated = link::Generated { functions: native.functions, names: native.names };

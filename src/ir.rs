@@ -335,6 +335,25 @@ pub enum Op {
     ListAppend(Temp, Temp),
     SetAdd(Temp, Temp),
     DictSetItem(Temp, Temp, Temp),
+    /// Displays with `*` and `**` items (`[*a, b]`, `{*a}`, `{**m}`):
+    /// SET_UPDATE and DICT_UPDATE (LIST_EXTEND is ListExtend), and
+    /// dst (Obj) = tuple(list) for a tuple display (LIST_TO_TUPLE).
+    SetUpdate(Temp, Temp),
+    DictUpdate(Temp, Temp),
+    ListToTuple(Temp),
+    /// `match` (lower/patterns.rs), CPython's instructions of the same
+    /// names: dst (Bool) = the subject's type is a sequence / a mapping
+    /// (never fails); dst (Obj) = len(subject) (GET_LEN); dst (Obj) = a
+    /// tuple of the values of the keys (a tuple) or None (MATCH_KEYS);
+    /// dst (Obj) = a dict of the other items (a `**rest` capture); dst
+    /// (Obj) = a tuple of the attributes (positional count, then keyword
+    /// names) or None (MATCH_CLASS).
+    MatchSequence(Temp),
+    MatchMapping(Temp),
+    MatchLen(Temp),
+    MatchKeys(Temp, Temp),
+    MatchRest(Temp, Temp),
+    MatchClass(Temp, Temp, u32, ConstId),
     /// dst (Obj) = `func(genexp)` where `func` is predicted to be the
     /// builtin `consumer` and the generator expression (code table index
     /// `code`, function object `genfunc`, first iterator `iter`) is made
@@ -387,6 +406,13 @@ pub enum Op {
     /// `globals()`: the dict of the function's module (func_globals); the
     /// builtin would read the calling frame's.
     Globals,
+    /// Before a call of `locals()`, `vars()`, `dir()`, `eval()` or `exec()`
+    /// that reads the caller's variables: the frame gets references to
+    /// these locals' values (a cell's or free variable's cell), where
+    /// CPython's readers find them (runtime/frame.c). Never fails.
+    SyncLocals(Vec<LocalId>),
+    /// After that call: the frame's variables are dropped again.
+    ClearLocals,
     /// A call with `*` or `**` arguments: the callable, a list of the
     /// positional arguments, a dict of the keyword ones (optional).
     CallEx(Temp, Temp, Option<Temp>),
@@ -505,6 +531,8 @@ pub struct Function {
     /// A generator: the entry gets the generator's frame, not argument
     /// slots, and the body suspends at `Term::Yield`.
     pub generator: bool,
+    /// A class body: its one slot is the namespace (its frame's f_locals).
+    pub class_body: bool,
 }
 
 impl Op {
@@ -515,9 +543,12 @@ impl Op {
         match self {
             Const(_) | LoadLocal(_) | DeleteLocal(_) | LoadCell(_) | DeleteCell(_) | CellObject(_) | LoadGlobal(_)
             | DeleteGlobal(_) | ExcFetch | TakeLocal(_) | LoadBuildClass | Globals | GenSent | GenSentFrom
-            | SendDone | RangeNext(_) => vec![],
+            | SyncLocals(_) | ClearLocals | SendDone | RangeNext(_) => vec![],
             RangeIter(_, args) => args.clone(),
-            YieldFromIter(a) | Awaitable(a) => vec![*a],
+            YieldFromIter(a) | Awaitable(a) | ListToTuple(a) | MatchSequence(a) | MatchMapping(a) | MatchLen(a) => {
+                vec![*a]
+            }
+            MatchKeys(a, b) | MatchRest(a, b) | MatchClass(a, b, ..) => vec![*a, *b],
             Send(a, b) => vec![*a, *b],
             LoadName(ns, _) | DeleteName(ns, _) | LoadClassDeref(ns, _) | SetupAnnotations(ns) | WithEnter(ns) => {
                 vec![*ns]
@@ -555,6 +586,8 @@ impl Op {
             | ExcMatches(a, b)
             | ListAppend(a, b)
             | SetAdd(a, b)
+            | SetUpdate(a, b)
+            | DictUpdate(a, b)
             | ListExtend(a, b) => {
                 vec![*a, *b]
             }
@@ -595,6 +628,13 @@ impl Op {
         )
     }
 
+    /// Whether the instruction is a call site: before it, generated code
+    /// points its frame's current instruction at the call's (runtime/frame.c),
+    /// so what the callee sees of the stack has the caller's line.
+    pub fn is_call_site(&self) -> bool {
+        matches!(self, Op::Call { .. } | Op::CallMethod { .. } | Op::CallEx(..) | Op::ConsumeGenexp { .. })
+    }
+
     /// Whether the instruction can fail (and so has an exception edge).
     pub fn can_fail(&self) -> bool {
         use Op::*;
@@ -616,6 +656,10 @@ impl Op {
                 | StoreCell(..)
                 | Release(_)
                 | SendDone
+                | SyncLocals(_)
+                | ClearLocals
+                | MatchSequence(_)
+                | MatchMapping(_)
         )
     }
 }
@@ -627,6 +671,18 @@ impl Function {
         let ops = self.blocks.iter().flat_map(|b| &b.insts).filter(|i| i.op.has_cache()).count();
         let yields = self.blocks.iter().filter(|b| matches!(b.term, Term::Yield(..))).count();
         (ops + yields) as u32
+    }
+
+    /// How many call sites (`Op::is_call_site`) the function's code has.
+    pub fn site_count(&self) -> u32 {
+        self.blocks.iter().flat_map(|b| &b.insts).filter(|i| i.op.is_call_site()).count() as u32
+    }
+
+    /// The bytes of the image the function's code owns: its inline caches,
+    /// then one word per call site (the offset of the call's instruction
+    /// in its code object, filled in by the runtime), 8-byte aligned.
+    pub fn cache_bytes(&self) -> u32 {
+        (self.cache_count() * crate::link::image::CACHE_SIZE + 4 * self.site_count()).next_multiple_of(8)
     }
 }
 

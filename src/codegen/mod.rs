@@ -42,6 +42,11 @@ pub struct Env<'a> {
     pub entry_type: u32,
 }
 
+/// offsetof(_PyInterpreterFrame, f_code), (.., prev_instr) and (.., frame_obj), asserted in
+/// runtime/frame.c.
+const FRAME_CODE: u64 = 16;
+const FRAME_PREV_INSTR: u64 = 28;
+const FRAME_OBJ: u64 = 20;
 /// offsetof(PyThreadState, recursion_remaining), asserted in runtime/call.c.
 const RECURSION_REMAINING: u64 = 20;
 
@@ -88,6 +93,12 @@ struct Gen<'a> {
     /// Generators: the genstate object and the yield being resumed (0: none).
     gen_l: u32,
     state_l: u32,
+    /// The address of the next call site's word, and the sites so far.
+    next_site: u32,
+    sites: Vec<(ir::Pos, u32)>,
+    /// The function's _PyInterpreterFrame (runtime/frame.c): pushed by the
+    /// prologue, popped by the epilogue; a generator's is its own frame.
+    pyframe_l: u32,
     /// Inline arithmetic: the unboxed temps and their locals.
     num: numeric::Plan,
     /// Per block and instruction: a read of a local bound for certain
@@ -128,8 +139,10 @@ fn borrowed_params(f: &ir::Function) -> Vec<bool> {
 /// Generates the wasm function of F, or the reason it cannot (an internal
 /// inconsistency: the function then falls back to bytecode).
 /// CACHES is the address of the function's first inline cache
-/// (`ir::Function::cache_count` of them, image::CACHE_SIZE bytes each).
-pub fn generate(f: &ir::Function, env: &Env, caches: u32) -> Result<Function, String> {
+/// (`ir::Function::cache_count` of them, image::CACHE_SIZE bytes each); its
+/// call sites' words follow them (`ir::Function::cache_bytes`). Returns
+/// the function with the position and address of each call site, in order.
+pub fn generate(f: &ir::Function, env: &Env, caches: u32) -> Result<(Function, Vec<(ir::Pos, u32)>), String> {
     let exit = f.blocks.len();
     let mut succs: Vec<Vec<usize>> = Vec::with_capacity(exit + 1);
     let mut forced = vec![false; exit + 1];
@@ -148,17 +161,18 @@ pub fn generate(f: &ir::Function, env: &Env, caches: u32) -> Result<Function, St
     let layout = stackify::layout(&stackify::Graph { succs, forced_merge: forced });
     let nlocals = f.locals.len() as u32;
     let ntemps = f.temps.len() as u32;
-    // wasm locals: 0 func, 1 slots (a generator's frame), then ret, frame,
-    // scratch, old, gen, state, Python locals, temps; then the tags and
+    // wasm locals: 0 func, 1 slots (a generator's frame), then ret, frame
+    // (the C stack's), scratch, old, gen, state, pyframe (the function's
+    // _PyInterpreterFrame), Python locals, temps; then the tags and
     // values (an int, or a float's bits) of inline arithmetic (numeric.rs).
     let mut num = numeric::plan(f);
     let n = num.locals();
-    let first_tag = 8 + nlocals + ntemps;
+    let first_tag = 9 + nlocals + ntemps;
     let n64 = n + 3 * num.ranges;
     num.tag_base = first_tag;
     num.i64_base = first_tag + n;
     num.range_base = first_tag + 2 * n;
-    let out = Function::new([(6 + nlocals + ntemps + n, ValType::I32), (n64, ValType::I64)]);
+    let out = Function::new([(7 + nlocals + ntemps + n, ValType::I32), (n64, ValType::I64)]);
     let frame_size = (f.max_args * 4).div_ceil(16) * 16;
     let mut g = Gen {
         f,
@@ -176,10 +190,13 @@ pub fn generate(f: &ir::Function, env: &Env, caches: u32) -> Result<Function, St
         old_l: 5,
         gen_l: 6,
         state_l: 7,
-        first_local: 8,
-        first_temp: 8 + nlocals,
+        pyframe_l: 8,
+        first_local: 9,
+        first_temp: 9 + nlocals,
         frame_size,
         next_cache: caches,
+        next_site: caches + f.cache_count() * crate::link::image::CACHE_SIZE,
+        sites: Vec::new(),
         probe_caches: std::collections::HashMap::new(),
         num,
         known_bound: bound::known_bound_reads(f),
@@ -191,7 +208,11 @@ pub fn generate(f: &ir::Function, env: &Env, caches: u32) -> Result<Function, St
     g.tree(0)?;
     g.out.instruction(&I::Unreachable);
     g.out.instruction(&I::End);
-    Ok(g.out)
+    // (Fewer when a block is unreachable: codegen leaves it out.)
+    if g.sites.len() as u32 > f.site_count() {
+        return Err("internal: more call sites generated than counted".into());
+    }
+    Ok((g.out, g.sites))
 }
 
 impl Gen<'_> {
@@ -316,8 +337,36 @@ impl Gen<'_> {
     fn prologue(&mut self) {
         let f = self.f;
         if f.generator {
+            self.get(self.slots_l);
+            self.ins(I::LocalSet(self.pyframe_l));
             self.generator_prologue();
         } else {
+            // The call's frame (a class body's f_locals is its namespace);
+            // none (MemoryError): the call fails before anything ran; 1
+            // (a trace or profile function is set): the interpreter runs
+            // the call (runtime/frame.c).
+            self.get(self.func_l);
+            if f.class_body {
+                self.get(self.slots_l);
+                self.ins(I::I32Load(mem(0)));
+            } else {
+                self.konst(0);
+            }
+            self.call(Rt::FramePush);
+            self.ins(I::LocalTee(self.pyframe_l));
+            self.konst(1);
+            self.ins(I::I32LeU);
+            self.ins(I::If(BlockType::Empty));
+            self.get(self.pyframe_l);
+            self.ins(I::If(BlockType::Result(ValType::I32)));
+            self.get(self.func_l);
+            self.get(self.slots_l);
+            self.call(Rt::TracedCall);
+            self.ins(I::Else);
+            self.konst(0);
+            self.ins(I::End);
+            self.ins(I::Return);
+            self.ins(I::End);
             for i in 0..f.nparams {
                 self.get(self.slots_l);
                 self.ins(I::I32Load(mem(u64::from(i) * 4)));
@@ -434,8 +483,33 @@ impl Gen<'_> {
         self.ins(I::Return);
     }
 
-    /// The exit node: release the locals, pop the argument frame, return.
+    /// The exit node: pop the frame (unlinked before the locals go, as
+    /// CPython clears a frame), release the locals, pop the argument
+    /// frame, return.
     fn epilogue(&mut self) {
+        if !self.f.generator {
+            if !self.f.class_body {
+                // A frame object that outlives the call (a traceback's)
+                // keeps the variables, as CPython's does (runtime/frame.c).
+                self.get(self.pyframe_l);
+                self.ins(I::I32Load(mem(FRAME_OBJ)));
+                self.ins(I::If(BlockType::Empty));
+                for (i, l) in self.f.locals.iter().enumerate() {
+                    if l.kind != LocalKind::Hidden {
+                        self.box_dual_local(i as u32);
+                        self.get(self.pyframe_l);
+                        self.const_slot(l.name_const);
+                        self.get(self.local(i as u32));
+                        self.call(Rt::SyncLocal);
+                    }
+                }
+                self.get(self.pyframe_l);
+                self.call(Rt::SyncFinish);
+                self.ins(I::End);
+            }
+            self.get(self.pyframe_l);
+            self.call(Rt::FramePop);
+        }
         for (i, l) in self.f.locals.iter().enumerate() {
             if !matches!(l.kind, LocalKind::Free(_)) && !self.borrowed[i] {
                 self.xdecref(self.local(i as u32));
@@ -553,7 +627,7 @@ impl Gen<'_> {
             self.xdecref(w);
         }
         if let Some(p) = pos.filter(|p| *p != ir::Pos::NO_ENTRY) {
-            self.get(self.func_l);
+            self.get(self.pyframe_l);
             for v in [p.line, p.col, p.end_line, p.end_col] {
                 self.konst(v as i32);
             }
@@ -824,8 +898,27 @@ impl Gen<'_> {
         }
     }
 
+    /// Before a call: the frame's current instruction becomes the call's,
+    /// `frame->prev_instr = (char *)frame->f_code + site word` (the word the
+    /// runtime filled in when the code was attached).
+    fn call_site(&mut self, pos: ir::Pos) {
+        let addr = self.next_site;
+        self.next_site += 4;
+        self.sites.push((pos, addr));
+        self.get(self.pyframe_l);
+        self.get(self.pyframe_l);
+        self.ins(I::I32Load(mem(FRAME_CODE)));
+        self.konst(0);
+        self.ins(I::I32Load(mem(u64::from(addr))));
+        self.ins(I::I32Add);
+        self.ins(I::I32Store(mem(FRAME_PREV_INSTR)));
+    }
+
     fn inst(&mut self, x: usize, inst: &Inst, owned: &mut Vec<Temp>) -> Result<(), String> {
         use Op::*;
+        if inst.op.is_call_site() {
+            self.call_site(inst.pos);
+        }
         let dst = inst.dst.map(|d| self.temp(d));
         let pos = Some(inst.pos);
         // How failure shows: a NULL pointer, a negative int, or always.
@@ -1127,6 +1220,26 @@ impl Gen<'_> {
                 self.call_on(&[*d, *k, *v], Rt::DictSetItem);
                 fail = Fail::Negative;
             }
+            SetUpdate(a, b) | DictUpdate(a, b) => {
+                self.call_on(&[*a, *b], if matches!(inst.op, SetUpdate(..)) { Rt::SetUpdate } else { Rt::DictUpdate });
+                fail = Fail::Negative;
+            }
+            ListToTuple(l) => self.call_on(&[*l], Rt::ListToTuple),
+            MatchSequence(o) | MatchMapping(o) => {
+                let rt = if matches!(inst.op, MatchSequence(_)) { Rt::MatchSequence } else { Rt::MatchMapping };
+                self.call_on(&[*o], rt);
+                fail = Fail::Never;
+            }
+            MatchLen(o) => self.call_on(&[*o], Rt::MatchLen),
+            MatchKeys(s, k) => self.call_on(&[*s, *k], Rt::MatchKeys),
+            MatchRest(s, k) => self.call_on(&[*s, *k], Rt::MatchRest),
+            MatchClass(s, c, nargs, kwnames) => {
+                self.get(self.temp(*s));
+                self.get(self.temp(*c));
+                self.konst(*nargs as i32);
+                self.const_slot(*kwnames);
+                self.call(Rt::MatchClass);
+            }
             GetIter(o) => {
                 self.call_on(&[*o], Rt::GetIter);
             }
@@ -1274,6 +1387,30 @@ impl Gen<'_> {
             Globals => {
                 self.get(self.func_l);
                 self.call(Rt::Globals);
+            }
+            SyncLocals(ls) => {
+                // (name, value or NULL) pairs in the argument frame.
+                for (i, &l) in ls.iter().enumerate() {
+                    self.get(self.frame_l);
+                    self.ins(I::I32Const(0));
+                    self.ins(I::I32Load(mem(
+                        u64::from(self.env.const_base) + 4 * u64::from(self.f.locals[l as usize].name_const)
+                    )));
+                    self.ins(I::I32Store(mem(8 * i as u64)));
+                    self.get(self.frame_l);
+                    self.get(self.local(l));
+                    self.ins(I::I32Store(mem(8 * i as u64 + 4)));
+                }
+                self.get(self.pyframe_l);
+                self.get(self.frame_l);
+                self.konst(ls.len() as i32);
+                self.call(Rt::SyncLocals);
+                fail = Fail::Never;
+            }
+            ClearLocals => {
+                self.get(self.pyframe_l);
+                self.call(Rt::ClearLocals);
+                fail = Fail::Never;
             }
             CallEx(f, a, k) => {
                 self.get(self.temp(*f));

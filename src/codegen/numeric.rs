@@ -130,6 +130,12 @@ pub fn plan(f: &ir::Function) -> Plan {
                     // Taking the object out needs the object; so does
                     // super(), which reads the first argument's local.
                     (Op::TakeLocal(l), _) | (Op::Super(_, _, l), _) => local_ok[*l as usize] = false,
+                    // The frame gets the objects.
+                    (Op::SyncLocals(ls), _) => {
+                        for l in ls {
+                            local_ok[*l as usize] = false;
+                        }
+                    }
                     (op, _) => {
                         for t in op.operands() {
                             temp_ok[t as usize] = false;
@@ -798,6 +804,23 @@ impl Gen<'_> {
         self.decref(w);
         self.konst(0);
         self.ins(I::LocalSet(w));
+        self.close();
+    }
+
+    /// Dual local L (when it is one) holding a number gets its box from
+    /// now on (what a frame object shows of it: frame.c's sync); on
+    /// failure it keeps the number.
+    pub(super) fn box_dual_local(&mut self, l: LocalId) {
+        let Some((tag, iv, fv)) = self.dual_local_locals(l) else { return };
+        let w = self.local(l);
+        self.ins(I::LocalGet(tag));
+        self.open_if();
+        self.box_into(tag, iv, fv, w);
+        self.get(w);
+        self.open_if();
+        self.konst(BOXED);
+        self.ins(I::LocalSet(tag));
+        self.close();
         self.close();
     }
 

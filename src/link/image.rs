@@ -2,7 +2,7 @@
 //! step (the version number guards a mismatch).
 
 pub const MAGIC: &[u8; 8] = b"PY2WASM\0";
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 /// The slots (constants, then code objects) start right after the header,
 /// at a fixed offset, so code generation knows their addresses.
 pub const SLOTS_OFFSET: usize = 56;
@@ -10,7 +10,8 @@ const ENTRY_SIZE: usize = 32;
 /// Bytes of one site's inline cache: four entries of runtime/inline_cache.c's
 /// struct py2wasm_cache (generated code reads the first).
 pub const CACHE_SIZE: u32 = 96;
-const CODE_ENTRY_SIZE: usize = 20;
+const CODE_ENTRY_SIZE: usize = 28;
+const SITE_SIZE: usize = 20;
 pub const NO_ENTRY: u32 = u32::MAX;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,14 +46,27 @@ pub struct CodeEntry {
     pub freevars: Vec<String>,
 }
 
+/// A call site of generated code: the code object it is in (code table
+/// index), the call's source positions, and the image offset of the word
+/// the runtime fills with the offset of the call's instruction in that code
+/// object (runtime/frame.c).
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub code: u32,
+    pub pos: crate::ir::Pos,
+    pub offset: u32,
+}
+
 /// What native code needs in the image: the marshalled constants tuple
-/// (with its length), the code table and room for the inline caches.
+/// (with its length), the code table, room for the inline caches and
+/// call-site words, and the call sites.
 #[derive(Debug, Default)]
 pub struct Native<'a> {
     pub const_count: u32,
     pub consts: &'a [u8],
     pub codes: &'a [CodeEntry],
-    pub cache_count: u32,
+    pub cache_bytes: u32,
+    pub sites: &'a [Site],
 }
 
 /// Where the inline caches start: after the slots, 8-byte aligned.
@@ -64,7 +78,7 @@ pub fn caches_offset(const_count: u32, code_count: usize) -> u32 {
 /// then the names, paths and data they point to.
 pub fn build(entries: &[Entry], main_index: usize, native: &Native) -> Vec<u8> {
     let caches_off = caches_offset(native.const_count, native.codes.len());
-    let entries_off = (caches_off + CACHE_SIZE * native.cache_count) as usize;
+    let entries_off = (caches_off + native.cache_bytes) as usize;
     let codes_off = entries_off + ENTRY_SIZE * entries.len();
     let table_end = codes_off + CODE_ENTRY_SIZE * native.codes.len();
     let mut out = Vec::with_capacity(
@@ -72,7 +86,11 @@ pub fn build(entries: &[Entry], main_index: usize, native: &Native) -> Vec<u8> {
     );
     out.resize(table_end, 0);
     let mut payload = Vec::new();
-    let mut put = |bytes: &[u8], nul: bool| -> u32 {
+    // (ALIGN: the data's alignment; the C side reads call sites as u32s.)
+    let mut put = |bytes: &[u8], nul: bool, align: usize| -> u32 {
+        while !(table_end + payload.len()).is_multiple_of(align) {
+            payload.push(0);
+        }
         let off = (table_end + payload.len()) as u32;
         payload.extend_from_slice(bytes);
         if nul {
@@ -81,9 +99,9 @@ pub fn build(entries: &[Entry], main_index: usize, native: &Native) -> Vec<u8> {
         off
     };
     for (i, e) in entries.iter().enumerate() {
-        let name_off = put(e.name.as_bytes(), true);
-        let path_off = put(e.path.as_bytes(), true);
-        let data_off = put(e.data, false);
+        let name_off = put(e.name.as_bytes(), true, 1);
+        let path_off = put(e.path.as_bytes(), true, 1);
+        let data_off = put(e.data, false, 1);
         let fields = [
             name_off,
             e.name.len() as u32,
@@ -96,17 +114,31 @@ pub fn build(entries: &[Entry], main_index: usize, native: &Native) -> Vec<u8> {
         ];
         put_u32s(&mut out, entries_off + i * ENTRY_SIZE, &fields);
     }
+    // Each code entry's call sites, contiguous (in generation order).
+    let mut by_code: Vec<Vec<&Site>> = vec![Vec::new(); native.codes.len()];
+    for site in native.sites {
+        if let Some(list) = by_code.get_mut(site.code as usize) {
+            list.push(site);
+        }
+    }
     for (i, c) in native.codes.iter().enumerate() {
-        let module_off = put(c.module.as_bytes(), true);
-        let qualname_off = put(c.qualname.as_bytes(), true);
-        let freevars_off = put(c.freevars.join(",").as_bytes(), true);
+        let module_off = put(c.module.as_bytes(), true, 1);
+        let qualname_off = put(c.qualname.as_bytes(), true, 1);
+        let freevars_off = put(c.freevars.join(",").as_bytes(), true, 1);
+        let mut sites = Vec::with_capacity(SITE_SIZE * by_code[i].len());
+        for s in &by_code[i] {
+            for v in [s.pos.line, s.pos.col, s.pos.end_line, s.pos.end_col, s.offset] {
+                sites.extend_from_slice(&v.to_le_bytes());
+            }
+        }
+        let sites_off = put(&sites, false, 4);
         put_u32s(
             &mut out,
             codes_off + i * CODE_ENTRY_SIZE,
-            &[module_off, qualname_off, c.firstlineno, c.entry, freevars_off],
+            &[module_off, qualname_off, c.firstlineno, c.entry, freevars_off, sites_off, by_code[i].len() as u32],
         );
     }
-    let consts_off = put(native.consts, false);
+    let consts_off = put(native.consts, false, 1);
     out[..8].copy_from_slice(MAGIC);
     let header = [
         VERSION,

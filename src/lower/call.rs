@@ -8,7 +8,9 @@ impl Lowerer<'_, '_> {
         let unpacks =
             c.args.iter().any(|a| matches!(a, ast::Expr::Starred(_))) || c.keywords.iter().any(|k| k.arg.is_none());
         // Builtins that read the calling frame's local variables: a native
-        // function has no frame, so these keep it on the interpreter.
+        // function's frame (runtime/frame.c) gets them for the call
+        // (SyncLocals); a class body's frame has its namespace already.
+        let mut sync_locals = false;
         if let ast::Expr::Name(n) = &*c.func {
             let frame_reader = match n.id.as_str() {
                 "locals" | "breakpoint" => true,
@@ -23,22 +25,18 @@ impl Lowerer<'_, '_> {
             };
             let builtin = matches!(self.scope().binding(&self.mangle(&n.id)), Binding::GlobalImplicit);
             if frame_reader && builtin {
-                return unsupported(&format!("{}() reads the local variables of its caller's frame", n.id));
+                if n.id.as_str() == "breakpoint" {
+                    return unsupported("breakpoint() debugs the caller's frame, which runs no bytecode natively");
+                }
+                if unpacks {
+                    return unsupported(&format!("{}() with * or ** arguments reads the caller's variables", n.id));
+                }
+                sync_locals = self.namespace.is_none();
             }
             if builtin && n.id.as_str() == "globals" && c.args.is_empty() && c.keywords.is_empty() {
                 self.set_pos(e);
                 return Ok(self.obj(Op::Globals));
             }
-        }
-        // Calls that look at the stack of frames (warnings attribute a
-        // warning to a frame's line): the caller needs a frame.
-        let called = match &*c.func {
-            ast::Expr::Name(n) => Some(n.id.as_str()),
-            ast::Expr::Attribute(a) => Some(a.attr.as_str()),
-            _ => None,
-        };
-        if let Some(name @ ("warn" | "warn_explicit" | "_getframe" | "currentframe" | "stack")) = called {
-            return unsupported(&format!("{name}() looks at the calling frame, which native code does not have yet"));
         }
         // Zero-argument super() in a method.
         if let ast::Expr::Name(n) = &*c.func {
@@ -115,7 +113,15 @@ impl Lowerer<'_, '_> {
             }
             _ => None,
         };
+        if sync_locals {
+            let visible = self.f.locals.iter().enumerate().filter(|(_, l)| l.kind != LocalKind::Hidden);
+            let locals = visible.map(|(i, _)| i as LocalId).collect();
+            self.effect(Op::SyncLocals(locals));
+        }
         let r = self.obj(Op::Call { func: f, args: args.clone(), kwnames, nkw: c.keywords.len() as u32, callee });
+        if sync_locals {
+            self.effect(Op::ClearLocals);
+        }
         self.release_all(&args);
         self.release(f);
         Ok(r)

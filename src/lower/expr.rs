@@ -70,6 +70,74 @@ impl Lowerer<'_, '_> {
         }
     }
 
+    /// A list, tuple or set display with starred items, built as CPython
+    /// builds it, left to right: the items before the first star make the
+    /// list (or set), then each starred iterable extends it and each other
+    /// item is added; a tuple is the list made a tuple.
+    fn starred_display(&mut self, e: &ast::Expr, elts: &[ast::Expr], kind: Display) -> R<Temp> {
+        let first_star = elts.iter().position(|x| matches!(x, ast::Expr::Starred(_))).unwrap_or(elts.len());
+        let head = self.exprs(&elts[..first_star])?;
+        self.set_pos(e);
+        let acc = self.obj(if kind == Display::Set { Op::BuildSet(head.clone()) } else { Op::BuildList(head.clone()) });
+        self.release_all(&head);
+        for x in &elts[first_star..] {
+            let (v, starred) = match x {
+                ast::Expr::Starred(s) => (self.expr(&s.value)?, true),
+                _ => (self.expr(x)?, false),
+            };
+            self.set_pos(e);
+            self.effect(match (kind == Display::Set, starred) {
+                (false, true) => Op::ListExtend(acc, v),
+                (false, false) => Op::ListAppend(acc, v),
+                (true, true) => Op::SetUpdate(acc, v),
+                (true, false) => Op::SetAdd(acc, v),
+            });
+            self.release(v);
+        }
+        if kind != Display::Tuple {
+            return Ok(acc);
+        }
+        self.set_pos(e);
+        let t = self.obj(Op::ListToTuple(acc));
+        self.release(acc);
+        Ok(t)
+    }
+
+    /// A dict display with `**` items: the pairs before the first make the
+    /// dict, then each mapping updates it and each pair is set, in order.
+    fn dict_display_with_unpacking(&mut self, e: &ast::Expr, d: &ast::ExprDict) -> R<Temp> {
+        let first = d.keys.iter().position(|k| k.is_none()).unwrap_or(d.keys.len());
+        let mut head = Vec::new();
+        for (k, v) in d.keys[..first].iter().zip(&d.values) {
+            if let Some(k) = k {
+                head.push(self.expr(k)?);
+                head.push(self.expr(v)?);
+            }
+        }
+        self.set_pos(e);
+        let acc = self.obj(Op::BuildDict(head.clone()));
+        self.release_all(&head);
+        for (k, v) in d.keys[first..].iter().zip(&d.values[first..]) {
+            match k {
+                None => {
+                    let m = self.expr(v)?;
+                    self.set_pos(e);
+                    self.effect(Op::DictUpdate(acc, m));
+                    self.release(m);
+                }
+                Some(k) => {
+                    let kt = self.expr(k)?;
+                    let vt = self.expr(v)?;
+                    self.set_pos(e);
+                    self.effect(Op::DictSetItem(acc, kt, vt));
+                    self.release(vt);
+                    self.release(kt);
+                }
+            }
+        }
+        Ok(acc)
+    }
+
     pub(super) fn exprs(&mut self, es: &[ast::Expr]) -> R<Vec<Temp>> {
         let mut out = Vec::new();
         for e in es {
@@ -257,6 +325,16 @@ impl Lowerer<'_, '_> {
                 self.release_all(&parts);
                 r
             }
+            Tuple(t) if t.elts.iter().any(|x| matches!(x, Starred(_))) => {
+                self.starred_display(e, &t.elts, Display::Tuple)?
+            }
+            List(t) if t.elts.iter().any(|x| matches!(x, Starred(_))) => {
+                self.starred_display(e, &t.elts, Display::List)?
+            }
+            Set(t) if t.elts.iter().any(|x| matches!(x, Starred(_))) => {
+                self.starred_display(e, &t.elts, Display::Set)?
+            }
+            Dict(d) if d.keys.iter().any(|k| k.is_none()) => self.dict_display_with_unpacking(e, d)?,
             Tuple(t) => {
                 let items = self.exprs(&t.elts)?;
                 self.set_pos(e);
@@ -449,4 +527,12 @@ impl Lowerer<'_, '_> {
         }
         Ok(())
     }
+}
+
+/// Which display a starred one builds.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Display {
+    List,
+    Tuple,
+    Set,
 }

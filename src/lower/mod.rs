@@ -15,6 +15,7 @@ mod call;
 mod exceptions;
 mod expr;
 mod loops;
+mod patterns;
 mod stmt;
 mod targets;
 
@@ -154,6 +155,7 @@ pub fn lower_function(cx: &mut Context, scope_id: ScopeId, body: Body) -> R<Func
             blocks: Vec::new(),
             max_args: 0,
             generator,
+            class_body: is_class,
         },
         cur: 0,
         loops: Vec::new(),
@@ -375,6 +377,9 @@ impl Lowerer<'_, '_> {
             // The arguments of the call that makes a real iterator, after
             // slot 0 (vectorcall's spare).
             self.f.max_args = self.f.max_args.max(operands.len() as u32);
+        }
+        if let Op::SyncLocals(v) = &op {
+            self.f.max_args = self.f.max_args.max(2 * v.len() as u32);
         }
         if let Op::BuildTuple(v) | Op::BuildList(v) | Op::BuildSet(v) | Op::BuildDict(v) | Op::BuildString(v) = &op {
             self.f.max_args = self.f.max_args.max(v.len() as u32);

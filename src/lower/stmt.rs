@@ -274,7 +274,7 @@ impl Lowerer<'_, '_> {
             ClassDef(c) => self.class_def(c)?,
             AsyncWith(_) => return unsupported("async with"),
             AsyncFor(_) => return unsupported("async for"),
-            Match(_) => return unsupported("match statement"),
+            Match(m) => self.match_stmt(m)?,
             TryStar(_) => return unsupported("try/except*"),
             TypeAlias(_) => return unsupported("type alias"),
         }

@@ -1,0 +1,308 @@
+/* Frames of compiled code. Each call of a compiled function (or class body)
+ * pushes the frame CPython would have made for it: a _PyInterpreterFrame
+ * in the thread's data stack, linked as the thread's current frame, with
+ * its function, code, globals and builtins. So sys._getframe(),
+ * inspect.currentframe()/stack(), traceback.extract_stack(), logging's
+ * caller, warnings' stacklevel and the interpreter's own LOAD_GLOBAL-free
+ * readers (globals() of a callee, the module a class statement is in) see
+ * compiled functions as frames, and an exception's traceback entries are
+ * this frame's (tb_frame.f_back walks the real stack).
+ *
+ * What such a frame does not have: its local variables. They live in wasm
+ * locals, so localsplus stays NULL (stacktop 0: nothing for CPython to
+ * release) and f_locals seen from outside is empty. prev_instr starts at
+ * the code's first traceable instruction (so the frame is "complete" for
+ * _PyFrame_IsIncomplete) and generated code moves it to the instruction of
+ * each call before making it (and the traceback code to the failing one),
+ * so f_lineno is the line being run. A compiled generator's frame is the
+ * generator's own (gen_send_ex2 links it; generator.c makes it current).
+ */
+#include "native_internal.h"
+
+/* While a trace or profile function is set (sys.settrace, sys.setprofile:
+ * debuggers, coverage, profilers), calls of compiled code run on the
+ * interpreter, which reports their events (line numbers included): the
+ * code object is CPython's own. py2wasm_frame_push answers this instead of
+ * a frame, and the entry hands its call to py2wasm_traced_call. */
+
+/* Pushes the frame of a call of compiled function F; LOCALS is a class
+ * body's namespace (its f_locals), NULL for a function. Returns the frame,
+ * or NULL with MemoryError set.
+ *
+ * CPython's frames own their function and code (_PyFrame_InitializeSpecials
+ * increfs them). Ours borrow both while the call runs, which costs nothing:
+ * the caller holds the function until the call returns (the invariant of
+ * entries, ARCHITECTURE.md), and attach keeps every compiled code object
+ * alive for the program's life (a function's __code__ may be replaced while
+ * it runs). Only a frame that outlives its call (py2wasm_frame_pop) takes
+ * references, for the frame object that keeps it. LOCALS is owned. */
+_PyInterpreterFrame *py2wasm_frame_push(PyObject *f, PyObject *locals) {
+    PyFunctionObject *func = (PyFunctionObject *)f;
+    PyCodeObject *co = (PyCodeObject *)func->func_code;
+    PyThreadState *tstate = _PyThreadState_GET();
+    if (tstate->cframe->use_tracing)
+        return PY2WASM_FRAME_TRACED;
+    _PyInterpreterFrame *frame = _PyThreadState_BumpFramePointer(tstate, FRAME_SPECIALS_SIZE + co->co_nlocalsplus);
+    if (frame == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    frame->f_func = func;
+    frame->f_code = co;
+    frame->f_globals = func->func_globals;
+    frame->f_builtins = func->func_builtins;
+    frame->f_locals = Py_XNewRef(locals);
+    frame->frame_obj = NULL;
+    /* f_locals and a frame object's copy read every slot (as unbound). */
+    memset(frame->localsplus, 0, co->co_nlocalsplus * sizeof(PyObject *));
+    frame->stacktop = 0;
+    frame->is_entry = false;
+    frame->owner = FRAME_OWNED_BY_THREAD;
+    frame->prev_instr = _PyCode_CODE(co) + co->_co_firsttraceable;
+    _PyCFrame *cframe = tstate->cframe;
+    frame->previous = cframe->current_frame;
+    cframe->current_frame = frame;
+    return frame;
+}
+
+/* A compiled function's call, with the slots its entry got (the
+ * parameters, bound: CPython's localsplus order), run by the interpreter. */
+PyObject *py2wasm_traced_call(PyObject *f, PyObject **slots) {
+    PyFunctionObject *func = (PyFunctionObject *)f;
+    PyCodeObject *co = (PyCodeObject *)func->func_code;
+    PyThreadState *tstate = _PyThreadState_GET();
+    PyObject *r;
+    /* The caller counted this call against the recursion limit, and the
+     * interpreter counts its frame again. */
+    tstate->recursion_remaining++;
+    if (!(co->co_flags & CO_OPTIMIZED)) {
+        /* a class body: its one slot is the namespace */
+        r = _PyEval_Vector(tstate, func, slots[0], NULL, 0, NULL);
+    } else {
+        int nparams = co->co_argcount + co->co_kwonlyargcount + ((co->co_flags & CO_VARARGS) != 0) +
+                      ((co->co_flags & CO_VARKEYWORDS) != 0);
+        _PyInterpreterFrame *frame = _PyThreadState_BumpFramePointer(tstate, FRAME_SPECIALS_SIZE + co->co_nlocalsplus + co->co_stacksize);
+        if (frame == NULL) {
+            tstate->recursion_remaining--;
+            return PyErr_NoMemory();
+        }
+        /* What _PyEval_Vector does, from bound arguments: the frame owns
+         * the function and its arguments. */
+        _PyFrame_InitializeSpecials(frame, (PyFunctionObject *)Py_NewRef(func), NULL, co->co_nlocalsplus);
+        for (int i = 0; i < co->co_nlocalsplus; i++)
+            frame->localsplus[i] = i < nparams ? Py_XNewRef(slots[i]) : NULL;
+        r = _PyEval_EvalFrame(tstate, frame, 0);
+        /* _PyEvalFrameClearAndPop (private to ceval.c) */
+        tstate->recursion_remaining--;
+        _PyFrame_Clear(frame);
+        tstate->recursion_remaining++;
+        _PyThreadState_PopFrame(tstate, frame);
+    }
+    tstate->recursion_remaining--;
+    return r;
+}
+
+/* Pops FRAME (the current frame) when its call returns, as the interpreter
+ * does (_PyEvalFrameClearAndPop): unlinked first, then cleared, so a frame
+ * object that outlives the call (a traceback's, sys._getframe()'s) takes a
+ * copy of it and its f_back (take_ownership in Python/frame.c). */
+void py2wasm_frame_pop(_PyInterpreterFrame *frame) {
+    PyThreadState *tstate = _PyThreadState_GET();
+    assert(tstate->cframe->current_frame == frame);
+    tstate->cframe->current_frame = frame->previous;
+    if (frame->frame_obj != NULL || frame->f_locals != NULL || frame->stacktop != 0) {
+        PyFrameObject *f = frame->frame_obj;
+        if (f != NULL && Py_REFCNT(f) > 1) {
+            /* The frame object keeps a copy of the specials only (stacktop
+             * 0); its own local slots were never written (frame objects
+             * are not zeroed) and f_locals reads them all. */
+            _PyInterpreterFrame *copy = (_PyInterpreterFrame *)f->_f_frame_data;
+            memset(copy->localsplus, 0, frame->f_code->co_nlocalsplus * sizeof(PyObject *));
+        }
+        /* _PyFrame_Clear releases the function and code (or hands them to
+         * the frame object): the references a CPython frame holds. */
+        Py_INCREF(frame->f_func);
+        Py_INCREF(frame->f_code);
+        _PyFrame_Clear(frame);
+    }
+    /* _PyThreadState_PopFrame, whose common case is one store */
+    PyObject **base = (PyObject **)frame;
+    if (base != &tstate->datastack_chunk->data[0])
+        tstate->datastack_top = base;
+    else
+        _PyThreadState_PopFrame(tstate, frame);
+}
+
+/* ------------------------------------------------------------ variables
+ *
+ * A call of locals(), vars(), dir(), eval() or exec() that reads the
+ * caller's variables (ir::Op::SyncLocals): for the call, the frame holds
+ * references to the function's variables in its localsplus slots (cells
+ * for cell and free variables, as the interpreter keeps them), where
+ * _PyFrame_FastToLocalsWithError reads them, so the builtins see what they
+ * would see in CPython. As in CPython, what exec() stores there does not
+ * come back into the variables. A frame object that outlives its call (a
+ * traceback's) gets the variables the same way as the call returns, so
+ * its f_locals shows them as CPython's does (a number generated code keeps
+ * unboxed in a loop shows as unbound). */
+
+/* Drops the variables a sync gave FRAME (a generator's frame keeps its
+ * stack above them, so only the slots go). */
+void py2wasm_clear_locals(_PyInterpreterFrame *frame) {
+    PyCodeObject *co = frame->f_code;
+    for (int i = 0; i < co->co_nlocalsplus; i++)
+        Py_CLEAR(frame->localsplus[i]);
+    if (frame->owner == FRAME_OWNED_BY_THREAD)
+        frame->stacktop = 0;
+}
+
+/* FRAME's variable NAME gets VALUE (borrowed; NULL: unbound); a name the
+ * code object does not have (a variable only the compiler made) is left
+ * out. */
+void py2wasm_sync_local(_PyInterpreterFrame *frame, PyObject *name, PyObject *value) {
+    PyCodeObject *co = frame->f_code;
+    PyObject *names = co->co_localsplusnames;
+    for (int j = 0; j < co->co_nlocalsplus; j++) {
+        PyObject *candidate = PyTuple_GET_ITEM(names, j);
+        if (candidate == name || _PyUnicode_Equal(candidate, name)) {
+            Py_XSETREF(frame->localsplus[j], Py_XNewRef(value));
+            return;
+        }
+    }
+}
+
+/* After the variables: the frame shows them (stacktop), with its free
+ * variables always in place (COPY_FREE_VARS puts them there before
+ * anything runs: the readers take each such slot as a cell). */
+void py2wasm_sync_finish(_PyInterpreterFrame *frame) {
+    PyCodeObject *co = frame->f_code;
+    PyObject *closure = frame->f_func->func_closure;
+    int first_free = co->co_nlocalsplus - co->co_nfreevars;
+    for (int i = 0; i < co->co_nfreevars; i++)
+        if (frame->localsplus[first_free + i] == NULL && closure != NULL && i < PyTuple_GET_SIZE(closure))
+            frame->localsplus[first_free + i] = Py_NewRef(PyTuple_GET_ITEM(closure, i));
+    if (frame->owner == FRAME_OWNED_BY_THREAD)
+        frame->stacktop = co->co_nlocalsplus;
+}
+
+/* PAIRS: N (name, value or NULL) pairs, borrowed. */
+void py2wasm_sync_locals(_PyInterpreterFrame *frame, PyObject **pairs, int n) {
+    py2wasm_clear_locals(frame);
+    for (int i = 0; i < n; i++)
+        py2wasm_sync_local(frame, pairs[2 * i], pairs[2 * i + 1]);
+    py2wasm_sync_finish(frame);
+}
+
+/* Layouts generated code writes (src/codegen: FRAME_CODE, FRAME_PREV_INSTR). */
+_Static_assert(offsetof(_PyInterpreterFrame, f_code) == 16, "codegen: f_code");
+_Static_assert(offsetof(_PyInterpreterFrame, prev_instr) == 28, "codegen: prev_instr");
+_Static_assert(offsetof(_PyInterpreterFrame, frame_obj) == 20, "codegen: frame_obj");
+
+/* ------------------------------------------------------------ positions
+ *
+ * A code object's co_linetable gives each run of code units its source
+ * positions (CPython's Objects/locations.md): a first byte with bit 7 set,
+ * the entry's kind in bits 3-6 and its length in code units minus one in
+ * bits 0-2, then the kind's data. Lines are deltas from the entry before
+ * (the first from co_firstlineno); columns are 0-based, -1 when unknown.
+ * Read once per code object here rather than through PyCode_Addr2Location,
+ * which starts over from the beginning for each instruction. */
+typedef struct {
+    const uint8_t *p, *end;
+    int line;
+} positions;
+
+static unsigned int read_varint(positions *r) {
+    /* 6 bits a byte, least significant first; bit 6: more follow */
+    unsigned int b = *r->p++, v = b & 63, shift = 0;
+    while (b & 64) {
+        b = *r->p++;
+        shift += 6;
+        v |= (b & 63) << shift;
+    }
+    return v;
+}
+
+static int read_svarint(positions *r) {
+    unsigned int v = read_varint(r); /* the sign in bit 0 */
+    return (v & 1) ? -(int)(v >> 1) : (int)(v >> 1);
+}
+
+/* Reads the next entry: returns how many code units it covers (0 at the
+ * end of the table) and sets their positions (line -1: none). */
+static int positions_next(positions *r, int *line, int *col, int *end_line, int *end_col) {
+    if (r->p >= r->end)
+        return 0;
+    int first = *r->p++;
+    int kind = (first >> 3) & 15, units = (first & 7) + 1;
+    switch (kind) {
+    case 15: /* no position */
+        *line = *end_line = *col = *end_col = -1;
+        break;
+    case 14: /* long form */
+        r->line += read_svarint(r);
+        *line = r->line;
+        *end_line = r->line + (int)read_varint(r);
+        *col = (int)read_varint(r) - 1;
+        *end_col = (int)read_varint(r) - 1;
+        break;
+    case 13: /* a line without columns */
+        r->line += read_svarint(r);
+        *line = *end_line = r->line;
+        *col = *end_col = -1;
+        break;
+    case 10:
+    case 11:
+    case 12: /* one line, 0 to 2 below the last, both columns a byte */
+        r->line += kind - 10;
+        *line = *end_line = r->line;
+        *col = *r->p++;
+        *end_col = *r->p++;
+        break;
+    default: { /* short form: the same line, columns below 80 */
+        int second = *r->p++;
+        *line = *end_line = r->line;
+        *col = kind << 3 | (second >> 4);
+        *end_col = *col + (second & 15);
+    }
+    }
+    return units;
+}
+
+static void positions_start(positions *r, PyCodeObject *code) {
+    r->p = (const uint8_t *)PyBytes_AS_STRING(code->co_linetable);
+    r->end = r->p + PyBytes_GET_SIZE(code->co_linetable);
+    r->line = code->co_firstlineno;
+}
+
+/* The first instruction (code unit index) of CODE at exactly these source
+ * positions; with LINE_ONLY, else the first on LINE; -1 if none. */
+int py2wasm_instruction_at(PyCodeObject *code, int line, int col, int end_line, int end_col, int line_only) {
+    positions r;
+    positions_start(&r, code);
+    int at = 0, units, l, c, el, ec, on_line = -1;
+    while ((units = positions_next(&r, &l, &c, &el, &ec)) > 0) {
+        if (l == line && c == col && el == end_line && ec == end_col)
+            return at;
+        if (l == line && on_line < 0)
+            on_line = at;
+        at += units;
+    }
+    return line_only ? on_line : -1;
+}
+
+/* Fills the words of CODE's call sites (struct py2wasm_site, at image
+ * offsets from BASE) with the byte offset of each call's instruction from
+ * the code object (generated code adds f_code): the instruction at the
+ * call's positions, or the first of its line, or the first traceable one.
+ * Always within CODE, so a frame never points outside its own code. */
+void py2wasm_resolve_sites(PyCodeObject *code, const struct py2wasm_site *sites, uint32_t count, uint8_t *base) {
+    for (uint32_t i = 0; i < count; i++) {
+        const struct py2wasm_site *s = &sites[i];
+        int index = s->line < 0 ? -1 : py2wasm_instruction_at(code, s->line, s->col, s->end_line, s->end_col, 1);
+        if (index < 0)
+            index = code->_co_firsttraceable;
+        int32_t offset = (int32_t)((char *)(_PyCode_CODE(code) + index) - (char *)code);
+        memcpy(base + s->word_off, &offset, sizeof offset);
+    }
+}
