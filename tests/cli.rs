@@ -135,7 +135,7 @@ fn same_input_gives_byte_identical_output_and_a_valid_report() {
     std::fs::write(dir.join("pkg/m.py"), "def f():\n    return [x * 2 for x in range(3)]\n").unwrap();
     std::fs::write(
         dir.join("app.py"),
-        "import json, pkg\nclass A:\n    g = lambda self: 1\ndef pick(x):\n    match x:\n        case _:\n            return x\nprint(json.dumps(pkg.f()))\n",
+        "import json, pkg\nclass A:\n    g = lambda self: 1\ndef pick(x):\n    try:\n        return x\n    except* ValueError:\n        return None\nprint(json.dumps(pkg.f()))\n",
     )
     .unwrap();
     let a = py2wasm(&["app.py", "-o", "a.wasm", "--report-json", "r.json"], &dir);
@@ -146,7 +146,7 @@ fn same_input_gives_byte_identical_output_and_a_valid_report() {
     assert!(wa == wb, "outputs differ");
     let report: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("r.json")).unwrap()).unwrap();
     assert_eq!(report["output_bytes"], serde_json::json!(wa.len()));
-    // A (class body), A.<lambda>, pick, f, f.<locals>.<listcomp>: all but `pick` (match) are native.
+    // A (class body), A.<lambda>, pick, f, f.<locals>.<listcomp>: all but `pick` (except*) are native.
     assert_eq!(report["functions_total"], serde_json::json!(5));
     assert_eq!(report["functions_native"], serde_json::json!(4));
     let how: Vec<(String, String)> = report["functions"]
@@ -176,14 +176,14 @@ fn no_fallback_lists_each_fallback_with_its_location() {
     let dir = scratch("no-fallback");
     std::fs::write(
         dir.join("g.py"),
-        "def ok(x):\n    return x + 1\n\n\ndef pick(x):\n    match x:\n        case _:\n            return x\n\nprint(ok(1))\n",
+        "def ok(x):\n    return x + 1\n\n\ndef pick(x):\n    try:\n        return x\n    except* ValueError:\n        return None\n\nprint(ok(1))\n",
     )
     .unwrap();
     let out = py2wasm(&["g.py", "--no-fallback", "-o", "g.wasm"], &dir);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(err.contains("1 function(s) would run on the bytecode interpreter"), "{err}");
-    assert!(err.contains("g.py:5:1: error: `pick` cannot be compiled natively: match statement"), "{err}");
+    assert!(err.contains("g.py:5:1: error: `pick` cannot be compiled natively: try/except*"), "{err}");
     assert!(!dir.join("g.wasm").exists(), "no output on error");
     // Without the flag the same program compiles, `pick` on the interpreter.
     let out = py2wasm(&["g.py", "-o", "g.wasm", "--report"], &dir);

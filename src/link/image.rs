@@ -176,12 +176,28 @@ mod tests {
         let img = build(&entries, 0, &Native::default());
         assert_eq!(&img[..8], MAGIC);
         let u32_at = |o: usize| u32::from_le_bytes(img[o..o + 4].try_into().unwrap()) as usize;
-        assert_eq!((u32_at(8), u32_at(12), u32_at(16), u32_at(20)), (2, 1, 0, SLOTS_OFFSET));
+        assert_eq!((u32_at(8), u32_at(12), u32_at(16), u32_at(20)), (VERSION as usize, 1, 0, SLOTS_OFFSET));
         let e = SLOTS_OFFSET;
         let (name, data, path) = (u32_at(e), u32_at(e + 16), u32_at(e + 24));
         assert_eq!(&img[name..name + 2], b"m\0");
         assert_eq!(&img[data..data + 3], b"x=1");
         assert_eq!(&img[path..path + 14], b"m/__init__.py\0");
         assert_eq!((u32_at(e + 8), u32_at(e + 12)), (1, 1));
+    }
+
+    #[test]
+    fn lists_each_code_entrys_call_sites_aligned() {
+        let codes =
+            [CodeEntry { module: "m".into(), qualname: "f".into(), firstlineno: 1, entry: 0, freevars: vec![] }];
+        let pos = crate::ir::Pos { line: 3, col: 4, end_line: 3, end_col: 9 };
+        let sites = [Site { code: 0, pos, offset: 200 }];
+        let native = Native { const_count: 0, consts: &[], codes: &codes, cache_bytes: 8, sites: &sites };
+        let img = build(&[], 0, &native);
+        let u32_at = |o: usize| u32::from_le_bytes(img[o..o + 4].try_into().unwrap()) as usize;
+        let code_table = u32_at(44);
+        let (sites_off, count) = (u32_at(code_table + 20), u32_at(code_table + 24));
+        assert_eq!((sites_off % 4, count), (0, 1));
+        let fields: Vec<usize> = (0..5).map(|i| u32_at(sites_off + 4 * i)).collect();
+        assert_eq!(fields, [3, 4, 3, 9, 200]);
     }
 }
