@@ -18,7 +18,7 @@ void py2wasm_traceback(_PyInterpreterFrame *frame, int line, int col, int end_li
         PyErr_Restore(type, value, tb);
         return;
     }
-    int index = py2wasm_instruction_at(code, line, col, end_line, end_col, 0);
+    int index = py2wasm_instruction_at(code, line, col, end_line, end_col, -1, 0);
     if (index >= 0)
         frame->prev_instr = _PyCode_CODE(code) + index;
     else

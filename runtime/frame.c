@@ -185,14 +185,6 @@ void py2wasm_sync_finish(_PyInterpreterFrame *frame) {
         frame->stacktop = co->co_nlocalsplus;
 }
 
-/* PAIRS: N (name, value or NULL) pairs, borrowed. */
-void py2wasm_sync_locals(_PyInterpreterFrame *frame, PyObject **pairs, int n) {
-    py2wasm_clear_locals(frame);
-    for (int i = 0; i < n; i++)
-        py2wasm_sync_local(frame, pairs[2 * i], pairs[2 * i + 1]);
-    py2wasm_sync_finish(frame);
-}
-
 /* Layouts generated code writes (src/codegen: FRAME_CODE, FRAME_PREV_INSTR). */
 _Static_assert(offsetof(_PyInterpreterFrame, f_code) == 16, "codegen: f_code");
 _Static_assert(offsetof(_PyInterpreterFrame, prev_instr) == 28, "codegen: prev_instr");
@@ -276,14 +268,20 @@ static void positions_start(positions *r, PyCodeObject *code) {
 }
 
 /* The first instruction (code unit index) of CODE at exactly these source
- * positions; with LINE_ONLY, else the first on LINE; -1 if none. */
-int py2wasm_instruction_at(PyCodeObject *code, int line, int col, int end_line, int end_col, int line_only) {
+ * positions, of opcode OPCODE unless it is -1 (the code as compiled: not
+ * quickened yet, or a YIELD_VALUE, which has no quickened forms); with
+ * LINE_ONLY, else the first on LINE; -1 if none. */
+int py2wasm_instruction_at(PyCodeObject *code, int line, int col, int end_line, int end_col, int opcode,
+                           int line_only) {
     positions r;
     positions_start(&r, code);
     int at = 0, units, l, c, el, ec, on_line = -1;
     while ((units = positions_next(&r, &l, &c, &el, &ec)) > 0) {
-        if (l == line && c == col && el == end_line && ec == end_col)
-            return at;
+        if (l == line && c == col && el == end_line && ec == end_col) {
+            for (int i = at; i < at + units; i++)
+                if (opcode < 0 || _Py_OPCODE(_PyCode_CODE(code)[i]) == opcode)
+                    return i;
+        }
         if (l == line && on_line < 0)
             on_line = at;
         at += units;
@@ -299,7 +297,7 @@ int py2wasm_instruction_at(PyCodeObject *code, int line, int col, int end_line, 
 void py2wasm_resolve_sites(PyCodeObject *code, const struct py2wasm_site *sites, uint32_t count, uint8_t *base) {
     for (uint32_t i = 0; i < count; i++) {
         const struct py2wasm_site *s = &sites[i];
-        int index = s->line < 0 ? -1 : py2wasm_instruction_at(code, s->line, s->col, s->end_line, s->end_col, 1);
+        int index = s->line < 0 ? -1 : py2wasm_instruction_at(code, s->line, s->col, s->end_line, s->end_col, -1, 1);
         if (index < 0)
             index = code->_co_firsttraceable;
         int32_t offset = (int32_t)((char *)(_PyCode_CODE(code) + index) - (char *)code);

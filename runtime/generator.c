@@ -55,6 +55,13 @@ PyTypeObject py2wasm_genstate_type = {
     .tp_dealloc = genstate_dealloc,
 };
 
+/* Whether generated code has run FRAME's generator (and suspended it):
+ * its genstate at the bottom of the value stack, the sent value above. */
+static int has_genstate(_PyInterpreterFrame *frame) {
+    return frame->stacktop - frame->f_code->co_nlocalsplus >= 2 &&
+           Py_IS_TYPE(_PyFrame_Stackbase(frame)[0], &py2wasm_genstate_type);
+}
+
 /* The first thing a compiled generator's code does on each resumption:
  * returns its genstate (borrowed: the frame owns it). The first time, it
  * makes one with NLOCALS slots, moves the NPARAMS arguments the
@@ -63,7 +70,7 @@ PyTypeObject py2wasm_genstate_type = {
  * stack for py2wasm_gen_sent. */
 PyObject *py2wasm_gen_enter(_PyInterpreterFrame *frame, int nlocals, int nparams) {
     PyObject **base = _PyFrame_Stackbase(frame);
-    if (frame->stacktop - frame->f_code->co_nlocalsplus >= 2 && Py_IS_TYPE(base[0], &py2wasm_genstate_type)) {
+    if (has_genstate(frame)) {
         /* Running again: past the YIELD_VALUE it stopped at, on the RESUME
          * after it, as the interpreter is once resumed. Otherwise _PyGen_yf
          * (gi_yieldfrom, cr_await) would still see a `yield from` in
@@ -117,16 +124,7 @@ PyObject *py2wasm_gen_sent(_PyInterpreterFrame *frame) {
 void py2wasm_gen_suspend(_PyInterpreterFrame *frame, int line, int col, int end_line, int end_col, int32_t *cached) {
     PyCodeObject *code = frame->f_code;
     if (*cached == 0) {
-        int index = -1;
-        for (int i = 0; i < Py_SIZE(code); i++) {
-            int sl, sc, el, ec;
-            if (_Py_OPCODE(_PyCode_CODE(code)[i]) == YIELD_VALUE &&
-                PyCode_Addr2Location(code, i * (int)sizeof(_Py_CODEUNIT), &sl, &sc, &el, &ec) && sl == line &&
-                sc == col && el == end_line && ec == end_col) {
-                index = i;
-                break;
-            }
-        }
+        int index = py2wasm_instruction_at(code, line, col, end_line, end_col, YIELD_VALUE, 0);
         *cached = index >= 0 ? index + 1 : -1;
     }
     /* Unknown: the frame stays where it was (the start). */
@@ -215,8 +213,7 @@ PyObject *py2wasm_gen_resume(PyThreadState *tstate, _PyInterpreterFrame *frame, 
      * was set when it first ran: see frame.c) stays on the interpreter, as
      * does one first run while tracing; one started natively goes on
      * natively (its state is in its genstate). */
-    PyObject **base = _PyFrame_Stackbase(frame);
-    int native = frame->stacktop - frame->f_code->co_nlocalsplus >= 2 && Py_IS_TYPE(base[0], &py2wasm_genstate_type);
+    int native = has_genstate(frame);
     int fresh = frame->prev_instr < _PyCode_CODE(frame->f_code) + frame->f_code->_co_firsttraceable;
     if (!native && (!fresh || tstate->cframe->use_tracing))
         return _PyEval_EvalFrame(tstate, frame, exc);

@@ -57,6 +57,8 @@ PyObject **py2wasm_code_slots(void);
 extern PyTypeObject py2wasm_genstate_type;
 /* operators.c: finds the builtins with fast paths (at start-up). */
 void py2wasm_find_builtins(void);
+/* containers.c: DICT_UPDATE, with its message for a non-mapping. */
+int py2wasm_dict_update(PyObject *dict, PyObject *other);
 /* call.c: calls from generated code (any callable). */
 PyObject *py2wasm_call(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames);
 /* exceptions.c */
@@ -66,7 +68,8 @@ void py2wasm_traceback(_PyInterpreterFrame *frame, int line, int col, int end_li
 PyObject *py2wasm_traced_call(PyObject *f, PyObject **slots);
 _PyInterpreterFrame *py2wasm_frame_push(PyObject *f, PyObject *locals);
 void py2wasm_frame_pop(_PyInterpreterFrame *frame);
-int py2wasm_instruction_at(PyCodeObject *code, int line, int col, int end_line, int end_col, int line_only);
+int py2wasm_instruction_at(PyCodeObject *code, int line, int col, int end_line, int end_col, int opcode,
+                           int line_only);
 void py2wasm_resolve_sites(PyCodeObject *code, const struct py2wasm_site *sites, uint32_t count, uint8_t *base);
 
 /* CPython's holder of co_extra (Objects/codeobject.c keeps it private):

@@ -70,11 +70,7 @@ PyObject *py2wasm_match_rest(PyObject *map, PyObject *keys) {
     PyObject *rest = PyDict_New();
     if (rest == NULL)
         return NULL;
-    if (PyDict_Update(rest, map) < 0) {
-        if (PyErr_ExceptionMatches(PyExc_AttributeError)) {
-            PyErr_Clear();
-            PyErr_Format(PyExc_TypeError, "'%.200s' object is not a mapping", Py_TYPE(map)->tp_name);
-        }
+    if (py2wasm_dict_update(rest, map) < 0) {
         Py_DECREF(rest);
         return NULL;
     }

@@ -483,6 +483,20 @@ impl Gen<'_> {
         self.ins(I::Return);
     }
 
+    /// The frame gets references to the values of locals LS (runtime/frame.c:
+    /// a dual local holding a number is boxed first), then shows them.
+    fn sync_frame_locals(&mut self, ls: &[ir::LocalId]) {
+        for &l in ls {
+            self.box_dual_local(l);
+            self.get(self.pyframe_l);
+            self.const_slot(self.f.locals[l as usize].name_const);
+            self.get(self.local(l));
+            self.call(Rt::SyncLocal);
+        }
+        self.get(self.pyframe_l);
+        self.call(Rt::SyncFinish);
+    }
+
     /// The exit node: pop the frame (unlinked before the locals go, as
     /// CPython clears a frame), release the locals, pop the argument
     /// frame, return.
@@ -494,17 +508,10 @@ impl Gen<'_> {
                 self.get(self.pyframe_l);
                 self.ins(I::I32Load(mem(FRAME_OBJ)));
                 self.ins(I::If(BlockType::Empty));
-                for (i, l) in self.f.locals.iter().enumerate() {
-                    if l.kind != LocalKind::Hidden {
-                        self.box_dual_local(i as u32);
-                        self.get(self.pyframe_l);
-                        self.const_slot(l.name_const);
-                        self.get(self.local(i as u32));
-                        self.call(Rt::SyncLocal);
-                    }
-                }
-                self.get(self.pyframe_l);
-                self.call(Rt::SyncFinish);
+                let visible: Vec<ir::LocalId> = (0..self.f.locals.len() as ir::LocalId)
+                    .filter(|&l| self.f.locals[l as usize].kind != LocalKind::Hidden)
+                    .collect();
+                self.sync_frame_locals(&visible);
                 self.ins(I::End);
             }
             self.get(self.pyframe_l);
@@ -1389,22 +1396,9 @@ impl Gen<'_> {
                 self.call(Rt::Globals);
             }
             SyncLocals(ls) => {
-                // (name, value or NULL) pairs in the argument frame.
-                for (i, &l) in ls.iter().enumerate() {
-                    self.get(self.frame_l);
-                    self.ins(I::I32Const(0));
-                    self.ins(I::I32Load(mem(
-                        u64::from(self.env.const_base) + 4 * u64::from(self.f.locals[l as usize].name_const)
-                    )));
-                    self.ins(I::I32Store(mem(8 * i as u64)));
-                    self.get(self.frame_l);
-                    self.get(self.local(l));
-                    self.ins(I::I32Store(mem(8 * i as u64 + 4)));
-                }
                 self.get(self.pyframe_l);
-                self.get(self.frame_l);
-                self.konst(ls.len() as i32);
-                self.call(Rt::SyncLocals);
+                self.call(Rt::ClearLocals);
+                self.sync_frame_locals(ls);
                 fail = Fail::Never;
             }
             ClearLocals => {

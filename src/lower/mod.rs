@@ -378,9 +378,6 @@ impl Lowerer<'_, '_> {
             // slot 0 (vectorcall's spare).
             self.f.max_args = self.f.max_args.max(operands.len() as u32);
         }
-        if let Op::SyncLocals(v) = &op {
-            self.f.max_args = self.f.max_args.max(2 * v.len() as u32);
-        }
         if let Op::BuildTuple(v) | Op::BuildList(v) | Op::BuildSet(v) | Op::BuildDict(v) | Op::BuildString(v) = &op {
             self.f.max_args = self.f.max_args.max(v.len() as u32);
         }
