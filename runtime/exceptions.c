@@ -85,6 +85,69 @@ int py2wasm_exc_matches(PyObject *exc, PyObject *type) {
     return PyErr_GivenExceptionMatches(exc, type);
 }
 
+/* CHECK_EG_MATCH, for `except* TYPE:` with EXC the part of the exception
+ * group no earlier clause took (None when nothing is left): the pair
+ * (match, rest). A match (an exception group; a lone exception is wrapped
+ * in one) becomes the handled exception; without one, match is None and
+ * rest is EXC. As ceval.c's check_except_star_type_valid and
+ * exception_group_match. */
+PyObject *py2wasm_except_star_match(PyObject *exc, PyObject *type) {
+    /* The check of `except TYPE:` (None matches no type). */
+    if (py2wasm_exc_matches(Py_None, type) < 0)
+        return NULL;
+    /* except* ExceptionGroup makes no sense: groups are split, not caught. */
+    int is_group = 0;
+    if (PyTuple_Check(type)) {
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(type) && !is_group; i++)
+            if ((is_group = PyObject_IsSubclass(PyTuple_GET_ITEM(type, i), PyExc_BaseExceptionGroup)) < 0)
+                return NULL;
+    } else if ((is_group = PyObject_IsSubclass(type, PyExc_BaseExceptionGroup)) < 0) {
+        return NULL;
+    }
+    if (is_group) {
+        PyErr_SetString(PyExc_TypeError, "catching ExceptionGroup with except* is not allowed. Use except instead.");
+        return NULL;
+    }
+    if (Py_IsNone(exc))
+        return PyTuple_Pack(2, Py_None, Py_None);
+    if (PyErr_GivenExceptionMatches(exc, type)) {
+        PyObject *match;
+        if (_PyBaseExceptionGroup_Check(exc)) {
+            match = Py_NewRef(exc);
+        } else {
+            PyObject *one = PyTuple_Pack(1, exc);
+            match = one == NULL ? NULL : _PyExc_CreateExceptionGroup("", one);
+            Py_XDECREF(one);
+            if (match == NULL)
+                return NULL;
+        }
+        PyObject *pair = PyTuple_Pack(2, match, Py_None);
+        if (pair != NULL)
+            PyErr_SetExcInfo(NULL, Py_NewRef(match), NULL);
+        Py_DECREF(match);
+        return pair;
+    }
+    if (!_PyBaseExceptionGroup_Check(exc))
+        return PyTuple_Pack(2, Py_None, exc);
+    /* A group: split() says which part matches. */
+    PyObject *pair = PyObject_CallMethod(exc, "split", "(O)", type);
+    if (pair == NULL)
+        return NULL;
+    if (!PyTuple_CheckExact(pair) || PyTuple_GET_SIZE(pair) != 2) {
+        Py_DECREF(pair);
+        PyErr_SetString(PyExc_TypeError, "split() of an exception group did not return a pair");
+        return NULL;
+    }
+    PyObject *match = PyTuple_GET_ITEM(pair, 0);
+    if (Py_IsNone(match)) {
+        /* Nothing matched: the rest is the group itself. */
+        Py_DECREF(pair);
+        return PyTuple_Pack(2, Py_None, exc);
+    }
+    PyErr_SetExcInfo(NULL, Py_NewRef(match), NULL);
+    return pair;
+}
+
 /* `raise EXC [from CAUSE]` (CAUSE may be NULL). Always returns 0. */
 int py2wasm_raise(PyObject *exc, PyObject *cause) {
     PyObject *type = NULL, *value = NULL;
@@ -186,6 +249,50 @@ PyObject *py2wasm_with_enter(PyObject *mgr) {
     Py_DECREF(exit);
     Py_XDECREF(value);
     return pair;
+}
+
+/* BEFORE_ASYNC_WITH and GET_AWAITABLE 1: the pair (__aexit__ bound to
+ * MGR, the awaitable iterator of what __aenter__() returned). */
+PyObject *py2wasm_async_with_enter(PyObject *mgr) {
+    PyObject *enter = _PyObject_LookupSpecial(mgr, &_Py_ID(__aenter__));
+    if (enter == NULL) {
+        if (!PyErr_Occurred())
+            PyErr_Format(PyExc_TypeError, "'%.200s' object does not support the asynchronous context manager protocol",
+                         Py_TYPE(mgr)->tp_name);
+        return NULL;
+    }
+    PyObject *exit = _PyObject_LookupSpecial(mgr, &_Py_ID(__aexit__));
+    if (exit == NULL) {
+        if (!PyErr_Occurred())
+            PyErr_Format(PyExc_TypeError,
+                         "'%.200s' object does not support the asynchronous context manager protocol "
+                         "(missed __aexit__ method)",
+                         Py_TYPE(mgr)->tp_name);
+        Py_DECREF(enter);
+        return NULL;
+    }
+    PyObject *value = PyObject_CallNoArgs(enter);
+    Py_DECREF(enter);
+    PyObject *it = value == NULL ? NULL : py2wasm_awaitable(value, 1);
+    PyObject *pair = it == NULL ? NULL : PyTuple_Pack(2, exit, it);
+    Py_DECREF(exit);
+    Py_XDECREF(value);
+    Py_XDECREF(it);
+    return pair;
+}
+
+/* WITH_EXCEPT_START then GET_AWAITABLE 2 (`async with`): the awaitable
+ * iterator of EXIT(type, EXC, traceback). */
+PyObject *py2wasm_async_with_exit(PyObject *exit, PyObject *exc) {
+    PyObject *tb = PyException_GetTraceback(exc);
+    PyObject *args[3] = {(PyObject *)Py_TYPE(exc), exc, tb != NULL ? tb : Py_None};
+    PyObject *r = PyObject_Vectorcall(exit, args, 3, NULL);
+    Py_XDECREF(tb);
+    if (r == NULL)
+        return NULL;
+    PyObject *it = py2wasm_awaitable(r, 2);
+    Py_DECREF(r);
+    return it;
 }
 
 /* WITH_EXCEPT_START: EXIT(type, EXC, traceback); 1 if that suppresses the

@@ -176,9 +176,21 @@ PyObject *py2wasm_yield_from_iter(PyObject *iterable) {
     return PyObject_GetIter(iterable);
 }
 
-/* GET_AWAITABLE for `await`: the iterator to delegate to. */
-PyObject *py2wasm_awaitable(PyObject *o) {
+/* GET_AWAITABLE with OPARG (0: `await`; 1, 2: the results of __aenter__
+ * and __aexit__ in `async with`, as ceval.c's format_awaitable_error
+ * words it): the iterator to delegate to. */
+PyObject *py2wasm_awaitable(PyObject *o, int oparg) {
     PyObject *it = _PyCoro_GetAwaitableIter(o);
+    if (it == NULL && (Py_TYPE(o)->tp_as_async == NULL || Py_TYPE(o)->tp_as_async->am_await == NULL)) {
+        if (oparg == 1)
+            PyErr_Format(PyExc_TypeError,
+                         "'async with' received an object from __aenter__ that does not implement __await__: %.100s",
+                         Py_TYPE(o)->tp_name);
+        else if (oparg == 2)
+            PyErr_Format(PyExc_TypeError,
+                         "'async with' received an object from __aexit__ that does not implement __await__: %.100s",
+                         Py_TYPE(o)->tp_name);
+    }
     if (it != NULL && PyCoro_CheckExact(it)) {
         PyObject *yf = _PyGen_yf((PyGenObject *)it);
         if (yf != NULL) {
@@ -190,6 +202,64 @@ PyObject *py2wasm_awaitable(PyObject *o) {
     }
     return it;
 }
+
+/* GET_AITER: the asynchronous iterator of `async for`. */
+PyObject *py2wasm_get_aiter(PyObject *o) {
+    PyTypeObject *type = Py_TYPE(o);
+    unaryfunc getter = type->tp_as_async != NULL ? type->tp_as_async->am_aiter : NULL;
+    if (getter == NULL) {
+        PyErr_Format(PyExc_TypeError, "'async for' requires an object with __aiter__ method, got %.100s",
+                     type->tp_name);
+        return NULL;
+    }
+    PyObject *it = getter(o);
+    if (it == NULL)
+        return NULL;
+    if (Py_TYPE(it)->tp_as_async == NULL || Py_TYPE(it)->tp_as_async->am_anext == NULL) {
+        PyErr_Format(PyExc_TypeError,
+                     "'async for' received an object from __aiter__ that does not implement __anext__: %.100s",
+                     Py_TYPE(it)->tp_name);
+        Py_DECREF(it);
+        return NULL;
+    }
+    return it;
+}
+
+/* GET_ANEXT: the awaitable iterator of the next step of AITER. */
+PyObject *py2wasm_get_anext(PyObject *aiter) {
+    PyTypeObject *type = Py_TYPE(aiter);
+    if (PyAsyncGen_CheckExact(aiter))
+        return type->tp_as_async->am_anext(aiter);
+    unaryfunc getter = type->tp_as_async != NULL ? type->tp_as_async->am_anext : NULL;
+    if (getter == NULL) {
+        PyErr_Format(PyExc_TypeError, "'async for' requires an iterator with __anext__ method, got %.100s",
+                     type->tp_name);
+        return NULL;
+    }
+    PyObject *next = getter(aiter);
+    if (next == NULL)
+        return NULL;
+    PyObject *awaitable = _PyCoro_GetAwaitableIter(next);
+    if (awaitable == NULL)
+        _PyErr_FormatFromCause(PyExc_TypeError, "'async for' received an invalid object from __anext__: %.100s",
+                               Py_TYPE(next)->tp_name);
+    Py_DECREF(next);
+    return awaitable;
+}
+
+/* END_ASYNC_FOR, in the handler around an `async for` step: 0 when the
+ * exception being raised is StopAsyncIteration (the loop is over; it is
+ * cleared), -1 (it stays raised) otherwise. */
+int py2wasm_end_async_for(void) {
+    if (!PyErr_ExceptionMatches(PyExc_StopAsyncIteration))
+        return -1;
+    PyErr_Clear();
+    return 0;
+}
+
+/* ASYNC_GEN_WRAP: what an async generator's `yield` hands out, marked as
+ * a value (not a step of an await inside it). */
+PyObject *py2wasm_async_gen_wrap(PyObject *v) { return _PyAsyncGenValueWrapperNew(v); }
 
 /* SEND: passes V on to the delegate; returns what it yields, or (with
  * py2wasm_send_done() true) its return value; NULL on error. */

@@ -20,7 +20,7 @@
 #include <stdint.h>
 
 #define PY2WASM_IMAGE_MAGIC "PY2WASM"
-#define PY2WASM_IMAGE_VERSION 3
+#define PY2WASM_IMAGE_VERSION 4
 
 /* kind of an entry */
 #define PY2WASM_KIND_FROZEN 0 /* a marshalled code object (precompiled stdlib) */
@@ -72,6 +72,7 @@ struct py2wasm_entry {
     uint32_t kind, flags;
     uint32_t data_off, data_len;    /* marshalled code or source text */
     uint32_t path_off, path_len;    /* the file name tracebacks show, NUL-terminated */
+    uint32_t zsource_off, zsource_len; /* a frozen module's source, zlib-compressed (0 0: none) */
 };
 
 /* Filled in by the compiler's data segment; zero in a bare runtime.wasm. */

@@ -52,7 +52,7 @@ static int image_open(void) {
     for (uint32_t i = 0; i < header->module_count; i++) {
         const struct py2wasm_entry *e = &entries[i];
         if (!in_image(e->name_off, e->name_len + 1) || !in_image(e->data_off, e->data_len) ||
-            !in_image(e->path_off, e->path_len + 1))
+            !in_image(e->path_off, e->path_len + 1) || !in_image(e->zsource_off, e->zsource_len))
             return 0;
     }
     return header->main_index < header->module_count &&
@@ -88,17 +88,64 @@ static const struct py2wasm_entry *find_source_by_name(const char *name) {
     return NULL;
 }
 
+/* The entry whose file is PATH and whose source the image carries. */
 static const struct py2wasm_entry *find_source_by_path(const char *path) {
     for (uint32_t i = 0; i < header->module_count; i++) {
         const struct py2wasm_entry *e = &entries[i];
-        if (e->kind == PY2WASM_KIND_SOURCE && strcmp(image_at(e->path_off), path) == 0)
+        if ((e->kind == PY2WASM_KIND_SOURCE || e->zsource_len > 0) && e->path_len > 0 &&
+            strcmp(image_at(e->path_off), path) == 0)
             return e;
     }
     return NULL;
 }
 
+static const struct py2wasm_entry *find_frozen_by_name(const char *name) {
+    for (uint32_t i = 0; i < header->module_count; i++) {
+        const struct py2wasm_entry *e = &entries[i];
+        if (e->kind == PY2WASM_KIND_FROZEN && strcmp(image_at(e->name_off), name) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+/* The source bytes of entry E (a new reference), or NULL with an exception
+ * set: a user module's as embedded, a stdlib module's decompressed with the
+ * zlib module (built in). The last one decompressed is kept: a traceback
+ * reads several lines of the same file. */
+static PyObject *source_bytes(const struct py2wasm_entry *e) {
+    static const struct py2wasm_entry *cached_entry;
+    static PyObject *cached;
+    if (e->kind == PY2WASM_KIND_SOURCE)
+        return PyBytes_FromStringAndSize(image_at(e->data_off), e->data_len);
+    if (e->zsource_len == 0) {
+        PyErr_SetString(PyExc_ImportError, "the program was compiled without the standard library's source");
+        return NULL;
+    }
+    if (cached_entry == e)
+        return Py_NewRef(cached);
+    PyObject *zlib = PyImport_ImportModule("zlib");
+    if (zlib == NULL)
+        return NULL;
+    PyObject *packed = PyMemoryView_FromMemory((char *)image_at(e->zsource_off), e->zsource_len, PyBUF_READ);
+    PyObject *raw = packed == NULL ? NULL : PyObject_CallMethod(zlib, "decompress", "O", packed);
+    Py_XDECREF(packed);
+    Py_DECREF(zlib);
+    if (raw == NULL)
+        return NULL;
+    Py_XSETREF(cached, Py_NewRef(raw));
+    cached_entry = e;
+    return raw;
+}
+
 static PyObject *source_text(const struct py2wasm_entry *e) {
-    return PyUnicode_DecodeUTF8(image_at(e->data_off), e->data_len, "surrogateescape");
+    if (e->kind == PY2WASM_KIND_SOURCE)
+        return PyUnicode_DecodeUTF8(image_at(e->data_off), e->data_len, "surrogateescape");
+    PyObject *raw = source_bytes(e);
+    if (raw == NULL)
+        return NULL;
+    PyObject *text = PyUnicode_DecodeUTF8(PyBytes_AS_STRING(raw), PyBytes_GET_SIZE(raw), "surrogateescape");
+    Py_DECREF(raw);
+    return text;
 }
 
 /* ------------------------------------------------------------ _py2wasm */
@@ -132,6 +179,19 @@ static PyObject *py_user_source(PyObject *self, PyObject *arg) {
     return source_text(e);
 }
 
+/* stdlib_source(name) -> the source str of a frozen stdlib module, or None
+ * when the image does not carry it (--no-stdlib-source, or no such module) */
+static PyObject *py_stdlib_source(PyObject *self, PyObject *arg) {
+    Py_ssize_t size;
+    const char *name = PyUnicode_AsUTF8AndSize(arg, &size);
+    if (name == NULL)
+        return NULL;
+    const struct py2wasm_entry *e = strlen(name) == (size_t)size ? find_frozen_by_name(name) : NULL;
+    if (e == NULL || e->zsource_len == 0)
+        Py_RETURN_NONE;
+    return source_text(e);
+}
+
 /* attach(name, code): marks the natively compiled functions of CODE, the
  * code object CPython compiled from module NAME's embedded source. */
 static PyObject *py_attach(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
@@ -149,6 +209,7 @@ static PyMethodDef py2wasm_methods[] = {
     {"attach", (PyCFunction)(void (*)(void))py_attach, METH_FASTCALL, "attach(name, code): use the native code"},
     {"user_module", py_user_module, METH_O, "user_module(name) -> (path, is_package) or None"},
     {"user_source", py_user_source, METH_O, "user_source(name) -> the embedded source text"},
+    {"stdlib_source", py_stdlib_source, METH_O, "stdlib_source(name) -> a stdlib module's source text or None"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -158,18 +219,10 @@ static struct PyModuleDef py2wasm_module = {
 
 static PyObject *init_py2wasm_module(void) { return PyModule_Create(&py2wasm_module); }
 
-/* Traceback hook (see the CPython patch): line LINENO of an embedded file, or
- * NULL with no exception set. Returns a new reference. */
-static PyObject *source_line_hook(PyObject *filename, int lineno) {
-    const char *path = PyUnicode_AsUTF8(filename);
-    if (path == NULL) {
-        PyErr_Clear();
-        return NULL;
-    }
-    const struct py2wasm_entry *e = find_source_by_path(path);
-    if (e == NULL || lineno < 1)
-        return NULL;
-    const char *p = image_at(e->data_off), *end = p + e->data_len;
+/* Line LINENO (from 1) of the SIZE bytes of source at P, without its line
+ * ending (a new str), or NULL with no exception set. */
+static PyObject *source_line(const char *p, Py_ssize_t size, int lineno) {
+    const char *end = p + size;
     for (int line = 1; line < lineno; line++) {
         const char *nl = memchr(p, '\n', end - p);
         if (nl == NULL)
@@ -183,6 +236,27 @@ static PyObject *source_line_hook(PyObject *filename, int lineno) {
     PyObject *line = PyUnicode_DecodeUTF8(p, len, "replace");
     if (line == NULL)
         PyErr_Clear();
+    return line;
+}
+
+/* Traceback hook (see the CPython patch): line LINENO of an embedded file, or
+ * NULL with no exception set. Returns a new reference. */
+static PyObject *source_line_hook(PyObject *filename, int lineno) {
+    const char *path = PyUnicode_AsUTF8(filename);
+    if (path == NULL) {
+        PyErr_Clear();
+        return NULL;
+    }
+    const struct py2wasm_entry *e = find_source_by_path(path);
+    if (e == NULL || lineno < 1)
+        return NULL;
+    PyObject *raw = source_bytes(e);
+    if (raw == NULL) {
+        PyErr_Clear();
+        return NULL;
+    }
+    PyObject *line = source_line(PyBytes_AS_STRING(raw), PyBytes_GET_SIZE(raw), lineno);
+    Py_DECREF(raw);
     return line;
 }
 

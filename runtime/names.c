@@ -193,19 +193,36 @@ PyObject *py2wasm_import_from(PyObject *module, PyObject *name) {
     return NULL;
 }
 
-/* Zero-argument super() in a method: super(__class__, first argument),
- * with KLASS the content of the __class__ cell and SELF the first argument's
- * local (either may be NULL: emptied or deleted). A rebound
+/* What generated code passes for a __class__ cell or first argument that
+ * the function does not have (src/codegen: SUPER_ABSENT). */
+#define SUPER_ABSENT ((PyObject *)1)
+
+/* Zero-argument super() in a function: super(__class__, first argument),
+ * with KLASS the content of the __class__ cell and SELF the first
+ * positional argument's local (either may be NULL: emptied or deleted, or
+ * SUPER_ABSENT), failing as super_init_without_args does. A rebound
  * `super` is called with no arguments, as written. */
 PyObject *py2wasm_super(PyObject *super, PyObject *klass, PyObject *self) {
     if (super != (PyObject *)&PySuper_Type)
         return PyObject_CallNoArgs(super);
+    if (self == SUPER_ABSENT) {
+        PyErr_SetString(PyExc_RuntimeError, "super(): no arguments");
+        return NULL;
+    }
     if (self == NULL) {
         PyErr_SetString(PyExc_RuntimeError, "super(): arg[0] deleted");
         return NULL;
     }
+    if (klass == SUPER_ABSENT) {
+        PyErr_SetString(PyExc_RuntimeError, "super(): __class__ cell not found");
+        return NULL;
+    }
     if (klass == NULL) {
         PyErr_SetString(PyExc_RuntimeError, "super(): empty __class__ cell");
+        return NULL;
+    }
+    if (!PyType_Check(klass)) {
+        PyErr_Format(PyExc_RuntimeError, "super(): __class__ is not a type (%s)", Py_TYPE(klass)->tp_name);
         return NULL;
     }
     PyObject *args[2] = {klass, self};

@@ -35,6 +35,7 @@
 #include "internal/pycore_long.h"
 #include "internal/pycore_object.h"
 #include "internal/pycore_pystate.h"
+#include "internal/pycore_pyerrors.h"
 
 #include "image.h"
 #include "native.h"
@@ -55,6 +56,8 @@ extern Py_ssize_t py2wasm_extra_index;
 PyObject **py2wasm_code_slots(void);
 /* generator.c: the object holding a suspended generator's variables. */
 extern PyTypeObject py2wasm_genstate_type;
+/* generator.c: GET_AWAITABLE with its oparg (the error it words). */
+PyObject *py2wasm_awaitable(PyObject *o, int oparg);
 /* operators.c: finds the builtins with fast paths (at start-up). */
 void py2wasm_find_builtins(void);
 /* containers.c: DICT_UPDATE, with its message for a non-mapping. */

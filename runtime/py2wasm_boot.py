@@ -88,6 +88,23 @@ def _no_nul_names():
 _no_nul_names()
 
 
+def _stdlib_sources():
+    """The image carries the standard library's source (compressed) unless
+    the program was compiled with --no-stdlib-source: the frozen importer
+    gives it out as a file loader would, so linecache, traceback and inspect
+    show stdlib lines as CPython does (the C traceback printer reads them
+    through the runtime's hook)."""
+    frozen = _bootstrap.FrozenImporter
+
+    def get_source(cls, fullname):
+        return _py2wasm.stdlib_source(fullname)
+
+    frozen.get_source = classmethod(get_source)
+
+
+_stdlib_sources()
+
+
 class _CheckedSysconfigdata:
     """The checked runtime (CPython built --with-pydebug) has sys.abiflags
     'd', so sysconfig imports _sysconfigdata_d_wasm32-wasi; the image holds

@@ -68,7 +68,29 @@ pub struct StdlibModule {
     /// The modules only its functions import.
     #[serde(default)]
     pub lazy_imports: Vec<String>,
+    /// Its source, zlib-compressed, in the blob after the code.
+    #[serde(default)]
+    source_offset: usize,
+    #[serde(default)]
+    source_size: usize,
 }
+
+impl StdlibModule {
+    /// The file name its code was compiled with (co_filename): its path
+    /// under the install prefix, as in python.wasm (sysroot/stdlib.py).
+    pub fn filename(&self) -> String {
+        let rel = self.name.replace('.', "/");
+        if self.package {
+            format!("{STDLIB_PREFIX}/{rel}/__init__.py")
+        } else {
+            format!("{STDLIB_PREFIX}/{rel}.py")
+        }
+    }
+}
+
+/// Where the standard library lives in the wasm build (sys.prefix
+/// /usr/local): sysroot/stdlib.py's INSTALL_PREFIX.
+const STDLIB_PREFIX: &str = "/usr/local/lib/python3.11";
 
 #[derive(Debug, Deserialize)]
 struct StdlibFile {
@@ -98,14 +120,26 @@ impl Stdlib {
         self.modules.iter()
     }
 
-    /// The marshalled code object of a module (decompresses the blob once).
-    pub fn code(&self, module: &StdlibModule) -> Result<&[u8]> {
+    fn blob(&self) -> Result<&[u8]> {
         if self.blob.get().is_none() {
             let blob = unzstd("stdlib.bin.zst")?;
             let _ = self.blob.set(blob);
         }
-        let blob = self.blob.get().map(Vec::as_slice).unwrap_or_default();
-        blob.get(module.offset..module.offset + module.size)
+        Ok(self.blob.get().map(Vec::as_slice).unwrap_or_default())
+    }
+
+    /// The marshalled code object of a module (decompresses the blob once).
+    pub fn code(&self, module: &StdlibModule) -> Result<&[u8]> {
+        self.blob()?
+            .get(module.offset..module.offset + module.size)
             .ok_or_else(|| Diagnostic::error(format!("internal error: stdlib blob lacks {}", module.name)))
+    }
+
+    /// A module's source, zlib-compressed (what the runtime decompresses
+    /// with the zlib module when a traceback or inspect asks for a line).
+    pub fn zsource(&self, module: &StdlibModule) -> Result<&[u8]> {
+        self.blob()?
+            .get(module.source_offset..module.source_offset + module.source_size)
+            .ok_or_else(|| Diagnostic::error(format!("internal error: stdlib blob lacks {}'s source", module.name)))
     }
 }

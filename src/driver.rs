@@ -25,6 +25,8 @@ pub struct Options {
     pub optimize: bool,
     /// A function that would fall back to bytecode is an error (`--no-fallback`).
     pub no_fallback: bool,
+    /// Leave the standard library's source out of the image (`--no-stdlib-source`).
+    pub no_stdlib_source: bool,
 }
 
 /// How each function of the user's code was compiled: by (module, node
@@ -123,12 +125,12 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
         // be lowered is left out: its calls then make the generator.
         for (id, collect) in std::mem::take(cx.genexp_variants) {
             let s = &scopes.scopes[id];
-            let (Some(lower::OwnedBody::Comprehension(ir::Collect::Generator, elts, gens)), Some(code)) =
+            let (Some(lower::OwnedBody::Comprehension(ir::Collect::Generator, elts, gens, range)), Some(code)) =
                 (bodies.get(&s.offset), code_ids[id])
             else {
                 continue;
             };
-            if let Ok(f) = lower::lower_function(&mut cx, id, lower::Body::Comprehension(collect, elts, gens)) {
+            if let Ok(f) = lower::lower_function(&mut cx, id, lower::Body::Comprehension(collect, elts, gens, *range)) {
                 variants.push(Variant { module: m, qualname: s.qualname.clone(), code, collect, f, ok: true });
             }
         }
@@ -251,6 +253,7 @@ pub fn compile(opts: &Options) -> Result<Compiled> {
         is_package: false,
         data: graph.main.source.text.as_bytes(),
         path: &graph.main.source.name,
+        zsource: &[],
     }];
     for m in graph.user.values() {
         entries.push(image::Entry {
@@ -259,18 +262,22 @@ pub fn compile(opts: &Options) -> Result<Compiled> {
             is_package: m.is_package,
             data: m.source.text.as_bytes(),
             path: &m.source.name,
+            zsource: &[],
         });
     }
-    for name in &graph.stdlib {
-        if let Some(module) = stdlib.get(name) {
-            entries.push(image::Entry {
-                name: &module.name,
-                kind: image::EntryKind::Frozen,
-                is_package: module.package,
-                data: stdlib.code(module)?,
-                path: "",
-            });
-        }
+    // A stdlib module's file name is its code's co_filename; its source
+    // comes along (zlib-compressed) for tracebacks and inspect.
+    let stdlib_modules: Vec<&assets::StdlibModule> = graph.stdlib.iter().filter_map(|n| stdlib.get(n)).collect();
+    let stdlib_paths: Vec<String> = stdlib_modules.iter().map(|m| m.filename()).collect();
+    for (module, path) in stdlib_modules.iter().zip(&stdlib_paths) {
+        entries.push(image::Entry {
+            name: &module.name,
+            kind: image::EntryKind::Frozen,
+            is_package: module.package,
+            data: stdlib.code(module)?,
+            path,
+            zsource: if opts.no_stdlib_source { &[] } else { stdlib.zsource(module)? },
+        });
     }
     let runtime = assets::runtime_wasm()?;
     let layout = link::inspect(&runtime)?;

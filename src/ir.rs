@@ -388,10 +388,11 @@ pub enum Op {
         level: i32,
     },
     ImportFrom(Temp, ConstId),
-    /// Zero-argument super(): the loaded `super`, the __class__ cell local,
-    /// the first argument's local, read unchecked (CPython's "arg[0]
-    /// deleted" when it is unbound).
-    Super(Temp, LocalId, LocalId),
+    /// Zero-argument super(): the loaded `super`, the __class__ cell local
+    /// (None: the function has none), the first positional parameter's
+    /// local (None: there is none; a cell's content is read), read
+    /// unchecked (CPython's "arg[0] deleted" when it is unbound).
+    Super(Temp, Option<LocalId>, Option<LocalId>),
     /// Class bodies: a name in the namespace (operand), then the globals,
     /// then the builtins (LOAD_NAME).
     LoadName(Temp, ConstId),
@@ -430,8 +431,9 @@ pub enum Op {
     AssertFail(Option<Temp>),
     /// dst (Obj) = the exception being raised, taken from the thread state.
     ExcFetch,
-    /// Raises the exception again without a new traceback entry (consumes).
-    ExcRestore(Temp),
+    /// Raises the exception again without a new traceback entry (consumes);
+    /// true: a call site, leaving the frame at the position's line.
+    ExcRestore(Temp, bool),
     /// dst (Obj, may be NULL) = the previously handled exception; the
     /// operand becomes the handled one (sys.exc_info()).
     ExcPush(Temp),
@@ -456,8 +458,34 @@ pub enum Op {
     GenSentFrom,
     /// GET_YIELD_FROM_ITER.
     YieldFromIter(Temp),
-    /// GET_AWAITABLE.
-    Awaitable(Temp),
+    /// GET_AWAITABLE with its oparg (which error message a non-awaitable
+    /// gets).
+    Awaitable(Temp, u8),
+    /// BEFORE_ASYNC_WITH and GET_AWAITABLE 1: a pair (__aexit__ bound to
+    /// the manager, the awaitable iterator of __aenter__()'s result).
+    AsyncWithEnter(Temp),
+    /// WITH_EXCEPT_START and GET_AWAITABLE 2: the awaitable iterator of
+    /// __aexit__(type, exception, traceback) (the exception is operand 2).
+    AsyncWithExit(Temp, Temp),
+    /// GET_AITER.
+    GetAIter(Temp),
+    /// GET_ANEXT: the awaitable iterator of the next step.
+    GetANext(Temp),
+    /// END_ASYNC_FOR, first in the handler around an `async for` step:
+    /// clears a StopAsyncIteration, fails (raising the exception on) for
+    /// anything else.
+    EndAsyncFor,
+    /// ASYNC_GEN_WRAP: an async generator's yielded value, wrapped.
+    AsyncGenWrap(Temp),
+    /// CHECK_EG_MATCH: the pair (match, rest) of what is left of an
+    /// exception group (operand 1) and an `except*` clause's type; match
+    /// is None when nothing matched (rest is then the operand), and becomes
+    /// the handled exception when something did.
+    ExceptStarMatch(Temp, Temp),
+    /// PREP_RERAISE_STAR: what a try/except* raises on (None: nothing),
+    /// from the exception caught and the list of those its clauses raised
+    /// and left.
+    PrepReraiseStar(Temp, Temp),
     /// SEND: the delegate's next yielded value, or (`SendDone`) its result.
     Send(Temp, Temp),
     /// dst (Bool): the last `Send` or `GenSentFrom` finished the delegation.
@@ -543,9 +571,18 @@ impl Op {
         match self {
             Const(_) | LoadLocal(_) | DeleteLocal(_) | LoadCell(_) | DeleteCell(_) | CellObject(_) | LoadGlobal(_)
             | DeleteGlobal(_) | ExcFetch | TakeLocal(_) | LoadBuildClass | Globals | GenSent | GenSentFrom
-            | SyncLocals(_) | ClearLocals | SendDone | RangeNext(_) => vec![],
+            | SyncLocals(_) | ClearLocals | SendDone | RangeNext(_) | EndAsyncFor => vec![],
             RangeIter(_, args) => args.clone(),
-            YieldFromIter(a) | Awaitable(a) | ListToTuple(a) | MatchSequence(a) | MatchMapping(a) | MatchLen(a) => {
+            YieldFromIter(a)
+            | Awaitable(a, _)
+            | AsyncWithEnter(a)
+            | GetAIter(a)
+            | GetANext(a)
+            | AsyncGenWrap(a)
+            | ListToTuple(a)
+            | MatchSequence(a)
+            | MatchMapping(a)
+            | MatchLen(a) => {
                 vec![*a]
             }
             MatchKeys(a, b) | MatchRest(a, b) | MatchClass(a, b, ..) => vec![*a, *b],
@@ -553,7 +590,7 @@ impl Op {
             LoadName(ns, _) | DeleteName(ns, _) | LoadClassDeref(ns, _) | SetupAnnotations(ns) | WithEnter(ns) => {
                 vec![*ns]
             }
-            WithExit(a, b) => vec![*a, *b],
+            WithExit(a, b) | AsyncWithExit(a, b) | ExceptStarMatch(a, b) | PrepReraiseStar(a, b) => vec![*a, *b],
             StoreName(ns, _, v) => vec![*ns, *v],
             CallEx(f, a, k) => [*f, *a].into_iter().chain(*k).collect(),
             DictMerge(a, b, c) => vec![*a, *b, *c],
@@ -575,7 +612,7 @@ impl Op {
             | UnpackEx(a, _, _)
             | TupleItem(a, _)
             | ImportFrom(a, _)
-            | ExcRestore(a)
+            | ExcRestore(a, _)
             | ExcPush(a)
             | ExcPop(a)
             | Release(a)
@@ -609,7 +646,7 @@ impl Op {
     pub fn consumes(&self) -> Vec<Temp> {
         use Op::*;
         match self {
-            StoreLocal(_, t) | StoreCell(_, t) | ExcRestore(t) | ExcPop(t) | Release(t) => vec![*t],
+            StoreLocal(_, t) | StoreCell(_, t) | ExcRestore(t, _) | ExcPop(t) | Release(t) => vec![*t],
             _ => vec![],
         }
     }
@@ -630,9 +667,19 @@ impl Op {
 
     /// Whether the instruction is a call site: before it, generated code
     /// points its frame's current instruction at the call's (runtime/frame.c),
-    /// so what the callee sees of the stack has the caller's line.
+    /// so what the callee sees of the stack has the caller's line. An
+    /// exception raised on where CPython's RERAISE has a line (the end of a
+    /// finally, an except that matched nothing) leaves the frame at that
+    /// line too, as PEP 626 has it (f_lineno).
     pub fn is_call_site(&self) -> bool {
-        matches!(self, Op::Call { .. } | Op::CallMethod { .. } | Op::CallEx(..) | Op::ConsumeGenexp { .. })
+        matches!(
+            self,
+            Op::Call { .. }
+                | Op::CallMethod { .. }
+                | Op::CallEx(..)
+                | Op::ConsumeGenexp { .. }
+                | Op::ExcRestore(_, true)
+        )
     }
 
     /// Whether the instruction can fail (and so has an exception edge).
@@ -648,7 +695,7 @@ impl Op {
                 | BoolObj(_)
                 | TupleItem(..)
                 | ExcFetch
-                | ExcRestore(_)
+                | ExcRestore(..)
                 | ExcPush(_)
                 | ExcPop(_)
                 | TakeLocal(_)
@@ -687,6 +734,14 @@ impl Function {
 }
 
 impl Term {
+    /// The temp the terminator reads, if any.
+    pub fn operands(&self) -> Option<Temp> {
+        match self {
+            Term::Branch(t, ..) | Term::BranchNull(t, ..) | Term::Return(t) | Term::Yield(t, ..) => Some(*t),
+            _ => None,
+        }
+    }
+
     pub fn successors(&self) -> Vec<BlockId> {
         match self {
             Term::Jump(b) => vec![*b],

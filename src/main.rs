@@ -42,6 +42,10 @@ struct CompileArgs {
     /// Fail if any function would fall back to the bytecode interpreter (lists each with the reason)
     #[arg(long)]
     no_fallback: bool,
+    /// Leave out the standard library's source (compressed, about 5% of the output): tracebacks
+    /// through it then show no source lines and inspect.getsource() of it fails
+    #[arg(long)]
+    no_stdlib_source: bool,
     /// Print what was compiled and how: modules, functions, output size
     #[arg(long)]
     report: bool,
@@ -132,6 +136,7 @@ fn compile_command(args: CompileArgs) -> ExitCode {
         exclude_modules: args.modules.exclude,
         optimize: args.optimize,
         no_fallback: args.no_fallback,
+        no_stdlib_source: args.no_stdlib_source,
     };
     let compiled = match driver::compile(&opts) {
         Ok(c) => c,
@@ -187,6 +192,7 @@ fn run_command(args: RunArgs) -> ExitCode {
             exclude_modules: args.modules.exclude.clone(),
             optimize: false,
             no_fallback: false,
+            no_stdlib_source: false,
         };
         match driver::compile(&opts) {
             Ok(c) => {

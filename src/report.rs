@@ -95,7 +95,9 @@ impl Report {
 }
 
 fn functions_of(module: &str, source: &SourceFile, body: &ast::Suite, outcomes: &Outcomes) -> Vec<FunctionReport> {
-    let mut finder = FunctionFinder { module, source, outcomes, scope: Vec::new(), found: Vec::new() };
+    let future_annotations = crate::scope::future_annotations(body);
+    let mut finder =
+        FunctionFinder { module, source, outcomes, scope: Vec::new(), found: Vec::new(), future_annotations };
     for stmt in body.iter().cloned() {
         finder.visit_stmt(stmt);
     }
@@ -109,6 +111,9 @@ struct FunctionFinder<'a> {
     /// Enclosing qualname parts; functions add `<locals>` as CPython does.
     scope: Vec<String>,
     found: Vec<FunctionReport>,
+    /// `from __future__ import annotations`: annotations are strings, so a
+    /// lambda or comprehension in one is never made.
+    future_annotations: bool,
 }
 
 impl FunctionFinder<'_> {
@@ -148,7 +153,23 @@ impl FunctionFinder<'_> {
 impl Visitor for FunctionFinder<'_> {
     // rustpython's visitor does not descend into these by default.
     fn visit_arguments(&mut self, node: ast::Arguments) {
-        crate::lower::descend_arguments(self, node);
+        if !self.future_annotations {
+            return crate::lower::descend_arguments(self, node);
+        }
+        for a in node.posonlyargs.into_iter().chain(node.args).chain(node.kwonlyargs) {
+            if let Some(d) = a.default {
+                self.visit_expr(*d);
+            }
+        }
+    }
+    fn visit_stmt_ann_assign(&mut self, node: ast::StmtAnnAssign) {
+        self.visit_expr(*node.target);
+        if !self.future_annotations {
+            self.visit_expr(*node.annotation);
+        }
+        if let Some(v) = node.value {
+            self.visit_expr(*v);
+        }
     }
     fn visit_keyword(&mut self, node: ast::Keyword) {
         self.visit_expr(node.value);
@@ -165,12 +186,12 @@ impl Visitor for FunctionFinder<'_> {
 
     fn visit_stmt_function_def(&mut self, node: ast::StmtFunctionDef) {
         let offset = node.range().start().to_usize();
-        self.function(node.name.as_str(), offset, node.decorator_list, *node.args, node.body);
+        self.function(node.name.as_str(), offset, node.decorator_list, *node.args, node.returns, node.body);
     }
 
     fn visit_stmt_async_function_def(&mut self, node: ast::StmtAsyncFunctionDef) {
         let offset = node.range().start().to_usize();
-        self.function(node.name.as_str(), offset, node.decorator_list, *node.args, node.body);
+        self.function(node.name.as_str(), offset, node.decorator_list, *node.args, node.returns, node.body);
     }
 
     fn visit_stmt_class_def(&mut self, node: ast::StmtClassDef) {
@@ -218,12 +239,16 @@ impl FunctionFinder<'_> {
         offset: usize,
         decorators: Vec<ast::Expr>,
         args: ast::Arguments,
+        returns: Option<Box<ast::Expr>>,
         body: ast::Suite,
     ) {
         for e in decorators {
             self.visit_expr(e);
         }
         self.visit_arguments(args);
+        if let (Some(r), false) = (returns, self.future_annotations) {
+            self.visit_expr(*r);
+        }
         self.enter(name, FunctionKind::Def, offset);
         for s in body {
             self.visit_stmt(s);

@@ -58,6 +58,8 @@ pub struct Scope {
     /// Parameters in CPython's slot order: positional-only, positional,
     /// keyword-only, *args, **kwargs.
     pub params: Vec<String>,
+    /// co_argcount: how many of `params` are positional.
+    pub argcount: usize,
     pub bindings: BTreeMap<String, Binding>,
     /// co_freevars (sorted, as CPython).
     pub freevars: Vec<String>,
@@ -205,6 +207,7 @@ impl Builder<'_> {
             parent,
             children: Vec::new(),
             params: Vec::new(),
+            argcount: 0,
             bindings: BTreeMap::new(),
             freevars: Vec::new(),
             class_passthrough: BTreeSet::new(),
@@ -299,6 +302,7 @@ impl Builder<'_> {
             f.param = true;
         }
         self.cur().params = names;
+        self.cur().argcount = args.posonlyargs.len() + args.args.len();
     }
 
     fn function(&mut self, f: FunctionNode) {

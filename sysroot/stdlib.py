@@ -3,7 +3,8 @@
 Writes OUTDIR/stdlib.json, the index (one record per module: name, whether
 it is a package, where its marshalled code sits in the blob, the modules it
 imports when loaded and those only its functions import), and
-OUTDIR/stdlib.bin.zst, the blob of marshalled code objects, zstd-compressed.
+OUTDIR/stdlib.bin.zst, the blob of marshalled code objects (each followed by
+its module's source, zlib-compressed), zstd-compressed.
 The compiler embeds both and copies into each program only the modules that
 program can import.
 
@@ -16,6 +17,7 @@ import marshal
 import os
 import subprocess
 import sys
+import zlib
 
 # Left out: tests, GUIs, build tools, and what needs processes or a terminal.
 EXCLUDED_TOP = {
@@ -145,10 +147,15 @@ def main():
             print(f'stdlib: skipping {name}: {e}', file=sys.stderr)
             continue
         data = marshal.dumps(code)
+        # The source follows the code, zlib-compressed: programs carry it
+        # for tracebacks and inspect (the runtime has zlib built in).
+        zsource = zlib.compress(source, 9)
         eager, lazy = imports_of(tree, name, is_package)
         index.append({'name': name, 'package': is_package, 'offset': len(blob),
-                      'size': len(data), 'imports': eager, 'lazy_imports': lazy})
+                      'size': len(data), 'source_offset': len(blob) + len(data),
+                      'source_size': len(zsource), 'imports': eager, 'lazy_imports': lazy})
         blob += data
+        blob += zsource
     with open(os.path.join(outdir, 'stdlib.bin'), 'wb') as f:
         f.write(blob)
     subprocess.run(['zstd', '-q', '-f', '-19', os.path.join(outdir, 'stdlib.bin'),

@@ -327,6 +327,19 @@ fn check(p: &Program) -> Result<(), Failed> {
     let script = base.join("src").join(p.script_name());
     p.copy_to(&base.join("src"))?;
     let compiled = driver::compile(&Options { input: script, ..Options::default() }).map_err(|e| e.to_string())?;
+    // A native_* program tests native code: every function in it compiles
+    // natively (a fallback would run the interpreter and still match).
+    if p.name.starts_with("native_") {
+        let fallbacks: Vec<String> = compiled
+            .report
+            .functions
+            .iter()
+            .filter_map(|f| f.fallback_reason.as_ref().map(|r| format!("{}:{} {}: {r}", f.file, f.line, f.qualname)))
+            .collect();
+        if !fallbacks.is_empty() {
+            return Err(format!("functions of a native_ program run as bytecode:\n{}", fallbacks.join("\n")).into());
+        }
+    }
     let wasm_file = base.join(format!("{}.wasm", p.name));
     std::fs::write(&wasm_file, &compiled.wasm).map_err(|e| e.to_string())?;
 

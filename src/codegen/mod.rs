@@ -112,6 +112,9 @@ struct Gen<'a> {
 
 /// runtime/generator.c's genstate: where a suspended generator's yield number
 /// and variables are.
+/// runtime/names.c's SUPER_ABSENT: what py2wasm_super gets for a __class__
+/// cell or first argument the function does not have.
+const SUPER_ABSENT: i32 = 1;
 const GENSTATE_STATE: u64 = 12;
 const GENSTATE_SLOTS: u64 = 16;
 
@@ -1349,12 +1352,27 @@ impl Gen<'_> {
             }
             Super(s, cell, me) => {
                 self.get(self.temp(*s));
-                let w = self.local(*cell);
-                self.get(w);
-                self.ins(I::I32Load(mem(8)));
+                // The content of the cell (cell->ob_ref at offset 8), or
+                // SUPER_ABSENT when the function has no __class__ cell.
+                match cell {
+                    Some(cell) => {
+                        self.get(self.local(*cell));
+                        self.ins(I::I32Load(mem(8)));
+                    }
+                    None => self.konst(SUPER_ABSENT),
+                }
                 // The first argument's object, or NULL when it was deleted
-                // (numeric.rs keeps this local boxed).
-                self.get(self.local(*me));
+                // (numeric.rs keeps this local boxed; a cell's content),
+                // or SUPER_ABSENT when there is no positional parameter.
+                match me {
+                    Some(me) => {
+                        self.get(self.local(*me));
+                        if self.f.locals[*me as usize].kind == ir::LocalKind::Cell {
+                            self.ins(I::I32Load(mem(8)));
+                        }
+                    }
+                    None => self.konst(SUPER_ABSENT),
+                }
                 self.call(Rt::Super);
             }
             LoadName(ns, k) => {
@@ -1427,13 +1445,26 @@ impl Gen<'_> {
                 self.call_on(&[*f, *e], Rt::WithExit);
                 fail = Fail::Negative;
             }
+            AsyncWithEnter(m) => self.call_on(&[*m], Rt::AsyncWithEnter),
+            AsyncWithExit(f, e) => self.call_on(&[*f, *e], Rt::AsyncWithExit),
+            GetAIter(a) => self.call_on(&[*a], Rt::GetAIter),
+            GetANext(a) => self.call_on(&[*a], Rt::GetANext),
+            AsyncGenWrap(a) => self.call_on(&[*a], Rt::AsyncGenWrap),
+            ExceptStarMatch(e, t) => self.call_on(&[*e, *t], Rt::ExceptStarMatch),
+            PrepReraiseStar(o, l) => self.call_on(&[*o, *l], Rt::PrepReraiseStar),
+            EndAsyncFor => {
+                self.call(Rt::EndAsyncFor);
+                fail = Fail::Negative;
+            }
             GenSent | GenSentFrom => {
                 self.get(self.slots_l);
                 self.call(if matches!(inst.op, GenSent) { Rt::GenSent } else { Rt::GenSentFrom });
             }
-            YieldFromIter(a) | Awaitable(a) => {
+            YieldFromIter(a) => self.call_on(&[*a], Rt::YieldFromIter),
+            Awaitable(a, oparg) => {
                 self.get(self.temp(*a));
-                self.call(if matches!(inst.op, YieldFromIter(_)) { Rt::YieldFromIter } else { Rt::Awaitable });
+                self.konst(i32::from(*oparg));
+                self.call(Rt::Awaitable);
             }
             Send(d, v) => {
                 self.call_on(&[*d, *v], Rt::Send);
@@ -1461,7 +1492,7 @@ impl Gen<'_> {
                 self.call(Rt::ExcFetch);
                 fail = Fail::Never;
             }
-            ExcRestore(t) => {
+            ExcRestore(t, _) => {
                 owned.retain(|o| o != t);
                 self.call_on(&[*t], Rt::ExcRestore);
                 return Ok(());

@@ -129,7 +129,7 @@ pub fn plan(f: &ir::Function) -> Plan {
                     (Op::StoreLocal(l, t), _) => temp_ok[*t as usize] &= local_ok[*l as usize],
                     // Taking the object out needs the object; so does
                     // super(), which reads the first argument's local.
-                    (Op::TakeLocal(l), _) | (Op::Super(_, _, l), _) => local_ok[*l as usize] = false,
+                    (Op::TakeLocal(l), _) | (Op::Super(_, _, Some(l)), _) => local_ok[*l as usize] = false,
                     // The frame gets the objects.
                     (Op::SyncLocals(ls), _) => {
                         for l in ls {

@@ -2,11 +2,11 @@
 //! step (the version number guards a mismatch).
 
 pub const MAGIC: &[u8; 8] = b"PY2WASM\0";
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 /// The slots (constants, then code objects) start right after the header,
 /// at a fixed offset, so code generation knows their addresses.
 pub const SLOTS_OFFSET: usize = 56;
-const ENTRY_SIZE: usize = 32;
+const ENTRY_SIZE: usize = 40;
 /// Bytes of one site's inline cache: four entries of runtime/inline_cache.c's
 /// struct py2wasm_cache (generated code reads the first).
 pub const CACHE_SIZE: u32 = 96;
@@ -30,8 +30,10 @@ pub struct Entry<'a> {
     pub kind: EntryKind,
     pub is_package: bool,
     pub data: &'a [u8],
-    /// The file name the program sees (empty for frozen stdlib modules).
+    /// The file name the program sees (a stdlib module's co_filename).
     pub path: &'a str,
+    /// A frozen module's source, zlib-compressed (empty: not carried).
+    pub zsource: &'a [u8],
 }
 
 /// A code object of the user's modules that generated code refers to.
@@ -82,7 +84,8 @@ pub fn build(entries: &[Entry], main_index: usize, native: &Native) -> Vec<u8> {
     let codes_off = entries_off + ENTRY_SIZE * entries.len();
     let table_end = codes_off + CODE_ENTRY_SIZE * native.codes.len();
     let mut out = Vec::with_capacity(
-        table_end + entries.iter().map(|e| e.data.len() + e.name.len() + e.path.len() + 2).sum::<usize>(),
+        table_end
+            + entries.iter().map(|e| e.data.len() + e.zsource.len() + e.name.len() + e.path.len() + 2).sum::<usize>(),
     );
     out.resize(table_end, 0);
     let mut payload = Vec::new();
@@ -102,6 +105,7 @@ pub fn build(entries: &[Entry], main_index: usize, native: &Native) -> Vec<u8> {
         let name_off = put(e.name.as_bytes(), true, 1);
         let path_off = put(e.path.as_bytes(), true, 1);
         let data_off = put(e.data, false, 1);
+        let zsource_off = if e.zsource.is_empty() { 0 } else { put(e.zsource, false, 1) };
         let fields = [
             name_off,
             e.name.len() as u32,
@@ -111,6 +115,8 @@ pub fn build(entries: &[Entry], main_index: usize, native: &Native) -> Vec<u8> {
             e.data.len() as u32,
             path_off,
             e.path.len() as u32,
+            zsource_off,
+            e.zsource.len() as u32,
         ];
         put_u32s(&mut out, entries_off + i * ENTRY_SIZE, &fields);
     }
@@ -171,18 +177,39 @@ mod tests {
 
     #[test]
     fn lays_out_header_entries_and_strings() {
-        let entries =
-            [Entry { name: "m", kind: EntryKind::Source, is_package: true, data: b"x=1", path: "m/__init__.py" }];
+        let entries = [
+            Entry {
+                name: "m",
+                kind: EntryKind::Source,
+                is_package: true,
+                data: b"x=1",
+                path: "m/__init__.py",
+                zsource: &[],
+            },
+            Entry {
+                name: "s",
+                kind: EntryKind::Frozen,
+                is_package: false,
+                data: b"c",
+                path: "/l/s.py",
+                zsource: b"zz",
+            },
+        ];
         let img = build(&entries, 0, &Native::default());
         assert_eq!(&img[..8], MAGIC);
         let u32_at = |o: usize| u32::from_le_bytes(img[o..o + 4].try_into().unwrap()) as usize;
-        assert_eq!((u32_at(8), u32_at(12), u32_at(16), u32_at(20)), (VERSION as usize, 1, 0, SLOTS_OFFSET));
+        assert_eq!((u32_at(8), u32_at(12), u32_at(16), u32_at(20)), (VERSION as usize, 2, 0, SLOTS_OFFSET));
         let e = SLOTS_OFFSET;
         let (name, data, path) = (u32_at(e), u32_at(e + 16), u32_at(e + 24));
         assert_eq!(&img[name..name + 2], b"m\0");
         assert_eq!(&img[data..data + 3], b"x=1");
         assert_eq!(&img[path..path + 14], b"m/__init__.py\0");
         assert_eq!((u32_at(e + 8), u32_at(e + 12)), (1, 1));
+        assert_eq!((u32_at(e + 32), u32_at(e + 36)), (0, 0));
+        // A frozen module with its compressed source.
+        let s = SLOTS_OFFSET + ENTRY_SIZE;
+        let (zsource, len) = (u32_at(s + 32), u32_at(s + 36));
+        assert_eq!((&img[zsource..zsource + len], u32_at(s + 8)), (&b"zz"[..], 0));
     }
 
     #[test]

@@ -8,7 +8,7 @@ pub enum OwnedBody {
     Def(Vec<ast::Stmt>),
     Class(Vec<ast::Stmt>),
     Lambda(ast::Expr),
-    Comprehension(Collect, Vec<ast::Expr>, Vec<ast::Comprehension>),
+    Comprehension(Collect, Vec<ast::Expr>, Vec<ast::Comprehension>, rustpython_parser::text_size::TextRange),
 }
 
 impl OwnedBody {
@@ -17,7 +17,7 @@ impl OwnedBody {
             OwnedBody::Def(s) => Body::Def(s),
             OwnedBody::Class(s) => Body::Class(s),
             OwnedBody::Lambda(e) => Body::Lambda(e),
-            OwnedBody::Comprehension(k, e, g) => Body::Comprehension(*k, e, g),
+            OwnedBody::Comprehension(k, e, g, r) => Body::Comprehension(*k, e, g, *r),
         }
     }
 }
@@ -39,23 +39,30 @@ pub fn bodies(module: &[ast::Stmt]) -> std::collections::HashMap<usize, OwnedBod
             self.generic_visit_stmt_class_def(node);
         }
         fn visit_expr_list_comp(&mut self, node: ast::ExprListComp) {
-            let body = OwnedBody::Comprehension(Collect::List, vec![(*node.elt).clone()], node.generators.clone());
+            let body =
+                OwnedBody::Comprehension(Collect::List, vec![(*node.elt).clone()], node.generators.clone(), node.range);
             self.0.insert(node.range.start().to_usize(), body);
             self.generic_visit_expr_list_comp(node);
         }
         fn visit_expr_set_comp(&mut self, node: ast::ExprSetComp) {
-            let body = OwnedBody::Comprehension(Collect::Set, vec![(*node.elt).clone()], node.generators.clone());
+            let body =
+                OwnedBody::Comprehension(Collect::Set, vec![(*node.elt).clone()], node.generators.clone(), node.range);
             self.0.insert(node.range.start().to_usize(), body);
             self.generic_visit_expr_set_comp(node);
         }
         fn visit_expr_generator_exp(&mut self, node: ast::ExprGeneratorExp) {
-            let body = OwnedBody::Comprehension(Collect::Generator, vec![(*node.elt).clone()], node.generators.clone());
+            let body = OwnedBody::Comprehension(
+                Collect::Generator,
+                vec![(*node.elt).clone()],
+                node.generators.clone(),
+                node.range,
+            );
             self.0.insert(node.range.start().to_usize(), body);
             self.generic_visit_expr_generator_exp(node);
         }
         fn visit_expr_dict_comp(&mut self, node: ast::ExprDictComp) {
             let elts = vec![(*node.key).clone(), (*node.value).clone()];
-            let body = OwnedBody::Comprehension(Collect::Dict, elts, node.generators.clone());
+            let body = OwnedBody::Comprehension(Collect::Dict, elts, node.generators.clone(), node.range);
             self.0.insert(node.range.start().to_usize(), body);
             self.generic_visit_expr_dict_comp(node);
         }
@@ -130,4 +137,57 @@ pub fn descend_match_case<V: rustpython_parser::ast::Visitor + ?Sized>(v: &mut V
     for s in node.body {
         v.visit_stmt(s);
     }
+}
+
+/// Where a generator's body can suspend: the start offsets of its `yield`,
+/// `yield from` and `await` expressions, sorted (those of nested scopes
+/// too: a conservative answer, it only makes lowering keep more values in
+/// hidden locals).
+pub fn suspend_points(body: &Body) -> Vec<usize> {
+    use rustpython_parser::ast::Visitor;
+    struct Finder(Vec<usize>);
+    impl Visitor for Finder {
+        fn visit_expr_yield(&mut self, node: ast::ExprYield) {
+            self.0.push(node.range.start().to_usize());
+            self.generic_visit_expr_yield(node);
+        }
+        fn visit_expr_yield_from(&mut self, node: ast::ExprYieldFrom) {
+            self.0.push(node.range.start().to_usize());
+            self.generic_visit_expr_yield_from(node);
+        }
+        fn visit_expr_await(&mut self, node: ast::ExprAwait) {
+            self.0.push(node.range.start().to_usize());
+            self.generic_visit_expr_await(node);
+        }
+        fn visit_comprehension(&mut self, node: ast::Comprehension) {
+            // An async comprehension awaits at each step.
+            if node.is_async {
+                self.0.push(rustpython_parser::ast::Ranged::start(&node.iter).to_usize());
+            }
+            descend_comprehension(self, node);
+        }
+        fn visit_arguments(&mut self, node: ast::Arguments) {
+            descend_arguments(self, node);
+        }
+        fn visit_keyword(&mut self, node: ast::Keyword) {
+            self.visit_expr(node.value);
+        }
+        fn visit_withitem(&mut self, node: ast::WithItem) {
+            descend_withitem(self, node);
+        }
+        fn visit_match_case(&mut self, node: ast::MatchCase) {
+            descend_match_case(self, node);
+        }
+    }
+    let mut f = Finder(Vec::new());
+    match body {
+        Body::Def(stmts) | Body::Class(stmts) => stmts.iter().cloned().for_each(|s| f.visit_stmt(s)),
+        Body::Lambda(e) => f.visit_expr((*e).clone()),
+        Body::Comprehension(_, elts, generators, _) => {
+            elts.iter().cloned().for_each(|e| f.visit_expr(e));
+            generators.iter().cloned().for_each(|g| f.visit_comprehension(g));
+        }
+    }
+    f.0.sort_unstable();
+    f.0
 }

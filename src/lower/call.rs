@@ -51,11 +51,18 @@ impl Lowerer<'_, '_> {
                 c.keywords.iter().map(|k| Const::Str(k.arg.as_ref().map(|a| a.to_string()).unwrap_or_default()));
             Some(self.cx.consts.add(&Const::Tuple(names.collect())))
         };
+        let arg_exprs: Vec<&ast::Expr> = c.args.iter().chain(c.keywords.iter().map(|k| &k.value)).collect();
+        let args_suspend = self.any_can_suspend(arg_exprs.iter().copied());
         if unpacks {
+            if args_suspend {
+                return unsupported("yield or await in a call with * or ** arguments");
+            }
             return self.call_unpacking(e, c);
         }
-        // obj.method(...) calls without making a bound method.
-        if let ast::Expr::Attribute(a) = &*c.func {
+        // obj.method(...) calls without making a bound method (unless an
+        // argument can suspend the generator: the method found first then
+        // waits as a bound method in a hidden local).
+        if let (ast::Expr::Attribute(a), false) = (&*c.func, args_suspend) {
             let o = self.expr(&a.value)?;
             let name = self.name_const(&a.attr);
             // CPython looks the method up before evaluating the arguments:
@@ -70,10 +77,8 @@ impl Lowerer<'_, '_> {
                 Some(self.obj(Op::ProbeMethod { obj: o, name, nargs, kwnames }))
             };
             let mut args = vec![o];
-            args.extend(self.exprs(&c.args)?);
-            for k in &c.keywords {
-                args.push(self.expr(&k.value)?);
-            }
+            let values = self.operands(&arg_exprs)?;
+            args.extend(self.stack_owned_if_counted(&a.attr, values));
             self.set_pos(e);
             let nkw = c.keywords.len() as u32;
             let r = self.obj(Op::CallMethod { name, args: args.clone(), kwnames, nkw, probe });
@@ -87,16 +92,21 @@ impl Lowerer<'_, '_> {
             (&*c.func, c.args.as_slice(), c.keywords.is_empty())
         {
             if let Some(consumer) = Consumer::named(n.id.as_str()) {
-                if self.is_global_name(&n.id) {
+                // (An async generator expression is passed as it is.)
+                if self.is_global_name(&n.id) && !self.comprehension_is_async(&c.args[0]) {
                     return self.consume_genexp(e, c, g, consumer);
                 }
             }
         }
         let f = self.expr(&c.func)?;
-        let mut args = self.exprs(&c.args)?;
-        for k in &c.keywords {
-            args.push(self.expr(&k.value)?);
-        }
+        let f = self.keep(f, args_suspend);
+        let args = self.operands(&arg_exprs)?;
+        let args = match &*c.func {
+            ast::Expr::Name(n) => self.stack_owned_if_counted(&n.id, args),
+            ast::Expr::Attribute(a) => self.stack_owned_if_counted(&a.attr, args),
+            _ => args,
+        };
+        let f = self.restore(f);
         self.set_pos(e);
         // A module-level function called by its global name with exactly
         // its positional parameters: predicted, so the call can skip
@@ -127,6 +137,17 @@ impl Lowerer<'_, '_> {
         Ok(r)
     }
 
+    /// The arguments of a call of NAME, each owning a reference when NAME is
+    /// `getrefcount`: CPython's value stack holds one for every argument,
+    /// which sys.getrefcount counts, where generated code passes a
+    /// variable's value borrowed.
+    fn stack_owned_if_counted(&mut self, name: &str, args: Vec<Temp>) -> Vec<Temp> {
+        if name != "getrefcount" {
+            return args;
+        }
+        args.into_iter().map(|t| self.owned(t)).collect()
+    }
+
     /// Whether NAME, read here, is a global (or builtin) name.
     pub(super) fn is_global_name(&self, name: &str) -> bool {
         matches!(self.scope().binding(&self.mangle(name)), Binding::GlobalImplicit | Binding::GlobalExplicit)
@@ -152,7 +173,9 @@ impl Lowerer<'_, '_> {
             return unsupported("async comprehension");
         }
         let func = self.expr(&c.func)?;
+        let func = self.keep(func, self.can_suspend(&first.iter));
         let iterable = self.expr(&first.iter)?;
+        let func = self.restore(func);
         let genexp = &c.args[0];
         self.set_pos(genexp);
         let genfunc = self.function_object(offset, ScopeKind::Comprehension)?;
@@ -176,17 +199,31 @@ impl Lowerer<'_, '_> {
     /// `*x` is passed as it is), the keyword ones merged into a new dict.
     pub(super) fn call_unpacking(&mut self, e: &ast::Expr, c: &ast::ExprCall) -> R<Temp> {
         let f = self.expr(&c.func)?;
-        let args = match c.args.as_slice() {
-            [ast::Expr::Starred(only)] => self.expr(&only.value)?,
+        self.call_ex(e, f, Vec::new(), &c.args, &c.keywords)
+    }
+
+    /// CALL_FUNCTION_EX of F (consumed) at E: the positional arguments are
+    /// LEADING (owned temps, consumed) then ARGS, the keyword ones KEYWORDS.
+    pub(super) fn call_ex(
+        &mut self,
+        e: &impl Ranged,
+        f: Temp,
+        leading: Vec<Temp>,
+        args: &[ast::Expr],
+        keywords: &[ast::Keyword],
+    ) -> R<Temp> {
+        let args = match args {
+            [ast::Expr::Starred(only)] if leading.is_empty() => self.expr(&only.value)?,
             all if !all.iter().any(|a| matches!(a, ast::Expr::Starred(_))) => {
-                let items = self.exprs(all)?;
+                let mut items = leading;
+                items.extend(self.exprs(all)?);
                 let t = self.obj(Op::BuildTuple(items.clone()));
                 self.release_all(&items);
                 t
             }
             all => {
                 let mut list = None;
-                let mut pending = Vec::new();
+                let mut pending = leading;
                 for a in all {
                     match a {
                         ast::Expr::Starred(st) => {
@@ -222,7 +259,7 @@ impl Lowerer<'_, '_> {
         };
         let mut kwargs: Option<Temp> = None;
         let mut group: Vec<Temp> = Vec::new();
-        let keywords: Vec<&ast::Keyword> = c.keywords.iter().collect();
+        let keywords: Vec<&ast::Keyword> = keywords.iter().collect();
         for (i, k) in keywords.iter().enumerate() {
             match &k.arg {
                 Some(name) => {
@@ -266,7 +303,7 @@ impl Lowerer<'_, '_> {
 
     /// Merges the keyword arguments gathered in GROUP (name, value, ...)
     /// into the call's dict D, as one DICT_MERGE.
-    pub(super) fn merge_keywords(&mut self, f: Temp, d: Temp, group: &mut Vec<Temp>, e: &ast::Expr) -> R<()> {
+    pub(super) fn merge_keywords(&mut self, f: Temp, d: Temp, group: &mut Vec<Temp>, e: &impl Ranged) -> R<()> {
         if group.is_empty() {
             return Ok(());
         }
@@ -279,18 +316,47 @@ impl Lowerer<'_, '_> {
         Ok(())
     }
 
+    /// An annotation's value: under `from __future__ import annotations` the
+    /// string CPython's compiler makes of it (_PyAST_ExprAsUnicode, which
+    /// rustpython's unparser follows), else the value; `*args: *Ts` gives
+    /// the one item the value unpacks to (UNPACK_SEQUENCE 1).
+    pub(super) fn annotation(&mut self, an: &ast::Expr) -> R<Temp> {
+        if self.cx.future_annotations {
+            return Ok(self.constant(&Const::Str(an.to_string())));
+        }
+        let ast::Expr::Starred(s) = an else { return self.expr(an) };
+        let v = self.expr(&s.value)?;
+        self.set_pos(an);
+        let one = self.obj(Op::Unpack(v, 1));
+        self.release(v);
+        let item = self.emit(Some(Ty::Borrowed), Op::TupleItem(one, 0));
+        let item = self.obj(Op::Alias(item));
+        self.release(one);
+        Ok(item)
+    }
+
+    /// `super()` in a function: super(__class__, first argument), with
+    /// the errors CPython's super_init_without_args gives where there is no
+    /// positional parameter or no `__class__` cell (the builtin says which
+    /// is missing only when called; a rebound `super` is just called).
     pub(super) fn zero_arg_super(&mut self, e: &ast::Expr) -> R<Temp> {
         let scope = self.scope();
-        if scope.kind != ScopeKind::Function || scope.params.is_empty() {
-            return unsupported("super() without a first argument");
+        if scope.kind != ScopeKind::Function {
+            return unsupported("super() outside a def");
         }
-        let first = scope.params[0].clone();
-        if scope.binding(&first) != Binding::Local || scope.binding("__class__") != Binding::Free {
-            return unsupported("super() here");
+        let first = (scope.argcount > 0).then(|| scope.params[0].clone());
+        if first.as_ref().is_some_and(|f| !matches!(scope.binding(f), Binding::Local | Binding::Cell)) {
+            return unsupported("super() whose first argument is not a local");
         }
+        let class_cell = match scope.binding("__class__") {
+            Binding::Free => Some(self.local("__class__").ok_or("internal: no __class__")?),
+            _ => None,
+        };
+        let me = match first {
+            Some(f) => Some(self.local(&self.mangle(&f)).ok_or("internal: no local for the first argument")?),
+            None => None,
+        };
         let sup = self.load_name("super")?;
-        let class_cell = self.local("__class__").ok_or("internal: no __class__")?;
-        let me = self.local(&self.mangle(&first)).ok_or("internal: no local for the first argument")?;
         self.set_pos(e);
         let r = self.obj(Op::Super(sup, class_cell, me));
         self.release(sup);
@@ -372,12 +438,6 @@ impl Lowerer<'_, '_> {
         };
         let mut ann = Vec::new();
         if let Some((a, returns)) = annotated {
-            let has_any = returns.is_some()
-                || a.posonlyargs.iter().chain(&a.args).chain(&a.kwonlyargs).any(|x| x.def.annotation.is_some())
-                || a.vararg.iter().chain(&a.kwarg).any(|x| x.annotation.is_some());
-            if has_any && self.cx.future_annotations {
-                return unsupported("annotations under `from __future__ import annotations`");
-            }
             let all = a
                 .posonlyargs
                 .iter()
@@ -389,12 +449,12 @@ impl Lowerer<'_, '_> {
             for p in all {
                 if let Some(an) = &p.annotation {
                     ann.push(self.constant(&Const::Str(self.mangle(&p.arg))));
-                    ann.push(self.expr(an)?);
+                    ann.push(self.annotation(an)?);
                 }
             }
             if let Some(r) = returns {
                 ann.push(self.constant(&Const::Str("return".into())));
-                ann.push(self.expr(r)?);
+                ann.push(self.annotation(r)?);
             }
         }
         let ann_t = if ann.is_empty() {

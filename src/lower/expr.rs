@@ -39,7 +39,9 @@ impl Lowerer<'_, '_> {
         if let ast::Expr::Compare(c) = e {
             if c.ops.len() == 1 {
                 let a = self.expr(&c.left)?;
+                let a = self.keep(a, self.can_suspend(&c.comparators[0]));
                 let b = self.expr(&c.comparators[0])?;
+                let a = self.restore(a);
                 self.set_pos(e);
                 let r = self.compare_bool(&c.ops[0], a, b);
                 self.release(b);
@@ -78,13 +80,16 @@ impl Lowerer<'_, '_> {
         let first_star = elts.iter().position(|x| matches!(x, ast::Expr::Starred(_))).unwrap_or(elts.len());
         let head = self.exprs(&elts[..first_star])?;
         self.set_pos(e);
-        let acc = self.obj(if kind == Display::Set { Op::BuildSet(head.clone()) } else { Op::BuildList(head.clone()) });
+        let mut acc =
+            self.obj(if kind == Display::Set { Op::BuildSet(head.clone()) } else { Op::BuildList(head.clone()) });
         self.release_all(&head);
         for x in &elts[first_star..] {
+            let kept = self.keep(acc, self.can_suspend(x));
             let (v, starred) = match x {
                 ast::Expr::Starred(s) => (self.expr(&s.value)?, true),
                 _ => (self.expr(x)?, false),
             };
+            acc = self.restore(kept);
             self.set_pos(e);
             self.effect(match (kind == Display::Set, starred) {
                 (false, true) => Op::ListExtend(acc, v),
@@ -107,27 +112,33 @@ impl Lowerer<'_, '_> {
     /// dict, then each mapping updates it and each pair is set, in order.
     fn dict_display_with_unpacking(&mut self, e: &ast::Expr, d: &ast::ExprDict) -> R<Temp> {
         let first = d.keys.iter().position(|k| k.is_none()).unwrap_or(d.keys.len());
-        let mut head = Vec::new();
+        let mut pairs = Vec::new();
         for (k, v) in d.keys[..first].iter().zip(&d.values) {
             if let Some(k) = k {
-                head.push(self.expr(k)?);
-                head.push(self.expr(v)?);
+                pairs.push(k);
+                pairs.push(v);
             }
         }
+        let head = self.operands(&pairs)?;
         self.set_pos(e);
-        let acc = self.obj(Op::BuildDict(head.clone()));
+        let mut acc = self.obj(Op::BuildDict(head.clone()));
         self.release_all(&head);
         for (k, v) in d.keys[first..].iter().zip(&d.values[first..]) {
+            let kept = self.keep(acc, self.can_suspend(v) || k.as_ref().is_some_and(|k| self.can_suspend(k)));
             match k {
                 None => {
                     let m = self.expr(v)?;
+                    acc = self.restore(kept);
                     self.set_pos(e);
                     self.effect(Op::DictUpdate(acc, m));
                     self.release(m);
                 }
                 Some(k) => {
                     let kt = self.expr(k)?;
+                    let kt = self.keep(kt, self.can_suspend(v));
                     let vt = self.expr(v)?;
+                    let kt = self.restore(kt);
+                    acc = self.restore(kept);
                     self.set_pos(e);
                     self.effect(Op::DictSetItem(acc, kt, vt));
                     self.release(vt);
@@ -139,26 +150,36 @@ impl Lowerer<'_, '_> {
     }
 
     pub(super) fn exprs(&mut self, es: &[ast::Expr]) -> R<Vec<Temp>> {
-        let mut out = Vec::new();
-        for e in es {
+        self.operands(&es.iter().collect::<Vec<_>>())
+    }
+
+    /// Evaluates ES left to right; a value waits in a hidden local while a
+    /// later one that can suspend the generator is evaluated.
+    pub(super) fn operands(&mut self, es: &[&ast::Expr]) -> R<Vec<Temp>> {
+        let mut kept = Vec::new();
+        for (i, e) in es.iter().enumerate() {
             if matches!(e, ast::Expr::Starred(_)) {
                 return unsupported("starred expression");
             }
-            out.push(self.expr(e)?);
+            let v = self.expr(e)?;
+            let spill = self.any_can_suspend(es[i + 1..].iter().copied());
+            kept.push(self.keep(v, spill));
         }
-        Ok(out)
+        Ok(self.restore_all(kept))
     }
 
     /// The bounds (and step) of a slice, in order: None where left out.
     pub(super) fn slice_parts(&mut self, parts: &[&Option<Box<ast::Expr>>]) -> R<Vec<Temp>> {
-        let mut temps = Vec::new();
-        for p in parts {
-            temps.push(match p {
+        let mut kept = Vec::new();
+        for (i, p) in parts.iter().enumerate() {
+            let v = match p {
                 Some(p) => self.expr(p)?,
                 None => self.constant(&crate::codegen::consts::Const::None),
-            });
+            };
+            let spill = self.any_can_suspend(parts[i + 1..].iter().filter_map(|p| p.as_deref()));
+            kept.push(self.keep(v, spill));
         }
-        Ok(temps)
+        Ok(self.restore_all(kept))
     }
 
     pub(super) fn release_all(&mut self, ts: &[Temp]) {
@@ -181,7 +202,9 @@ impl Lowerer<'_, '_> {
             }
             BinOp(b) => {
                 let l = self.expr(&b.left)?;
+                let l = self.keep(l, self.can_suspend(&b.right));
                 let r = self.expr(&b.right)?;
+                let l = self.restore(l);
                 self.set_pos(e);
                 let v = self.obj(Op::Binary(binop(&b.op), false, l, r));
                 self.release(r);
@@ -211,7 +234,9 @@ impl Lowerer<'_, '_> {
                 let mut left = self.expr(&c.left)?;
                 let n = c.ops.len();
                 for (i, (op, right)) in c.ops.iter().zip(&c.comparators).enumerate() {
+                    let kept = self.keep(left, self.can_suspend(right));
                     let r = self.expr(right)?;
+                    left = self.restore(kept);
                     self.set_pos(e);
                     let v = match op {
                         ast::CmpOp::Is | ast::CmpOp::IsNot | ast::CmpOp::In | ast::CmpOp::NotIn => {
@@ -302,16 +327,23 @@ impl Lowerer<'_, '_> {
             }
             Subscript(s) => {
                 let o = self.expr(&s.value)?;
+                let o = self.keep(o, self.can_suspend(&s.slice));
                 if let ast::Expr::Slice(ast::ExprSlice { lower, upper, step: None, .. }) = &*s.slice {
                     // o[lo:hi]: evaluated as BUILD_SLICE would, sliced without it.
                     let bounds = self.slice_parts(&[lower, upper])?;
+                    let o = self.restore(o);
                     self.set_pos(e);
                     let r = self.obj(Op::GetSlice(o, bounds[0], bounds[1]));
                     self.release_all(&bounds);
                     self.release(o);
                     return Ok(r);
                 }
-                let k = self.expr(&s.slice)?;
+                // o[*a]: the index is the tuple (*a,).
+                let k = match &*s.slice {
+                    one @ Starred(_) => self.starred_display(one, std::slice::from_ref(one), Display::Tuple)?,
+                    other => self.expr(other)?,
+                };
+                let o = self.restore(o);
                 self.set_pos(e);
                 let r = self.obj(Op::GetItem(o, k));
                 self.release(k);
@@ -357,22 +389,20 @@ impl Lowerer<'_, '_> {
                 r
             }
             Dict(d) => {
-                let mut items = Vec::new();
+                let mut pairs = Vec::new();
                 for (k, v) in d.keys.iter().zip(&d.values) {
                     let Some(k) = k else { return unsupported("** in a dict display") };
-                    items.push(self.expr(k)?);
-                    items.push(self.expr(v)?);
+                    pairs.push(k);
+                    pairs.push(v);
                 }
+                let items = self.operands(&pairs)?;
                 self.set_pos(e);
                 let r = self.obj(Op::BuildDict(items.clone()));
                 self.release_all(&items);
                 r
             }
             JoinedStr(j) => {
-                let mut parts = Vec::new();
-                for v in &j.values {
-                    parts.push(self.expr(v)?);
-                }
+                let parts = self.exprs(&j.values)?;
                 self.set_pos(e);
                 let r = self.obj(Op::BuildString(parts.clone()));
                 self.release_all(&parts);
@@ -380,10 +410,12 @@ impl Lowerer<'_, '_> {
             }
             FormattedValue(f) => {
                 let v = self.expr(&f.value)?;
+                let v = self.keep(v, f.format_spec.as_deref().is_some_and(|s| self.can_suspend(s)));
                 let spec = match &f.format_spec {
                     Some(s) => Some(self.expr(s)?),
                     None => None,
                 };
+                let v = self.restore(v);
                 let conv = match f.conversion {
                     ast::ConversionFlag::None => 0,
                     ast::ConversionFlag::Str => b's' as i32,
@@ -412,9 +444,9 @@ impl Lowerer<'_, '_> {
             SetComp(c) => self.call_comprehension(e, &c.generators)?,
             DictComp(c) => self.call_comprehension(e, &c.generators)?,
             GeneratorExp(c) => self.call_comprehension(e, &c.generators)?,
-            Yield(_) => return unsupported("yield inside an expression"),
-            YieldFrom(_) => return unsupported("yield from inside an expression"),
-            Await(_) => return unsupported("await inside an expression"),
+            Yield(y) => self.yield_value(y.value.as_deref(), e)?,
+            YieldFrom(y) => self.yield_from(&y.value, e)?,
+            Await(w) => self.yield_from(&w.value, e)?,
             Starred(_) => return unsupported("starred expression"),
         };
         Ok(r)
@@ -424,28 +456,31 @@ impl Lowerer<'_, '_> {
     /// iterable (evaluated here, in the enclosing scope), as CPython does.
     pub(super) fn call_comprehension(&mut self, e: &ast::Expr, generators: &[ast::Comprehension]) -> R<Temp> {
         let Some(first) = generators.first() else { return unsupported("empty comprehension") };
-        if generators.iter().any(|g| g.is_async) {
-            return unsupported("async comprehension");
-        }
-        // A list, set or dict comprehension with `await` in it is a
-        // coroutine that the enclosing function awaits (a generator
-        // expression with one is an async generator, returned as it is).
-        let offset = e.range().start().to_usize();
-        let awaits =
-            self.cx.scopes.of(offset, ScopeKind::Comprehension).is_some_and(|c| self.cx.scopes.scopes[c].is_coroutine);
-        if awaits && !matches!(e, ast::Expr::GeneratorExp(_)) {
-            return unsupported("async comprehension (await in a comprehension)");
-        }
+        // A list, set or dict comprehension with `async for` or `await` in
+        // it is a coroutine that the enclosing function awaits (a
+        // generator expression with one is an async generator, returned as
+        // it is).
+        let awaited = self.comprehension_is_async(e) && !matches!(e, ast::Expr::GeneratorExp(_));
         let iterable = self.expr(&first.iter)?;
         self.set_pos(e);
         let f = self.function_object(e.range().start().to_usize(), ScopeKind::Comprehension)?;
         self.set_pos(e);
-        let it = self.obj(Op::GetIter(iterable));
+        let it = self.obj(if first.is_async { Op::GetAIter(iterable) } else { Op::GetIter(iterable) });
         self.release(iterable);
         let r = self.obj(Op::Call { func: f, args: vec![it], kwnames: None, nkw: 0, callee: None });
         self.release(it);
         self.release(f);
+        if awaited {
+            return self.await_temp(r, self.pos, 0);
+        }
         Ok(r)
+    }
+
+    /// Whether comprehension E's scope is asynchronous (`async for` or
+    /// `await` in it).
+    pub(super) fn comprehension_is_async(&self, e: &ast::Expr) -> bool {
+        let offset = e.range().start().to_usize();
+        self.cx.scopes.of(offset, ScopeKind::Comprehension).is_some_and(|c| self.cx.scopes.scopes[c].is_coroutine)
     }
 
     /// The loops of a comprehension from generator I on, adding to RESULT
@@ -509,10 +544,20 @@ impl Lowerer<'_, '_> {
             self.release_all(&values);
             return Ok(());
         };
-        let (it_local, range) =
-            if i == 0 { (self.local(".0").ok_or("internal: no .0")?, false) } else { self.iterator_of(&g.iter)? };
+        let (it_local, range) = match (i, g.is_async) {
+            (0, _) => (self.local(".0").ok_or("internal: no .0")?, false),
+            (_, true) => (self.async_iterator_of(&g.iter, self.comprehension_pos)?, false),
+            (_, false) => self.iterator_of(&g.iter, self.comprehension_pos)?,
+        };
         let after = self.new_block();
-        let head = self.loop_head(it_local, range, &g.target, after)?;
+        let head = if g.is_async {
+            if self.gen.is_none() {
+                return unsupported("async for outside a coroutine");
+            }
+            self.async_loop_head(it_local, &g.target, after, self.comprehension_pos)?
+        } else {
+            self.loop_head(it_local, range, &g.target, after)?
+        };
         for cond in &g.ifs {
             let next = self.new_block();
             self.condition(cond, next, head)?;

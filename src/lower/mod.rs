@@ -123,24 +123,22 @@ pub enum Body<'a> {
     Class(&'a [ast::Stmt]),
     Lambda(&'a ast::Expr),
     /// A list, set or dict comprehension: its element(s) (key and value
-    /// for a dict) and generators.
-    Comprehension(Collect, &'a [ast::Expr], &'a [ast::Comprehension]),
+    /// for a dict), generators and where it is in the source.
+    Comprehension(Collect, &'a [ast::Expr], &'a [ast::Comprehension], rustpython_parser::text_size::TextRange),
 }
 
 pub fn lower_function(cx: &mut Context, scope_id: ScopeId, body: Body) -> R<Function> {
     let scope = &cx.scopes.scopes[scope_id];
-    if scope.is_coroutine && scope.is_generator {
-        return unsupported("async generators are not compiled natively yet");
-    }
-    if let Body::Comprehension(_, _, generators) = &body {
-        if generators.iter().any(|g| g.is_async) {
-            return unsupported("async comprehension");
-        }
-    }
     let is_class = scope.kind == ScopeKind::Class;
-    // A generator expression's collecting variant is a plain function.
-    let variant = (scope.is_generator || scope.is_coroutine)
-        && matches!(body, Body::Comprehension(kind, ..) if kind != Collect::Generator);
+    if is_class && scope.needs_class_cell && scope.freevars.iter().any(|f| f == "__class__") {
+        // Two variables named __class__: the class's own cell (its methods'
+        // super()) and the enclosing function's, which `nonlocal __class__`
+        // makes the body's.
+        return unsupported("a class body with `nonlocal __class__` whose methods use __class__");
+    }
+    // A generator expression's collecting variant is a plain function (a
+    // list, set or dict comprehension that awaits is a coroutine).
+    let variant = scope.is_generator && matches!(body, Body::Comprehension(kind, ..) if kind != Collect::Generator);
     let generator = (scope.is_generator || scope.is_coroutine) && !variant;
     let mut l = Lowerer {
         cx,
@@ -167,6 +165,8 @@ pub fn lower_function(cx: &mut Context, scope_id: ScopeId, body: Body) -> R<Func
         namespace: None,
         gen: generator.then(GenLayout::default),
         variant,
+        suspends: if generator { bodies::suspend_points(&body) } else { Vec::new() },
+        comprehension_pos: Pos::default(),
     };
     // Locals: parameters first (slot order), then the other names.
     let scope = &l.cx.scopes.scopes[scope_id];
@@ -227,7 +227,9 @@ pub fn lower_function(cx: &mut Context, scope_id: ScopeId, body: Body) -> R<Func
             let v = l.expr(e)?;
             l.terminate(Term::Return(v));
         }
-        Body::Comprehension(kind, elts, generators) => {
+        Body::Comprehension(kind, elts, generators, range) => {
+            l.set_range(range);
+            l.comprehension_pos = l.pos;
             // A list, set or dict collects in a hidden local (a generator
             // expression yields instead, any() and all() return at the
             // first element that decides); the first iterator is the
@@ -264,6 +266,9 @@ pub fn lower_function(cx: &mut Context, scope_id: ScopeId, body: Body) -> R<Func
         }
     }
     l.fill_dispatch();
+    if generator {
+        l.check_nothing_held_across_suspensions()?;
+    }
     Ok(l.f)
 }
 
@@ -297,8 +302,9 @@ enum Unwind {
     Except(LocalId, LocalId),
     /// A try's finally body, run with the handler outside the try.
     Finally(std::rc::Rc<Vec<ast::Stmt>>, Option<BlockId>),
-    /// A with statement's `__exit__(None, None, None)` (held in the local).
-    With(LocalId, Option<BlockId>, Pos),
+    /// A with statement's `__exit__(None, None, None)` (held in the local;
+    /// awaited for `async with`).
+    With(LocalId, Option<BlockId>, Pos, bool),
 }
 
 struct Lowerer<'a, 'b> {
@@ -321,6 +327,11 @@ struct Lowerer<'a, 'b> {
     gen: Option<GenLayout>,
     /// A generator expression's collecting variant (ir::Consumer).
     variant: bool,
+    /// In a generator: where its body can suspend (bodies::suspend_points).
+    suspends: Vec<usize>,
+    /// In a comprehension: its position (that of the steps CPython's
+    /// compiler gives the whole comprehension, such as GET_ITER).
+    comprehension_pos: Pos,
 }
 
 impl Lowerer<'_, '_> {
@@ -429,7 +440,10 @@ impl Lowerer<'_, '_> {
     }
 
     fn set_pos(&mut self, node: &impl Ranged) {
-        let r = node.range();
+        self.set_range(node.range());
+    }
+
+    fn set_range(&mut self, r: rustpython_parser::text_size::TextRange) {
         let (line, col) = self.line_col(r.start().to_usize());
         let (end_line, end_col) = self.line_col(r.end().to_usize());
         self.pos = Pos { line, col, end_line, end_col };

@@ -23,12 +23,7 @@ impl Lowerer<'_, '_> {
         self.set_pos(s);
         match s {
             Expr(e) => {
-                let v = match &*e.value {
-                    ast::Expr::Yield(y) => self.yield_value(y.value.as_deref(), &e.value)?,
-                    ast::Expr::YieldFrom(y) => self.yield_from(&y.value, &e.value)?,
-                    ast::Expr::Await(w) => self.yield_from(&w.value, &e.value)?,
-                    other => self.expr(other)?,
-                };
+                let v = self.expr(&e.value)?;
                 self.release(v);
             }
             // `a, b = x, y`: the values, then the stores in order, without
@@ -36,11 +31,12 @@ impl Lowerer<'_, '_> {
             // They are owned first: a store may drop what a later one reads.
             Assign(a) if parallel_assignment(a).is_some() => {
                 let (targets, values) = parallel_assignment(a).ok_or("internal: parallel assignment")?;
-                let mut vs = Vec::with_capacity(values.len());
-                for v in values {
-                    let t = self.expr(v)?;
-                    vs.push(self.owned(t));
+                if self.any_can_suspend(targets.iter()) {
+                    return unsupported("yield or await in an assignment target");
                 }
+                let values: Vec<&ast::Expr> = values.iter().collect();
+                let vs = self.operands(&values)?;
+                let vs: Vec<Temp> = vs.into_iter().map(|t| self.owned(t)).collect();
                 for (t, &v) in targets.iter().zip(&vs) {
                     self.assign(t, v)?;
                 }
@@ -48,13 +44,24 @@ impl Lowerer<'_, '_> {
                     self.release(v);
                 }
             }
+            Assign(a) if self.any_can_suspend(a.targets.iter()) => {
+                // The value waits in a hidden local while the targets are
+                // evaluated (and stored to, in order).
+                let v = self.expr(&a.value)?;
+                let keep = self.hidden();
+                self.effect(Op::StoreLocal(keep, v));
+                for t in &a.targets {
+                    if self.can_suspend(t) {
+                        self.assign_from_hidden(t, keep)?;
+                    } else {
+                        let v = self.emit(Some(Ty::Borrowed), Op::LoadLocal(keep));
+                        self.assign(t, v)?;
+                    }
+                }
+                self.clear_hidden(keep);
+            }
             Assign(a) => {
-                let v = match &*a.value {
-                    ast::Expr::Yield(y) => self.yield_value(y.value.as_deref(), &a.value)?,
-                    ast::Expr::YieldFrom(y) => self.yield_from(&y.value, &a.value)?,
-                    ast::Expr::Await(w) => self.yield_from(&w.value, &a.value)?,
-                    other => self.expr(other)?,
-                };
+                let v = self.expr(&a.value)?;
                 for t in &a.targets {
                     self.assign(t, v)?;
                 }
@@ -77,10 +84,7 @@ impl Lowerer<'_, '_> {
                 if self.namespace.is_some() {
                     match &*a.target {
                         ast::Expr::Name(n) if crate::scope::simple_annotation(a) => {
-                            if self.cx.future_annotations {
-                                return unsupported("class annotations under `from __future__ import annotations`");
-                            }
-                            let ann = self.expr(&a.annotation)?;
+                            let ann = self.annotation(&a.annotation)?;
                             let anns = self.load_name("__annotations__")?;
                             let key = self.constant(&Const::Str(self.mangle(&n.id)));
                             self.set_pos(s);
@@ -98,8 +102,6 @@ impl Lowerer<'_, '_> {
             }
             Return(r) => {
                 let v = match r.value.as_deref() {
-                    Some(e @ ast::Expr::Await(w)) => self.yield_from(&w.value, e)?,
-                    Some(e @ ast::Expr::YieldFrom(y)) => self.yield_from(&y.value, e)?,
                     Some(v) => self.expr(v)?,
                     None => self.constant(&Const::None),
                 };
@@ -152,7 +154,8 @@ impl Lowerer<'_, '_> {
                 self.switch_to(after);
             }
             For(f) => {
-                let (it_local, range) = self.iterator_of(&f.iter)?;
+                let at = self.pos;
+                let (it_local, range) = self.iterator_of(&f.iter, at)?;
                 let els = self.new_block();
                 let after = self.new_block();
                 let head = self.loop_head(it_local, range, &f.target, els)?;
@@ -254,9 +257,9 @@ impl Lowerer<'_, '_> {
                 }
                 self.release(m);
             }
-            Try(t) if t.finalbody.is_empty() => self.try_except(t)?,
-            Try(t) => self.try_finally(t)?,
-            With(w) => self.with(&w.items, &w.body)?,
+            Try(t) if t.finalbody.is_empty() => self.try_except(t, false)?,
+            Try(t) => self.try_finally(t, false)?,
+            With(w) => self.with(&w.items, &w.body, false)?,
             FunctionDef(d) => self.def_statement(
                 d.range.start().to_usize(),
                 &d.name,
@@ -272,10 +275,24 @@ impl Lowerer<'_, '_> {
                 d.returns.as_deref(),
             )?,
             ClassDef(c) => self.class_def(c)?,
-            AsyncWith(_) => return unsupported("async with"),
-            AsyncFor(_) => return unsupported("async for"),
+            AsyncWith(w) => self.with(&w.items, &w.body, true)?,
+            AsyncFor(f) => self.async_for(s, f)?,
             Match(m) => self.match_stmt(m)?,
-            TryStar(_) => return unsupported("try/except*"),
+            TryStar(t) => {
+                // The same fields as a try; `star` says the clauses are except*.
+                let t = ast::StmtTry {
+                    range: t.range,
+                    body: t.body.clone(),
+                    handlers: t.handlers.clone(),
+                    orelse: t.orelse.clone(),
+                    finalbody: t.finalbody.clone(),
+                };
+                if t.finalbody.is_empty() {
+                    self.try_except(&t, true)?
+                } else {
+                    self.try_finally(&t, true)?
+                }
+            }
             TypeAlias(_) => return unsupported("type alias"),
         }
         Ok(())
@@ -331,9 +348,8 @@ impl Lowerer<'_, '_> {
     /// A class statement: decorators, then __build_class__(body function,
     /// name, *bases, **keywords), then the decorators applied.
     pub(super) fn class_def(&mut self, c: &ast::StmtClassDef) -> R<()> {
-        if c.bases.iter().any(|b| matches!(b, ast::Expr::Starred(_))) || c.keywords.iter().any(|k| k.arg.is_none()) {
-            return unsupported("a class statement with *bases or **keywords");
-        }
+        let unpacks =
+            c.bases.iter().any(|b| matches!(b, ast::Expr::Starred(_))) || c.keywords.iter().any(|k| k.arg.is_none());
         let decos = self.exprs(&c.decorator_list)?;
         self.set_pos(c);
         let build = self.obj(Op::LoadBuildClass);
@@ -346,6 +362,21 @@ impl Lowerer<'_, '_> {
             self.release(t);
         }
         let mut args = vec![body, self.constant(&Const::Str(c.name.to_string()))];
+        if unpacks {
+            // __build_class__(body, name, *bases, **keywords) as one
+            // CALL_FUNCTION_EX.
+            let name = self.obj(Op::Alias(args[1]));
+            let mut class = self.call_ex(c, build, vec![body, name], &c.bases, &c.keywords)?;
+            for d in decos.into_iter().rev() {
+                let g = self.obj(Op::Call { func: d, args: vec![class], kwnames: None, nkw: 0, callee: None });
+                self.release(class);
+                self.release(d);
+                class = g;
+            }
+            self.store_name(&c.name, class)?;
+            self.release(class);
+            return Ok(());
+        }
         args.extend(self.exprs(&c.bases)?);
         for k in &c.keywords {
             args.push(self.expr(&k.value)?);

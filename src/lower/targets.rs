@@ -57,8 +57,9 @@ impl Lowerer<'_, '_> {
                     self.effect(Op::StoreName(ns, k, v));
                     return Ok(());
                 }
-                Binding::Free | Binding::Cell => return unsupported("assignment to a nonlocal name in a class body"),
-                Binding::GlobalExplicit => {}
+                // `nonlocal x` in a class body: x's cell, as in a function.
+                Binding::Free | Binding::GlobalExplicit => {}
+                Binding::Cell => return unsupported("assignment to a class body's own cell"),
             }
         }
         match self.scope().binding(name) {
@@ -115,8 +116,8 @@ impl Lowerer<'_, '_> {
                     self.effect(Op::DeleteName(ns, k));
                     return Ok(());
                 }
-                Binding::Free | Binding::Cell => return unsupported("deletion of a nonlocal name in a class body"),
-                Binding::GlobalExplicit => {}
+                Binding::Free | Binding::GlobalExplicit => {}
+                Binding::Cell => return unsupported("deletion of a class body's own cell"),
             }
         }
         match self.scope().binding(name) {
@@ -165,6 +166,35 @@ impl Lowerer<'_, '_> {
             self.release(v);
         }
         Ok(())
+    }
+
+    /// Stores the value held in the hidden local KEEP to TARGET, an
+    /// attribute or subscript whose evaluation can suspend the generator.
+    pub(super) fn assign_from_hidden(&mut self, target: &ast::Expr, keep: LocalId) -> R<()> {
+        match target {
+            ast::Expr::Attribute(a) => {
+                let o = self.expr(&a.value)?;
+                self.set_pos(target);
+                let k = self.name_const(&a.attr);
+                let v = self.emit(Some(Ty::Borrowed), Op::LoadLocal(keep));
+                self.effect(Op::SetAttr(o, k, v));
+                self.release(o);
+                Ok(())
+            }
+            ast::Expr::Subscript(s) if !matches!(&*s.slice, ast::Expr::Slice(_)) => {
+                let o = self.expr(&s.value)?;
+                let o = self.keep(o, self.can_suspend(&s.slice));
+                let k = self.expr(&s.slice)?;
+                let o = self.restore(o);
+                self.set_pos(target);
+                let v = self.emit(Some(Ty::Borrowed), Op::LoadLocal(keep));
+                self.effect(Op::SetItem(o, k, v));
+                self.release(k);
+                self.release(o);
+                Ok(())
+            }
+            _ => unsupported("yield or await in this assignment target"),
+        }
     }
 
     pub(super) fn assign(&mut self, target: &ast::Expr, v: Temp) -> R<()> {
@@ -269,11 +299,16 @@ impl Lowerer<'_, '_> {
 
     pub(super) fn aug_assign(&mut self, a: &ast::StmtAugAssign) -> R<()> {
         let op = binop(&a.op);
+        // The target's parts and current value wait in hidden locals while
+        // a value that can suspend the generator is evaluated.
+        let spill = self.can_suspend(&a.value);
         match &*a.target {
             ast::Expr::Name(n) => {
                 self.set_pos(&*a.target);
                 let cur = self.load_name(&n.id)?;
+                let cur = self.keep(cur, spill);
                 let v = self.expr(&a.value)?;
+                let cur = self.restore(cur);
                 self.set_pos(a);
                 let r = self.obj(Op::Binary(op, true, cur, v));
                 self.release(v);
@@ -286,7 +321,9 @@ impl Lowerer<'_, '_> {
                 let k = self.name_const(&at.attr);
                 self.set_pos(&*a.target);
                 let cur = self.obj(Op::GetAttr(o, k));
+                let (o, cur) = (self.keep(o, spill), self.keep(cur, spill));
                 let v = self.expr(&a.value)?;
+                let (o, cur) = (self.restore(o), self.restore(cur));
                 self.set_pos(a);
                 let r = self.obj(Op::Binary(op, true, cur, v));
                 self.release(v);
@@ -298,10 +335,14 @@ impl Lowerer<'_, '_> {
             }
             ast::Expr::Subscript(s) => {
                 let o = self.expr(&s.value)?;
+                let o = self.keep(o, self.can_suspend(&s.slice));
                 let key = self.expr(&s.slice)?;
+                let o = self.restore(o);
                 self.set_pos(&*a.target);
                 let cur = self.obj(Op::GetItem(o, key));
+                let (o, key, cur) = (self.keep(o, spill), self.keep(key, spill), self.keep(cur, spill));
                 let v = self.expr(&a.value)?;
+                let (o, key, cur) = (self.restore(o), self.restore(key), self.restore(cur));
                 self.set_pos(a);
                 let r = self.obj(Op::Binary(op, true, cur, v));
                 self.release(v);

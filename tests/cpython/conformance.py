@@ -118,7 +118,9 @@ def test_package():
 
 
 def read_modules():
-    """modules.txt: (every module, the CI subset)."""
+    """modules.txt: (every module, the CI subset). A module's
+    `include=a,b` names modules it imports by computed names, which its
+    compiled program embeds as a user would (--include-module)."""
     every, ci = [], []
     with open(MODULES) as f:
         for line in f:
@@ -128,7 +130,14 @@ def read_modules():
             every.append(line[0])
             if 'ci' in line[1:]:
                 ci.append(line[0])
+            for word in line[1:]:
+                if word.startswith('include='):
+                    INCLUDES[line[0]] = word[len('include='):].split(',')
     return every, ci
+
+
+# Per test module, the extra modules its program embeds (modules.txt).
+INCLUDES = {}
 
 
 # ------------------------------------------------------------- running
@@ -193,6 +202,8 @@ class Harness:
         cmd = [self.args.py2wasm, os.path.join(self.program, 'main.py'), '-o', out, '-q', '--report-json', report]
         for m in modules:
             cmd += ['--include-module', f'test.{m}']
+            for extra in INCLUDES.get(m, []):
+                cmd += ['--include-module', extra]
         done = subprocess.run(cmd, capture_output=True, text=True, errors='replace')
         if done.returncode != 0:
             return False, done.stderr.strip(), None
