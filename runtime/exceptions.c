@@ -224,25 +224,34 @@ int py2wasm_assert_fail(PyObject *msg) {
     return 0;
 }
 
-/* BEFORE_WITH: a new tuple (__exit__ bound to MGR, MGR.__enter__()), with
- * CPython's messages for a manager that lacks either. */
+/* MGR's __enter__ and __exit__ (IS_ASYNC: __aenter__ and __aexit__), both
+ * bound, as BEFORE_WITH and BEFORE_ASYNC_WITH look them up: 0, or -1 with
+ * CPython's message for a manager that lacks either. */
+static int manager_methods(PyObject *mgr, int is_async, PyObject **enter, PyObject **exit) {
+    const char *protocol = is_async ? "asynchronous context manager" : "context manager";
+    *enter = _PyObject_LookupSpecial(mgr, is_async ? &_Py_ID(__aenter__) : &_Py_ID(__enter__));
+    if (*enter == NULL) {
+        if (!PyErr_Occurred())
+            PyErr_Format(PyExc_TypeError, "'%.200s' object does not support the %s protocol", Py_TYPE(mgr)->tp_name,
+                         protocol);
+        return -1;
+    }
+    *exit = _PyObject_LookupSpecial(mgr, is_async ? &_Py_ID(__aexit__) : &_Py_ID(__exit__));
+    if (*exit == NULL) {
+        if (!PyErr_Occurred())
+            PyErr_Format(PyExc_TypeError, "'%.200s' object does not support the %s protocol (missed %s method)",
+                         Py_TYPE(mgr)->tp_name, protocol, is_async ? "__aexit__" : "__exit__");
+        Py_CLEAR(*enter);
+        return -1;
+    }
+    return 0;
+}
+
+/* BEFORE_WITH: a new tuple (__exit__ bound to MGR, MGR.__enter__()). */
 PyObject *py2wasm_with_enter(PyObject *mgr) {
-    PyObject *enter = _PyObject_LookupSpecial(mgr, &_Py_ID(__enter__));
-    if (enter == NULL) {
-        if (!PyErr_Occurred())
-            PyErr_Format(PyExc_TypeError, "'%.200s' object does not support the context manager protocol",
-                         Py_TYPE(mgr)->tp_name);
+    PyObject *enter, *exit;
+    if (manager_methods(mgr, 0, &enter, &exit) < 0)
         return NULL;
-    }
-    PyObject *exit = _PyObject_LookupSpecial(mgr, &_Py_ID(__exit__));
-    if (exit == NULL) {
-        if (!PyErr_Occurred())
-            PyErr_Format(PyExc_TypeError,
-                         "'%.200s' object does not support the context manager protocol (missed __exit__ method)",
-                         Py_TYPE(mgr)->tp_name);
-        Py_DECREF(enter);
-        return NULL;
-    }
     PyObject *value = PyObject_CallNoArgs(enter);
     Py_DECREF(enter);
     PyObject *pair = value == NULL ? NULL : PyTuple_Pack(2, exit, value);
@@ -254,23 +263,9 @@ PyObject *py2wasm_with_enter(PyObject *mgr) {
 /* BEFORE_ASYNC_WITH and GET_AWAITABLE 1: the pair (__aexit__ bound to
  * MGR, the awaitable iterator of what __aenter__() returned). */
 PyObject *py2wasm_async_with_enter(PyObject *mgr) {
-    PyObject *enter = _PyObject_LookupSpecial(mgr, &_Py_ID(__aenter__));
-    if (enter == NULL) {
-        if (!PyErr_Occurred())
-            PyErr_Format(PyExc_TypeError, "'%.200s' object does not support the asynchronous context manager protocol",
-                         Py_TYPE(mgr)->tp_name);
+    PyObject *enter, *exit;
+    if (manager_methods(mgr, 1, &enter, &exit) < 0)
         return NULL;
-    }
-    PyObject *exit = _PyObject_LookupSpecial(mgr, &_Py_ID(__aexit__));
-    if (exit == NULL) {
-        if (!PyErr_Occurred())
-            PyErr_Format(PyExc_TypeError,
-                         "'%.200s' object does not support the asynchronous context manager protocol "
-                         "(missed __aexit__ method)",
-                         Py_TYPE(mgr)->tp_name);
-        Py_DECREF(enter);
-        return NULL;
-    }
     PyObject *value = PyObject_CallNoArgs(enter);
     Py_DECREF(enter);
     PyObject *it = value == NULL ? NULL : py2wasm_awaitable(value, 1);

@@ -79,10 +79,11 @@ static struct _frozen *frozen_table(void) {
     return table; /* zeroed sentinel at [n] */
 }
 
-static const struct py2wasm_entry *find_source_by_name(const char *name) {
+/* The entry of module NAME of KIND. */
+static const struct py2wasm_entry *find_entry(const char *name, uint32_t kind) {
     for (uint32_t i = 0; i < header->module_count; i++) {
         const struct py2wasm_entry *e = &entries[i];
-        if (e->kind == PY2WASM_KIND_SOURCE && strcmp(image_at(e->name_off), name) == 0)
+        if (e->kind == kind && strcmp(image_at(e->name_off), name) == 0)
             return e;
     }
     return NULL;
@@ -94,15 +95,6 @@ static const struct py2wasm_entry *find_source_by_path(const char *path) {
         const struct py2wasm_entry *e = &entries[i];
         if ((e->kind == PY2WASM_KIND_SOURCE || e->zsource_len > 0) && e->path_len > 0 &&
             strcmp(image_at(e->path_off), path) == 0)
-            return e;
-    }
-    return NULL;
-}
-
-static const struct py2wasm_entry *find_frozen_by_name(const char *name) {
-    for (uint32_t i = 0; i < header->module_count; i++) {
-        const struct py2wasm_entry *e = &entries[i];
-        if (e->kind == PY2WASM_KIND_FROZEN && strcmp(image_at(e->name_off), name) == 0)
             return e;
     }
     return NULL;
@@ -160,7 +152,7 @@ static PyObject *py_user_module(PyObject *self, PyObject *arg) {
      * is no module's name, not a shorter one's. */
     if (strlen(name) != (size_t)size)
         Py_RETURN_NONE;
-    const struct py2wasm_entry *e = find_source_by_name(name);
+    const struct py2wasm_entry *e = find_entry(name, PY2WASM_KIND_SOURCE);
     if (e == NULL)
         Py_RETURN_NONE;
     return Py_BuildValue("(sO)", image_at(e->path_off), (e->flags & PY2WASM_FLAG_PACKAGE) ? Py_True : Py_False);
@@ -171,7 +163,7 @@ static PyObject *py_user_source(PyObject *self, PyObject *arg) {
     const char *name = PyUnicode_AsUTF8(arg);
     if (name == NULL)
         return NULL;
-    const struct py2wasm_entry *e = find_source_by_name(name);
+    const struct py2wasm_entry *e = find_entry(name, PY2WASM_KIND_SOURCE);
     if (e == NULL) {
         PyErr_SetObject(PyExc_KeyError, arg);
         return NULL;
@@ -186,7 +178,7 @@ static PyObject *py_stdlib_source(PyObject *self, PyObject *arg) {
     const char *name = PyUnicode_AsUTF8AndSize(arg, &size);
     if (name == NULL)
         return NULL;
-    const struct py2wasm_entry *e = strlen(name) == (size_t)size ? find_frozen_by_name(name) : NULL;
+    const struct py2wasm_entry *e = strlen(name) == (size_t)size ? find_entry(name, PY2WASM_KIND_FROZEN) : NULL;
     if (e == NULL || e->zsource_len == 0)
         Py_RETURN_NONE;
     return source_text(e);

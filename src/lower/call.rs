@@ -44,13 +44,7 @@ impl Lowerer<'_, '_> {
                 return self.zero_arg_super(e);
             }
         }
-        let kwnames = if c.keywords.is_empty() {
-            None
-        } else {
-            let names =
-                c.keywords.iter().map(|k| Const::Str(k.arg.as_ref().map(|a| a.to_string()).unwrap_or_default()));
-            Some(self.cx.consts.add(&Const::Tuple(names.collect())))
-        };
+        let kwnames = self.keyword_names(&c.keywords);
         let arg_exprs: Vec<&ast::Expr> = c.args.iter().chain(c.keywords.iter().map(|k| &k.value)).collect();
         let args_suspend = self.any_can_suspend(arg_exprs.iter().copied());
         if unpacks {
@@ -146,6 +140,16 @@ impl Lowerer<'_, '_> {
             return args;
         }
         args.into_iter().map(|t| self.owned(t)).collect()
+    }
+
+    /// The names of a call's keyword arguments, as the constant tuple a
+    /// vectorcall's kwnames is (None without any).
+    pub(super) fn keyword_names(&mut self, keywords: &[ast::Keyword]) -> Option<ConstId> {
+        if keywords.is_empty() {
+            return None;
+        }
+        let names = keywords.iter().map(|k| Const::Str(k.arg.as_ref().map(|a| a.to_string()).unwrap_or_default()));
+        Some(self.cx.consts.add(&Const::Tuple(names.collect())))
     }
 
     /// Whether NAME, read here, is a global (or builtin) name.

@@ -108,15 +108,29 @@ impl Lowerer<'_, '_> {
         let at = self.pos;
         let it_local = self.async_iterator_of(&f.iter, at)?;
         let els = self.new_block();
-        let after = self.new_block();
         let head = self.async_loop_head(it_local, &f.target, els, at)?;
+        self.for_body(it_local, head, els, &f.body, &f.orelse)
+    }
+
+    /// The rest of a `for` or `async for` whose head (HEAD) is made: the
+    /// body, back to the head, then (the iterator exhausted, at ELS) the
+    /// else part; the iterator in IT_LOCAL is dropped after the loop.
+    pub(super) fn for_body(
+        &mut self,
+        it_local: LocalId,
+        head: BlockId,
+        els: BlockId,
+        body: &[ast::Stmt],
+        orelse: &[ast::Stmt],
+    ) -> R<()> {
+        let after = self.new_block();
         self.loops.push(Loop { continue_to: head, break_to: after, unwind_depth: self.unwinds.len() });
-        self.stmts(&f.body)?;
+        self.stmts(body)?;
         self.loops.pop();
         self.jump(head);
         self.loop_end();
         self.switch_to(els);
-        self.stmts(&f.orelse)?;
+        self.stmts(orelse)?;
         self.jump(after);
         self.switch_to(after);
         self.clear_hidden(it_local);

@@ -157,18 +157,8 @@ impl Lowerer<'_, '_> {
                 let at = self.pos;
                 let (it_local, range) = self.iterator_of(&f.iter, at)?;
                 let els = self.new_block();
-                let after = self.new_block();
                 let head = self.loop_head(it_local, range, &f.target, els)?;
-                self.loops.push(Loop { continue_to: head, break_to: after, unwind_depth: self.unwinds.len() });
-                self.stmts(&f.body)?;
-                self.loops.pop();
-                self.jump(head);
-                self.loop_end();
-                self.switch_to(els);
-                self.stmts(&f.orelse)?;
-                self.jump(after);
-                self.switch_to(after);
-                self.clear_hidden(it_local);
+                self.for_body(it_local, head, els, &f.body, &f.orelse)?;
             }
             Break(_) | Continue(_) => {
                 let Some(l) = self.loops.last() else { return unsupported("break outside a loop") };
@@ -361,38 +351,26 @@ impl Lowerer<'_, '_> {
         if let Some(t) = closure {
             self.release(t);
         }
-        let mut args = vec![body, self.constant(&Const::Str(c.name.to_string()))];
-        if unpacks {
+        let name = self.constant(&Const::Str(c.name.to_string()));
+        let mut class = if unpacks {
             // __build_class__(body, name, *bases, **keywords) as one
             // CALL_FUNCTION_EX.
-            let name = self.obj(Op::Alias(args[1]));
-            let mut class = self.call_ex(c, build, vec![body, name], &c.bases, &c.keywords)?;
-            for d in decos.into_iter().rev() {
-                let g = self.obj(Op::Call { func: d, args: vec![class], kwnames: None, nkw: 0, callee: None });
-                self.release(class);
-                self.release(d);
-                class = g;
-            }
-            self.store_name(&c.name, class)?;
-            self.release(class);
-            return Ok(());
-        }
-        args.extend(self.exprs(&c.bases)?);
-        for k in &c.keywords {
-            args.push(self.expr(&k.value)?);
-        }
-        let kwnames = if c.keywords.is_empty() {
-            None
+            let name = self.obj(Op::Alias(name));
+            self.call_ex(c, build, vec![body, name], &c.bases, &c.keywords)?
         } else {
-            let names =
-                c.keywords.iter().map(|k| Const::Str(k.arg.as_ref().map(|a| a.to_string()).unwrap_or_default()));
-            Some(self.cx.consts.add(&Const::Tuple(names.collect())))
+            let mut args = vec![body, name];
+            args.extend(self.exprs(&c.bases)?);
+            for k in &c.keywords {
+                args.push(self.expr(&k.value)?);
+            }
+            let kwnames = self.keyword_names(&c.keywords);
+            self.set_pos(c);
+            let nkw = c.keywords.len() as u32;
+            let class = self.obj(Op::Call { func: build, args: args.clone(), kwnames, nkw, callee: None });
+            self.release_all(&args);
+            self.release(build);
+            class
         };
-        self.set_pos(c);
-        let mut class =
-            self.obj(Op::Call { func: build, args: args.clone(), kwnames, nkw: c.keywords.len() as u32, callee: None });
-        self.release_all(&args);
-        self.release(build);
         for d in decos.into_iter().rev() {
             let g = self.obj(Op::Call { func: d, args: vec![class], kwnames: None, nkw: 0, callee: None });
             self.release(class);
