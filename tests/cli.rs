@@ -192,6 +192,26 @@ fn no_fallback_lists_each_fallback_with_its_location() {
 }
 
 #[test]
+fn no_stdlib_source_leaves_the_stdlib_source_out() {
+    let dir = scratch("no-stdlib-source");
+    std::fs::write(dir.join("t.py"), "import json, inspect\nprint(inspect.getsource(json.dumps).split('(')[0])\n")
+        .unwrap();
+    let with = py2wasm(&["t.py", "-o", "with.wasm"], &dir);
+    assert_eq!(with.status.code(), Some(0), "{}", stderr(&with));
+    let without = py2wasm(&["t.py", "-o", "without.wasm", "--no-stdlib-source"], &dir);
+    assert_eq!(without.status.code(), Some(0), "{}", stderr(&without));
+    let size = |f: &str| std::fs::metadata(dir.join(f)).unwrap().len();
+    // json, inspect and what they import: their compressed source.
+    assert!(size("with.wasm") > size("without.wasm") + 100_000, "{} {}", size("with.wasm"), size("without.wasm"));
+    let out = py2wasm(&["run", "with.wasm"], &dir);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "def dumps\n");
+    // Without it, inspect finds no source, as for any module without one.
+    let out = py2wasm(&["run", "without.wasm"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("OSError: could not get source code"), "{}", stderr(&out));
+}
+
+#[test]
 fn default_output_name_is_the_input_with_wasm() {
     let dir = scratch("default-out");
     std::fs::write(dir.join("prog.py"), "print(1)\n").unwrap();
