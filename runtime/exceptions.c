@@ -247,42 +247,41 @@ static int manager_methods(PyObject *mgr, int is_async, PyObject **enter, PyObje
     return 0;
 }
 
-/* BEFORE_WITH: a new tuple (__exit__ bound to MGR, MGR.__enter__()). */
-PyObject *py2wasm_with_enter(PyObject *mgr) {
+/* BEFORE_WITH (IS_ASYNC: BEFORE_ASYNC_WITH, then GET_AWAITABLE 1): a new
+ * tuple (__exit__ bound to MGR, what MGR.__enter__() returned), or
+ * (__aexit__, the awaitable iterator of what __aenter__() returned). */
+static PyObject *enter_manager(PyObject *mgr, int is_async) {
     PyObject *enter, *exit;
-    if (manager_methods(mgr, 0, &enter, &exit) < 0)
+    if (manager_methods(mgr, is_async, &enter, &exit) < 0)
         return NULL;
     PyObject *value = PyObject_CallNoArgs(enter);
     Py_DECREF(enter);
+    if (value != NULL && is_async)
+        Py_SETREF(value, py2wasm_awaitable(value, 1));
     PyObject *pair = value == NULL ? NULL : PyTuple_Pack(2, exit, value);
     Py_DECREF(exit);
     Py_XDECREF(value);
     return pair;
 }
 
-/* BEFORE_ASYNC_WITH and GET_AWAITABLE 1: the pair (__aexit__ bound to
- * MGR, the awaitable iterator of what __aenter__() returned). */
-PyObject *py2wasm_async_with_enter(PyObject *mgr) {
-    PyObject *enter, *exit;
-    if (manager_methods(mgr, 1, &enter, &exit) < 0)
-        return NULL;
-    PyObject *value = PyObject_CallNoArgs(enter);
-    Py_DECREF(enter);
-    PyObject *it = value == NULL ? NULL : py2wasm_awaitable(value, 1);
-    PyObject *pair = it == NULL ? NULL : PyTuple_Pack(2, exit, it);
-    Py_DECREF(exit);
-    Py_XDECREF(value);
-    Py_XDECREF(it);
-    return pair;
-}
+PyObject *py2wasm_with_enter(PyObject *mgr) { return enter_manager(mgr, 0); }
 
-/* WITH_EXCEPT_START then GET_AWAITABLE 2 (`async with`): the awaitable
- * iterator of EXIT(type, EXC, traceback). */
-PyObject *py2wasm_async_with_exit(PyObject *exit, PyObject *exc) {
+PyObject *py2wasm_async_with_enter(PyObject *mgr) { return enter_manager(mgr, 1); }
+
+/* WITH_EXCEPT_START: what EXIT(type, EXC, traceback) returns (a new
+ * reference, or NULL). */
+static PyObject *call_exit(PyObject *exit, PyObject *exc) {
     PyObject *tb = PyException_GetTraceback(exc);
     PyObject *args[3] = {(PyObject *)Py_TYPE(exc), exc, tb != NULL ? tb : Py_None};
     PyObject *r = PyObject_Vectorcall(exit, args, 3, NULL);
     Py_XDECREF(tb);
+    return r;
+}
+
+/* `async with`: the awaitable iterator (GET_AWAITABLE 2) of what __aexit__
+ * returned for EXC. */
+PyObject *py2wasm_async_with_exit(PyObject *exit, PyObject *exc) {
+    PyObject *r = call_exit(exit, exc);
     if (r == NULL)
         return NULL;
     PyObject *it = py2wasm_awaitable(r, 2);
@@ -290,13 +289,10 @@ PyObject *py2wasm_async_with_exit(PyObject *exit, PyObject *exc) {
     return it;
 }
 
-/* WITH_EXCEPT_START: EXIT(type, EXC, traceback); 1 if that suppresses the
- * exception (a true result), 0 if not, -1 on error. */
+/* `with`: 1 if __exit__ suppresses EXC (a true result), 0 if not, -1 on
+ * error. */
 int py2wasm_with_exit(PyObject *exit, PyObject *exc) {
-    PyObject *tb = PyException_GetTraceback(exc);
-    PyObject *args[3] = {(PyObject *)Py_TYPE(exc), exc, tb != NULL ? tb : Py_None};
-    PyObject *r = PyObject_Vectorcall(exit, args, 3, NULL);
-    Py_XDECREF(tb);
+    PyObject *r = call_exit(exit, exc);
     if (r == NULL)
         return -1;
     int t = PyObject_IsTrue(r);

@@ -100,15 +100,13 @@ static const struct py2wasm_entry *find_source_by_path(const char *path) {
     return NULL;
 }
 
-/* The source bytes of entry E (a new reference), or NULL with an exception
- * set: a user module's as embedded, a stdlib module's decompressed with the
- * zlib module (built in). The last one decompressed is kept: a traceback
- * reads several lines of the same file. */
-static PyObject *source_bytes(const struct py2wasm_entry *e) {
+/* The source bytes of frozen entry E (a new reference), or NULL with an
+ * exception set, decompressed with the zlib module (built in). The last one
+ * decompressed is kept: a traceback reads several lines of the same file.
+ * (A user module's source is in the image as it is.) */
+static PyObject *frozen_source_bytes(const struct py2wasm_entry *e) {
     static const struct py2wasm_entry *cached_entry;
     static PyObject *cached;
-    if (e->kind == PY2WASM_KIND_SOURCE)
-        return PyBytes_FromStringAndSize(image_at(e->data_off), e->data_len);
     if (e->zsource_len == 0) {
         PyErr_SetString(PyExc_ImportError, "the program was compiled without the standard library's source");
         return NULL;
@@ -132,7 +130,7 @@ static PyObject *source_bytes(const struct py2wasm_entry *e) {
 static PyObject *source_text(const struct py2wasm_entry *e) {
     if (e->kind == PY2WASM_KIND_SOURCE)
         return PyUnicode_DecodeUTF8(image_at(e->data_off), e->data_len, "surrogateescape");
-    PyObject *raw = source_bytes(e);
+    PyObject *raw = frozen_source_bytes(e);
     if (raw == NULL)
         return NULL;
     PyObject *text = PyUnicode_DecodeUTF8(PyBytes_AS_STRING(raw), PyBytes_GET_SIZE(raw), "surrogateescape");
@@ -242,7 +240,9 @@ static PyObject *source_line_hook(PyObject *filename, int lineno) {
     const struct py2wasm_entry *e = find_source_by_path(path);
     if (e == NULL || lineno < 1)
         return NULL;
-    PyObject *raw = source_bytes(e);
+    if (e->kind == PY2WASM_KIND_SOURCE)
+        return source_line(image_at(e->data_off), e->data_len, lineno);
+    PyObject *raw = frozen_source_bytes(e);
     if (raw == NULL) {
         PyErr_Clear();
         return NULL;

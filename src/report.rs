@@ -171,15 +171,7 @@ impl Visitor for FunctionFinder<'_> {
             self.visit_expr(*v);
         }
     }
-    fn visit_keyword(&mut self, node: ast::Keyword) {
-        self.visit_expr(node.value);
-    }
-    fn visit_withitem(&mut self, node: ast::WithItem) {
-        crate::lower::descend_withitem(self, node);
-    }
-    fn visit_match_case(&mut self, node: ast::MatchCase) {
-        crate::lower::descend_match_case(self, node);
-    }
+    crate::lower::descend_left_out!();
     fn visit_comprehension(&mut self, node: ast::Comprehension) {
         crate::lower::descend_comprehension(self, node);
     }

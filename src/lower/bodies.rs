@@ -3,6 +3,24 @@
 
 use super::*;
 
+/// Inside an `impl Visitor`: visits keyword arguments, with items and match
+/// cases, which rustpython's Visitor leaves out (comprehensions and
+/// arguments each walker visits its own way, with the helpers below).
+macro_rules! descend_left_out {
+    () => {
+        fn visit_keyword(&mut self, node: rustpython_parser::ast::Keyword) {
+            self.visit_expr(node.value);
+        }
+        fn visit_withitem(&mut self, node: rustpython_parser::ast::WithItem) {
+            $crate::lower::descend_withitem(self, node);
+        }
+        fn visit_match_case(&mut self, node: rustpython_parser::ast::MatchCase) {
+            $crate::lower::descend_match_case(self, node);
+        }
+    };
+}
+pub(crate) use descend_left_out;
+
 /// The body of every def and lambda of a module, by node offset.
 pub enum OwnedBody {
     Def(Vec<ast::Stmt>),
@@ -78,15 +96,7 @@ pub fn bodies(module: &[ast::Stmt]) -> std::collections::HashMap<usize, OwnedBod
         fn visit_arguments(&mut self, node: ast::Arguments) {
             descend_arguments(self, node);
         }
-        fn visit_keyword(&mut self, node: ast::Keyword) {
-            self.visit_expr(node.value);
-        }
-        fn visit_withitem(&mut self, node: ast::WithItem) {
-            descend_withitem(self, node);
-        }
-        fn visit_match_case(&mut self, node: ast::MatchCase) {
-            descend_match_case(self, node);
-        }
+        descend_left_out!();
     }
     let mut f = Finder(Default::default());
     for s in module.iter().cloned() {
@@ -169,15 +179,7 @@ pub fn suspend_points(body: &Body) -> Vec<usize> {
         fn visit_arguments(&mut self, node: ast::Arguments) {
             descend_arguments(self, node);
         }
-        fn visit_keyword(&mut self, node: ast::Keyword) {
-            self.visit_expr(node.value);
-        }
-        fn visit_withitem(&mut self, node: ast::WithItem) {
-            descend_withitem(self, node);
-        }
-        fn visit_match_case(&mut self, node: ast::MatchCase) {
-            descend_match_case(self, node);
-        }
+        descend_left_out!();
     }
     let mut f = Finder(Vec::new());
     match body {

@@ -161,7 +161,7 @@ impl Lowerer<'_, '_> {
     /// CONSUMER's global name on generator expression G. The callee, the
     /// first iterator and the genexp's function are made as for any call
     /// of a genexp; the generator itself only if the callee is not the
-    /// builtin.
+    /// builtin. G is not asynchronous (the caller passes those on as they are).
     pub(super) fn consume_genexp(
         &mut self,
         e: &ast::Expr,
@@ -173,9 +173,6 @@ impl Lowerer<'_, '_> {
         let child = self.cx.scopes.of(offset, ScopeKind::Comprehension).ok_or("internal: nested scope not found")?;
         let code = self.cx.code_ids[child].ok_or("internal: no code table entry")?;
         let Some(first) = g.generators.first() else { return unsupported("empty comprehension") };
-        if g.generators.iter().any(|g| g.is_async) || self.cx.scopes.scopes[child].is_coroutine {
-            return unsupported("async comprehension");
-        }
         let func = self.expr(&c.func)?;
         let func = self.keep(func, self.can_suspend(&first.iter));
         let iterable = self.expr(&first.iter)?;

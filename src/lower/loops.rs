@@ -76,11 +76,10 @@ impl Lowerer<'_, '_> {
         let it = self.expr(iterable)?;
         self.set_pos(e);
         // `await x` is the same loop over x's awaitable iterator.
-        let sub = if matches!(e, ast::Expr::Await(_)) {
-            self.obj(Op::Awaitable(it, 0))
-        } else {
-            self.obj(Op::YieldFromIter(it))
-        };
+        if matches!(e, ast::Expr::Await(_)) {
+            return self.await_temp(it, self.pos, 0);
+        }
+        let sub = self.obj(Op::YieldFromIter(it));
         self.release(it);
         Ok(self.delegate(sub, self.pos))
     }
