@@ -20,10 +20,13 @@
 typedef struct {
     PyObject_VAR_HEAD
     int32_t state; /* 0: not started; k: suspended at yield k */
+    /* Per slot: the index in the frame's localsplus of the variable it
+     * holds, -1 for those the code object does not have (compiler-made). */
+    const int16_t *where;
     PyObject *slots[1];
 } genstate;
 _Static_assert(offsetof(genstate, state) == 12, "src/codegen GENSTATE_STATE");
-_Static_assert(offsetof(genstate, slots) == 16, "src/codegen GENSTATE_SLOTS");
+_Static_assert(offsetof(genstate, slots) == 20, "src/codegen GENSTATE_SLOTS");
 
 static int genstate_traverse(PyObject *o, visitproc visit, void *arg) {
     genstate *g = (genstate *)o;
@@ -62,13 +65,50 @@ static int has_genstate(_PyInterpreterFrame *frame) {
            Py_IS_TYPE(_PyFrame_Stackbase(frame)[0], &py2wasm_genstate_type);
 }
 
+/* Where the NLOCALS variables named in NAMES (a tuple; None for those the
+ * compiler made) are in CODE's localsplus: made once per function and kept
+ * in its word *CACHED of the image. Free variables are not in the genstate
+ * (the frame has their cells), so they map to -1 too. */
+static const int16_t *variable_slots(PyCodeObject *code, PyObject *names, int nlocals, int32_t *cached) {
+    if (*cached != 0)
+        return (const int16_t *)(intptr_t)*cached;
+    if (names == NULL || !PyTuple_Check(names) || PyTuple_GET_SIZE(names) != nlocals) {
+        PyErr_SetString(PyExc_SystemError, "py2wasm: a generator without its variables' names");
+        return NULL;
+    }
+    int16_t *where = PyMem_RawMalloc(sizeof(int16_t) * (nlocals ? nlocals : 1));
+    if (where == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    PyObject *code_names = code->co_localsplusnames;
+    for (int i = 0; i < nlocals; i++) {
+        PyObject *name = PyTuple_GET_ITEM(names, i);
+        where[i] = -1;
+        if (!PyUnicode_Check(name))
+            continue;
+        for (int j = 0; j < code->co_nlocalsplus; j++) {
+            PyObject *candidate = PyTuple_GET_ITEM(code_names, j);
+            if ((candidate == name || _PyUnicode_Equal(candidate, name)) &&
+                !(_PyLocals_GetKind(code->co_localspluskinds, j) & CO_FAST_FREE)) {
+                where[i] = (int16_t)j;
+                break;
+            }
+        }
+    }
+    *cached = (int32_t)(intptr_t)where;
+    return where;
+}
+
 /* The first thing a compiled generator's code does on each resumption:
  * returns its genstate (borrowed: the frame owns it). The first time, it
  * makes one with NLOCALS slots, moves the NPARAMS arguments the
  * interpreter bound into it (a cell parameter's value out of its cell) and
- * drops the value send() pushed (None). Later, the sent value stays on the
- * stack for py2wasm_gen_sent. */
-PyObject *py2wasm_gen_enter(_PyInterpreterFrame *frame, int nlocals, int nparams) {
+ * drops the value send() pushed (None). Later, it takes the variables back
+ * from the frame (py2wasm_gen_suspend put them there) and the sent value
+ * stays on the stack for py2wasm_gen_sent. NAMES and CACHED: see
+ * variable_slots. */
+PyObject *py2wasm_gen_enter(_PyInterpreterFrame *frame, int nlocals, int nparams, PyObject *names, int32_t *cached) {
     PyObject **base = _PyFrame_Stackbase(frame);
     if (has_genstate(frame)) {
         /* Running again: past the YIELD_VALUE it stopped at, on the RESUME
@@ -77,12 +117,24 @@ PyObject *py2wasm_gen_enter(_PyInterpreterFrame *frame, int nlocals, int nparams
          * progress and peek at the stack while the generator runs. */
         if (_Py_OPCODE(*frame->prev_instr) == YIELD_VALUE)
             frame->prev_instr++;
+        genstate *g = (genstate *)base[0];
+        for (Py_ssize_t i = 0; i < Py_SIZE(g); i++) {
+            int j = g->where[i];
+            if (j >= 0) {
+                Py_XSETREF(g->slots[i], frame->localsplus[j]);
+                frame->localsplus[j] = NULL;
+            }
+        }
         return base[0];
     }
+    const int16_t *where = variable_slots(frame->f_code, names, nlocals, cached);
+    if (where == NULL)
+        return NULL;
     genstate *g = PyObject_GC_NewVar(genstate, &py2wasm_genstate_type, nlocals);
     if (g == NULL)
         return NULL;
     g->state = 0;
+    g->where = where;
     memset(g->slots, 0, nlocals * sizeof(PyObject *));
     PyCodeObject *co = frame->f_code;
     for (int i = 0; i < nparams && i < co->co_nlocalsplus; i++) {
@@ -130,6 +182,17 @@ void py2wasm_gen_suspend(_PyInterpreterFrame *frame, int line, int col, int end_
     /* Unknown: the frame stays where it was (the start). */
     if (*cached > 0)
         frame->prev_instr = _PyCode_CODE(code) + (*cached - 1);
+    /* The variables go where the interpreter keeps them, so the suspended
+     * frame's f_locals (inspect.getgeneratorlocals) shows them; moved, not
+     * copied: py2wasm_gen_enter takes them back. */
+    genstate *g = (genstate *)_PyFrame_Stackbase(frame)[0];
+    for (Py_ssize_t i = 0; i < Py_SIZE(g); i++) {
+        int j = g->where[i];
+        if (j >= 0) {
+            Py_XSETREF(frame->localsplus[j], g->slots[i]);
+            g->slots[i] = NULL;
+        }
+    }
     _PyFrame_GetGenerator(frame)->gi_frame_state = FRAME_SUSPENDED;
 }
 
@@ -272,6 +335,40 @@ PyObject *py2wasm_send(PyObject *delegate, PyObject *v) {
 
 typedef PyObject *(*gen_entry)(PyObject *func, _PyInterpreterFrame *frame);
 
+/* The trace and profile functions' WHAT event for FRAME with ARG (NULL:
+ * None), as ceval.c's call_trace_protected reports it: with the frame
+ * object made for it, tracing suspended meanwhile, and the exception being
+ * raised (if any) kept aside. -1 when a function failed (its exception is
+ * set, the one kept aside dropped). */
+static int trace_event(PyThreadState *tstate, _PyInterpreterFrame *frame, int what, PyObject *arg) {
+    for (int profile = 0; profile < 2; profile++) {
+        Py_tracefunc func = profile ? tstate->c_profilefunc : tstate->c_tracefunc;
+        PyObject *obj = profile ? tstate->c_profileobj : tstate->c_traceobj;
+        if (func == NULL || tstate->tracing)
+            continue;
+        PyObject *type, *value, *tb;
+        PyErr_Fetch(&type, &value, &tb);
+        PyFrameObject *f = _PyFrame_GetFrameObject(frame);
+        int err = -1;
+        if (f != NULL) {
+            int old_what = tstate->tracing_what;
+            tstate->tracing_what = what;
+            PyThreadState_EnterTracing(tstate);
+            err = func(obj, f, what, arg);
+            PyThreadState_LeaveTracing(tstate);
+            tstate->tracing_what = old_what;
+        }
+        if (err != 0) {
+            Py_XDECREF(type);
+            Py_XDECREF(value);
+            Py_XDECREF(tb);
+            return -1;
+        }
+        PyErr_Restore(type, value, tb);
+    }
+    return 0;
+}
+
 /* gen_send_ex2 resumes a compiled generator through this hook. */
 PyObject *py2wasm_gen_resume(PyThreadState *tstate, _PyInterpreterFrame *frame, int exc) {
     code_extra *extra = frame->f_code->co_extra;
@@ -296,7 +393,21 @@ PyObject *py2wasm_gen_resume(PyThreadState *tstate, _PyInterpreterFrame *frame, 
      * the caller's (frame->previous) and unlinks it after. */
     _PyCFrame *cframe = tstate->cframe;
     cframe->current_frame = frame;
-    PyObject *r = ((gen_entry)(uintptr_t)e->entry)((PyObject *)frame->f_func, frame);
+    /* A trace or profile function set since the generator started sees
+     * each resumption as the interpreter reports it: 'call' (not when
+     * resumed by throw(), which the interpreter enters at the exception)
+     * and 'return' when it suspends or ends. Native code has no per-line
+     * loop: 'line' and 'exception' events come only from code the
+     * interpreter runs (frame.c hands calls made while tracing to it). */
+    PyObject *r;
+    if (native && cframe->use_tracing && !exc && trace_event(tstate, frame, PyTrace_CALL, Py_None) < 0) {
+        Py_DECREF(_PyFrame_StackPop(frame)); /* the value send() pushed */
+        r = NULL;
+    } else {
+        r = ((gen_entry)(uintptr_t)e->entry)((PyObject *)frame->f_func, frame);
+        if (native && cframe->use_tracing && trace_event(tstate, frame, PyTrace_RETURN, r) < 0)
+            Py_CLEAR(r);
+    }
     cframe->current_frame = frame->previous;
     _Py_LeaveRecursiveCallTstate(tstate);
     return r;

@@ -561,6 +561,10 @@ pub struct Function {
     pub generator: bool,
     /// A class body: its one slot is the namespace (its frame's f_locals).
     pub class_body: bool,
+    /// A generator: a tuple with each local's name (None for those its
+    /// code object does not have), by which the runtime finds their slots
+    /// in the frame's `localsplus`, where a suspended generator keeps them.
+    pub local_names: Option<ConstId>,
 }
 
 impl Op {
@@ -717,7 +721,8 @@ impl Function {
     pub fn cache_count(&self) -> u32 {
         let ops = self.blocks.iter().flat_map(|b| &b.insts).filter(|i| i.op.has_cache()).count();
         let yields = self.blocks.iter().filter(|b| matches!(b.term, Term::Yield(..))).count();
-        (ops + yields) as u32
+        // (A generator's entry keeps where its variables go in one.)
+        (ops + yields + usize::from(self.generator)) as u32
     }
 
     /// How many call sites (`Op::is_call_site`) the function's code has.

@@ -116,7 +116,7 @@ struct Gen<'a> {
 /// cell or first argument the function does not have.
 const SUPER_ABSENT: i32 = 1;
 const GENSTATE_STATE: u64 = 12;
-const GENSTATE_SLOTS: u64 = 16;
+const GENSTATE_SLOTS: u64 = 20;
 
 /// The calling convention of entries: the caller keeps its references to
 /// the arguments in the slots for the whole call, and the callee takes its
@@ -425,6 +425,11 @@ impl Gen<'_> {
         self.get(self.slots_l);
         self.konst(self.f.locals.len() as i32);
         self.konst(self.f.nparams as i32);
+        match self.f.local_names {
+            Some(names) => self.const_slot(names),
+            None => self.konst(0),
+        }
+        self.cache();
         self.call(Rt::GenEnter);
         self.ins(I::LocalTee(self.gen_l));
         self.ins(I::I32Eqz);

@@ -350,7 +350,7 @@ impl Rt {
             AsyncGenWrap => ("py2wasm_async_gen_wrap", "i", true),
             ExceptStarMatch => ("py2wasm_except_star_match", "ii", true),
             PrepReraiseStar => ("_PyExc_PrepReraiseStar", "ii", true),
-            GenEnter => ("py2wasm_gen_enter", "iii", true),
+            GenEnter => ("py2wasm_gen_enter", "iiiii", true),
             GenSent => ("py2wasm_gen_sent", "i", true),
             GenSuspend => ("py2wasm_gen_suspend", "iiiiii", false),
             GenSuspendFrom => ("py2wasm_gen_suspend_from", "iiiiiii", false),

@@ -154,6 +154,7 @@ pub fn lower_function(cx: &mut Context, scope_id: ScopeId, body: Body) -> R<Func
             max_args: 0,
             generator,
             class_body: is_class,
+            local_names: None,
         },
         cur: 0,
         loops: Vec::new(),
@@ -268,6 +269,11 @@ pub fn lower_function(cx: &mut Context, scope_id: ScopeId, body: Body) -> R<Func
     l.fill_dispatch();
     if generator {
         l.check_nothing_held_across_suspensions()?;
+        let names = l.f.locals.iter().map(|local| match local.kind {
+            LocalKind::Fast | LocalKind::Cell => Const::Name(local.name.clone()),
+            LocalKind::Free(_) | LocalKind::Hidden => Const::None,
+        });
+        l.f.local_names = Some(l.cx.consts.add(&Const::Tuple(names.collect())));
     }
     Ok(l.f)
 }
