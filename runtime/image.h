@@ -25,9 +25,11 @@
 /* kind of an entry */
 #define PY2WASM_KIND_FROZEN 0 /* a marshalled code object (precompiled stdlib) */
 #define PY2WASM_KIND_SOURCE 1 /* UTF-8 source, compiled by CPython when imported */
+#define PY2WASM_KIND_DATA 2   /* a package's data file: u32 size (LE), then zlib bytes; no module */
 
 /* flags of an entry */
 #define PY2WASM_FLAG_PACKAGE 1
+#define PY2WASM_FLAG_NAMESPACE 2 /* a namespace package: no source, path is its directory */
 
 struct py2wasm_image_header {
     char magic[8];

@@ -29,6 +29,15 @@ static const struct py2wasm_entry *entries;
 
 static const char *image_at(uint32_t off) { return (const char *)py2wasm_image.data + off; }
 
+/* For vfs.c, which serves the image's files: its entries (NULL before the
+ * image is open) and the bytes at an offset. */
+const struct py2wasm_entry *py2wasm_image_entries(uint32_t *count) {
+    *count = entries != NULL ? header->module_count : 0;
+    return entries;
+}
+
+const char *py2wasm_image_at(uint32_t off) { return image_at(off); }
+
 static int in_image(uint32_t off, uint32_t len) {
     return off <= py2wasm_image.size && len <= py2wasm_image.size - off;
 }
@@ -93,7 +102,8 @@ static const struct py2wasm_entry *find_entry(const char *name, uint32_t kind) {
 static const struct py2wasm_entry *find_source_by_path(const char *path) {
     for (uint32_t i = 0; i < header->module_count; i++) {
         const struct py2wasm_entry *e = &entries[i];
-        if ((e->kind == PY2WASM_KIND_SOURCE || e->zsource_len > 0) && e->path_len > 0 &&
+        if ((e->kind == PY2WASM_KIND_SOURCE || (e->kind == PY2WASM_KIND_FROZEN && e->zsource_len > 0)) &&
+            e->path_len > 0 &&
             strcmp(image_at(e->path_off), path) == 0)
             return e;
     }
@@ -140,7 +150,7 @@ static PyObject *source_text(const struct py2wasm_entry *e) {
 
 /* ------------------------------------------------------------ _py2wasm */
 
-/* user_module(name) -> (path, is_package) or None */
+/* user_module(name) -> (path, is_package, is_namespace) or None */
 static PyObject *py_user_module(PyObject *self, PyObject *arg) {
     Py_ssize_t size;
     const char *name = PyUnicode_AsUTF8AndSize(arg, &size);
@@ -153,7 +163,8 @@ static PyObject *py_user_module(PyObject *self, PyObject *arg) {
     const struct py2wasm_entry *e = find_entry(name, PY2WASM_KIND_SOURCE);
     if (e == NULL)
         Py_RETURN_NONE;
-    return Py_BuildValue("(sO)", image_at(e->path_off), (e->flags & PY2WASM_FLAG_PACKAGE) ? Py_True : Py_False);
+    return Py_BuildValue("(sOO)", image_at(e->path_off), (e->flags & PY2WASM_FLAG_PACKAGE) ? Py_True : Py_False,
+                         (e->flags & PY2WASM_FLAG_NAMESPACE) ? Py_True : Py_False);
 }
 
 /* user_source(name) -> source str; KeyError for a name that is not embedded */
@@ -197,7 +208,7 @@ static PyObject *py_attach(PyObject *self, PyObject *const *args, Py_ssize_t nar
 
 static PyMethodDef py2wasm_methods[] = {
     {"attach", (PyCFunction)(void (*)(void))py_attach, METH_FASTCALL, "attach(name, code): use the native code"},
-    {"user_module", py_user_module, METH_O, "user_module(name) -> (path, is_package) or None"},
+    {"user_module", py_user_module, METH_O, "user_module(name) -> (path, is_package, is_namespace) or None"},
     {"user_source", py_user_source, METH_O, "user_source(name) -> the embedded source text"},
     {"stdlib_source", py_stdlib_source, METH_O, "stdlib_source(name) -> a stdlib module's source text or None"},
     {NULL, NULL, 0, NULL},

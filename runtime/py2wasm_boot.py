@@ -11,6 +11,8 @@ import sys
 import _py2wasm
 
 _bootstrap = sys.modules['_frozen_importlib']
+# (kept here: a test may block a module by putting None in sys.modules)
+_external = sys.modules['_frozen_importlib_external']
 
 
 class EmbeddedImporter:
@@ -23,7 +25,15 @@ class EmbeddedImporter:
         found = _py2wasm.user_module(fullname)
         if found is None:
             return None
-        filename, is_package = found
+        filename, is_package, is_namespace = found
+        if is_namespace:
+            # PEP 420, as PathFinder makes one: no loader (importlib then
+            # gives the module CPython's namespace loader and __file__
+            # None), the directory as its _NamespacePath.
+            spec = _bootstrap.ModuleSpec(fullname, None, is_package=True)
+            spec.submodule_search_locations = _external._NamespacePath(
+                fullname, [filename], _external.PathFinder._get_spec)
+            return spec
         spec = _bootstrap.ModuleSpec(fullname, self, origin=filename,
                                      is_package=is_package)
         spec.has_location = True
@@ -35,7 +45,10 @@ class EmbeddedImporter:
         return None
 
     def exec_module(self, module):
-        exec(self.get_code(module.__spec__.name), module.__dict__)
+        # (as SourceLoader.exec_module: the frames down to here leave
+        # tracebacks)
+        code = self.get_code(module.__spec__.name)
+        _bootstrap._call_with_frames_removed(exec, code, module.__dict__)
 
     def get_filename(self, fullname):
         found = _py2wasm.user_module(fullname)
@@ -58,6 +71,34 @@ class EmbeddedImporter:
         found = _py2wasm.user_module(fullname)
         return bool(found and found[1])
 
+    def get_resource_reader(self, fullname):
+        return _file_reader(self.get_filename(fullname))
+
+    def get_data(self, path):
+        return _read_file(path)
+
+
+class _Located:
+    """What importlib's FileReader reads of a loader: the module's file."""
+
+    def __init__(self, path):
+        self.path = path
+
+
+def _file_reader(filename):
+    """importlib.resources' reader of the package whose __init__ is
+    FILENAME, as a path finder's loader gives (FileLoader): its files are
+    where its __file__ says, which for the standard library and the
+    environment's packages the runtime serves from the image (vfs.c)."""
+    from importlib.readers import FileReader
+    return FileReader(_Located(filename))
+
+
+def _read_file(path):
+    """FileLoader.get_data: the bytes of PATH (pkgutil.get_data)."""
+    with open(path, 'rb') as f:
+        return f.read()
+
 
 IMPORTER = EmbeddedImporter()
 
@@ -66,21 +107,107 @@ IMPORTER = EmbeddedImporter()
 sys.meta_path.insert(1, IMPORTER)
 
 
+# The modules CPython 3.11 itself freezes (Tools/scripts/freeze_modules.py;
+# python.wasm's _imp._frozen_module_names()): they keep the frozen
+# importer's spec, origin 'frozen' without a location ("<module 'os'
+# (frozen)>"), as in CPython. The rest of the standard library, frozen
+# here only because the program carries it, looks as when CPython finds it
+# on sys.path.
+FROZEN_BY_CPYTHON = frozenset((
+    '_frozen_importlib', '_frozen_importlib_external', 'importlib._bootstrap',
+    'importlib._bootstrap_external', 'zipimport', 'abc', 'codecs', 'io',
+    '_collections_abc', '_sitebuiltins', 'genericpath', 'ntpath', 'posixpath',
+    'os.path', 'os', 'site', 'stat', 'importlib.util', 'importlib.machinery',
+    'runpy', '__hello__', '__hello_alias__', '__hello_only__', '__phello__',
+    '__phello__.__init__', '__phello__.ham', '__phello__.ham.__init__',
+    '__phello__.ham.eggs', '__phello__.spam', '__phello_alias__',
+    '__phello_alias__.spam',
+))
+
+
+def _as_found_on_path(spec):
+    """SPEC, a frozen importer's spec of a standard library module, gets the
+    origin, location and cached path a path finder would have given it
+    (its file under sys._stdlib_dir): its module's repr names the file, and
+    it gets __cached__. The loader stays the frozen importer. (A spec with
+    a location and no cached path would make a fresh importlib's _setup
+    call the path machinery before it exists: the cached path is set.)"""
+    filename = getattr(spec.loader_state, 'filename', None)
+    if not filename or spec.name in FROZEN_BY_CPYTHON:
+        return spec
+    spec.origin = filename
+    spec.has_location = True
+    spec.cached = _external.cache_from_source(filename)
+    return spec
+
+
+def _frozen_as_in_cpython():
+    """_imp.is_frozen answers as in CPython: true only for the modules
+    CPython freezes. Besides being what programs asking it expect, this
+    keeps a fresh importlib's _setup (test.support's import_fresh_module)
+    to those modules: it asserts of every frozen module it finds in
+    sys.modules that its spec has no location, which the rest of the
+    standard library's specs now have. (The frozen importer reads
+    _imp.find_frozen and _imp.get_frozen_object, not this.)"""
+    import _imp
+    is_frozen = _imp.is_frozen
+
+    def is_frozen_in_cpython(name):
+        return name in FROZEN_BY_CPYTHON and is_frozen(name)
+
+    _imp.is_frozen = is_frozen_in_cpython
+
+    # The frozen importer's get_code and is_package check is_frozen: they
+    # serve every module it has (as a path finder's loader would).
+    frozen = _bootstrap.FrozenImporter
+
+    def has(fullname):
+        if _imp.find_frozen(fullname) is None:
+            raise ImportError(f'{fullname!r} is not a frozen module', name=fullname)
+
+    def get_code(cls, fullname):
+        has(fullname)
+        return _imp.get_frozen_object(fullname)
+
+    def is_package(cls, fullname):
+        has(fullname)
+        return _imp.is_frozen_package(fullname)
+
+    frozen.get_code = classmethod(get_code)
+    frozen.is_package = classmethod(is_package)
+
+    # Their files: readers and get_data as a path finder's loader has them.
+    def get_resource_reader(cls, fullname):
+        found = _imp.find_frozen(fullname)
+        if found is None:
+            return None
+        filename, _ = cls._resolve_filename(found[2], fullname, found[1])
+        return _file_reader(filename) if filename else None
+
+    def get_data(cls, path):
+        return _read_file(path)
+
+    frozen.get_resource_reader = classmethod(get_resource_reader)
+    frozen.get_data = classmethod(get_data)
+
+
+_frozen_as_in_cpython()
+
+
 def _no_nul_names():
     """CPython's frozen importer looks names up as C strings, so 'string\\0'
     found 'string'. CPython freezes a few modules and finds the rest on
     sys.path, which refuses such names (ModuleNotFoundError); here the whole
-    stdlib is frozen, so the frozen importer refuses them too. (Its specs
-    stay a frozen importer's, origin 'frozen' without a location: a fresh
-    importlib's _setup asserts that of every frozen module, so repr() reads
-    "(frozen)" where python.wasm shows the file.)"""
+    stdlib is frozen, so the frozen importer refuses them too. The specs it
+    makes look as a path finder's would (_as_found_on_path)."""
     frozen = _bootstrap.FrozenImporter
     find_spec = frozen.find_spec.__func__
 
     def find_spec_no_nul(cls, fullname, path=None, target=None):
         if '\0' in fullname:
             return None
-        return find_spec(cls, fullname, path, target)
+        spec = find_spec(cls, fullname, path, target)
+        return spec if spec is None else _as_found_on_path(spec)
 
     frozen.find_spec = classmethod(find_spec_no_nul)
 
@@ -158,6 +285,9 @@ def _stdlib_files():
             continue
         if state is not None:
             state.filename = filename
+            _as_found_on_path(spec)
+            if spec.cached is not None:
+                module.__cached__ = spec.cached
         module.__file__ = filename
         if pkgdir:
             for path in (spec.submodule_search_locations, getattr(module, '__path__', None)):
@@ -166,3 +296,18 @@ def _stdlib_files():
 
 
 _stdlib_files()
+
+
+def _site_packages():
+    """The environment's packages are embedded under the prefix's
+    site-packages (as upstream CPython's site module names it; Debian's,
+    which the runtime is built from, looks in dist-packages): that directory
+    goes on sys.path as site would put it there, so importlib.metadata
+    finds their distributions' metadata."""
+    import os
+    site = f'{sys.prefix}/{sys.platlibdir}/python{sys.version_info[0]}.{sys.version_info[1]}/site-packages'
+    if site not in sys.path and os.path.isdir(site):
+        sys.path.append(site)
+
+
+_site_packages()

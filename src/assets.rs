@@ -92,6 +92,10 @@ impl StdlibModule {
 /// /usr/local): sysroot/stdlib.py's INSTALL_PREFIX.
 const STDLIB_PREFIX: &str = "/usr/local/lib/python3.11";
 
+/// Where the program sees the packages of the user's environment
+/// (site-packages under the same prefix): their `__file__` and tracebacks.
+pub const SITE_PACKAGES: &str = "/usr/local/lib/python3.11/site-packages";
+
 #[derive(Debug, Deserialize)]
 struct StdlibFile {
     modules: Vec<StdlibModule>,

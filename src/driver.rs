@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use crate::assets::{self, Stdlib};
 use crate::codegen::{self, consts::ConstPool};
-use crate::diagnostics::{Diagnostic, Result};
+use crate::diagnostics::{describe_io_error, Diagnostic, Result};
 use crate::link::{self, image};
 use crate::modgraph::{self, GraphOptions, UserModule};
 use crate::report::Report;
@@ -20,7 +20,13 @@ use crate::{ir, lower};
 pub struct Options {
     pub input: PathBuf,
     pub include_modules: Vec<String>,
+    /// Packages to embed with all their submodules (`--include-package`).
+    pub include_packages: Vec<String>,
     pub exclude_modules: Vec<String>,
+    /// Directories searched after the script's (`--path`).
+    pub paths: Vec<PathBuf>,
+    /// PYTHONPATH and the virtual environment (from the process, normally).
+    pub env: modgraph::Environment,
     /// Run Binaryen's optimiser over the output (`-O`).
     pub optimize: bool,
     /// A function that would fall back to bytecode is an error (`--no-fallback`).
@@ -180,7 +186,7 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
             if std::env::var_os("PY2WASM_DUMP_IR").is_some() {
                 eprintln!("{f:#?}");
             }
-            match codegen::generate(f, &env, caches) {
+            match codegen::generate(f, &env, caches).and_then(within_engine_limits) {
                 Ok((wasm, sites)) => {
                     p.sites.extend(sites.into_iter().map(|(pos, addr)| image::Site {
                         code: *code,
@@ -203,7 +209,7 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
             }
             let caches = caches_base + p.cache_bytes;
             p.cache_bytes += v.f.cache_bytes();
-            match codegen::generate(&v.f, &env, caches) {
+            match codegen::generate(&v.f, &env, caches).and_then(within_engine_limits) {
                 Ok((wasm, sites)) => {
                     p.sites.extend(sites.into_iter().map(|(pos, addr)| image::Site {
                         code: v.code,
@@ -233,6 +239,22 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
     p
 }
 
+/// The largest function body wasm engines accept is 7,654,321 bytes
+/// (wasmparser's and V8's limit); a function whose native code comes near
+/// that (a class body holding a table of thousands of entries) runs as
+/// bytecode instead, which also spares the engine compiling it.
+const MAX_FUNCTION_BYTES: usize = 2_000_000;
+
+fn within_engine_limits<S>(
+    generated: (wasm_encoder::Function, S),
+) -> std::result::Result<(wasm_encoder::Function, S), String> {
+    let size = generated.0.byte_len();
+    if size > MAX_FUNCTION_BYTES {
+        return Err(format!("its native code would be {size} bytes, more than a wasm function should hold"));
+    }
+    Ok(generated)
+}
+
 pub struct Compiled {
     pub wasm: Vec<u8>,
     pub report: Report,
@@ -242,7 +264,13 @@ pub struct Compiled {
 pub fn compile(opts: &Options) -> Result<Compiled> {
     let stdlib = Stdlib::load()?;
     let builtins = assets::builtin_modules()?;
-    let graph_opts = GraphOptions { include: &opts.include_modules, exclude: &opts.exclude_modules };
+    let graph_opts = GraphOptions {
+        include: &opts.include_modules,
+        include_packages: &opts.include_packages,
+        exclude: &opts.exclude_modules,
+        paths: &opts.paths,
+        env: opts.env.clone(),
+    };
     let graph = modgraph::build(&opts.input, &stdlib, &builtins, &graph_opts)?;
 
     // Image entries, in a fixed order (main, user modules, stdlib by name) so
@@ -251,6 +279,7 @@ pub fn compile(opts: &Options) -> Result<Compiled> {
         name: "__main__",
         kind: image::EntryKind::Source,
         is_package: false,
+        is_namespace: false,
         data: graph.main.source.text.as_bytes(),
         path: &graph.main.source.name,
         zsource: &[],
@@ -260,8 +289,20 @@ pub fn compile(opts: &Options) -> Result<Compiled> {
             name: &m.name,
             kind: image::EntryKind::Source,
             is_package: m.is_package,
+            is_namespace: false,
             data: m.source.text.as_bytes(),
             path: &m.source.name,
+            zsource: &[],
+        });
+    }
+    for (name, ns) in &graph.namespaces {
+        entries.push(image::Entry {
+            name,
+            kind: image::EntryKind::Source,
+            is_package: true,
+            is_namespace: true,
+            data: &[],
+            path: &ns.path,
             zsource: &[],
         });
     }
@@ -274,9 +315,33 @@ pub fn compile(opts: &Options) -> Result<Compiled> {
             name: &module.name,
             kind: image::EntryKind::Frozen,
             is_package: module.package,
+            is_namespace: false,
             data: stdlib.code(module)?,
             path,
             zsource: if opts.no_stdlib_source { &[] } else { stdlib.zsource(module)? },
+        });
+    }
+    // The environment's packages' data files (runtime/vfs.c serves them).
+    let mut data_files = Vec::with_capacity(graph.data_files.len());
+    for f in &graph.data_files {
+        let bytes = std::fs::read(&f.host_path).map_err(|e| {
+            Diagnostic::error(format!("cannot read {}: {}", f.host_path.display(), describe_io_error(&e, &f.host_path)))
+        })?;
+        let size = u32::try_from(bytes.len())
+            .map_err(|_| Diagnostic::error(format!("{}: a data file of 4 GB or more", f.host_path.display())))?;
+        let mut packed = size.to_le_bytes().to_vec();
+        packed.extend(miniz_oxide::deflate::compress_to_vec_zlib(&bytes, 6));
+        data_files.push(packed);
+    }
+    for (f, packed) in graph.data_files.iter().zip(&data_files) {
+        entries.push(image::Entry {
+            name: "",
+            kind: image::EntryKind::Data,
+            is_package: false,
+            is_namespace: false,
+            data: packed,
+            path: &f.path,
+            zsource: &[],
         });
     }
     let runtime = assets::runtime_wasm()?;

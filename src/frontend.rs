@@ -84,8 +84,15 @@ impl SourceFile {
         }
     }
 
+    /// Where byte OFFSET is, for a diagnostic: in the program's name for the
+    /// file, unless that is a path under the install prefix (a package of
+    /// the user's environment), where the user finds it at its host path.
     pub fn location(&self, offset: usize) -> Location {
-        Location::at_offset(&self.name, &self.text, offset)
+        if self.name.starts_with('/') {
+            Location::at_offset(&self.host_path.display().to_string(), &self.text, offset)
+        } else {
+            Location::at_offset(&self.name, &self.text, offset)
+        }
     }
 }
 

@@ -65,9 +65,16 @@ struct ModuleArgs {
     /// Also embed this module (for imports the compiler cannot see, like importlib.import_module(name))
     #[arg(long = "include-module", value_name = "NAME")]
     include: Vec<String>,
+    /// Also embed this package and every module under it
+    #[arg(long = "include-package", value_name = "NAME")]
+    include_packages: Vec<String>,
     /// Leave this module and its submodules out, even if imported
     #[arg(long = "exclude-module", value_name = "NAME")]
     exclude: Vec<String>,
+    /// Also look for modules in DIR (after the script's directory, before PYTHONPATH,
+    /// the standard library and site-packages)
+    #[arg(long = "path", value_name = "DIR")]
+    paths: Vec<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -133,7 +140,10 @@ fn compile_command(args: CompileArgs) -> ExitCode {
     let opts = Options {
         input,
         include_modules: args.modules.include,
+        include_packages: args.modules.include_packages,
         exclude_modules: args.modules.exclude,
+        paths: args.modules.paths,
+        env: py2wasm::modgraph::Environment::from_process(),
         optimize: args.optimize,
         no_fallback: args.no_fallback,
         no_stdlib_source: args.no_stdlib_source,
@@ -189,7 +199,10 @@ fn run_command(args: RunArgs) -> ExitCode {
         let opts = Options {
             input: args.program.clone(),
             include_modules: args.modules.include.clone(),
+            include_packages: args.modules.include_packages.clone(),
             exclude_modules: args.modules.exclude.clone(),
+            paths: args.modules.paths.clone(),
+            env: py2wasm::modgraph::Environment::from_process(),
             optimize: false,
             no_fallback: false,
             no_stdlib_source: false,

@@ -35,14 +35,23 @@ pub struct FunctionReport {
 #[derive(Debug, Clone, Serialize)]
 pub struct ModuleReport {
     pub name: String,
-    /// "user" or "stdlib"
+    /// Where it was found: "script" (the script's directory), "--path",
+    /// "PYTHONPATH", "site-packages" or "stdlib" (embedded); "extension"
+    /// for a compiled extension module left out.
     pub origin: &'static str,
+    /// The file the program sees (`__file__`); a namespace package's directory.
     pub file: Option<String>,
+    /// Where the compiler read it (not for the standard library).
+    pub host_path: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub modules: Vec<ModuleReport>,
+    /// The data files of the program's packages, as the program sees them,
+    /// and their bytes (before compression).
+    pub data_files: Vec<String>,
+    pub data_bytes: u64,
     pub functions: Vec<FunctionReport>,
     pub functions_total: usize,
     pub functions_native: usize,
@@ -54,12 +63,50 @@ impl Report {
         let mut modules = Vec::new();
         let mut functions = Vec::new();
         for m in std::iter::once(&graph.main).chain(graph.user.values()) {
-            modules.push(ModuleReport { name: m.name.clone(), origin: "user", file: Some(m.source.name.clone()) });
+            modules.push(ModuleReport {
+                name: m.name.clone(),
+                origin: m.place.describe(),
+                file: Some(m.source.name.clone()),
+                host_path: Some(m.source.host_path.display().to_string()),
+            });
             functions.extend(functions_of(&m.name, &m.source, &m.body, outcomes));
         }
-        modules.extend(graph.stdlib.iter().map(|n| ModuleReport { name: n.clone(), origin: "stdlib", file: None }));
+        for (name, ns) in &graph.namespaces {
+            let host = ns.portions.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
+            modules.push(ModuleReport {
+                name: name.clone(),
+                origin: ns.place.describe(),
+                file: Some(ns.path.clone()),
+                host_path: Some(host),
+            });
+        }
+        for (name, ext) in &graph.extensions {
+            modules.push(ModuleReport {
+                name: name.clone(),
+                origin: "extension",
+                file: None,
+                host_path: Some(ext.file.display().to_string()),
+            });
+        }
+        modules.extend(graph.stdlib.iter().map(|n| ModuleReport {
+            name: n.clone(),
+            origin: "stdlib",
+            file: None,
+            host_path: None,
+        }));
         let functions_native = functions.iter().filter(|f| f.compiled == "native").count();
-        Report { modules, functions_total: functions.len(), functions_native, functions, output_bytes }
+        let data_files = graph.data_files.iter().map(|f| f.path.clone()).collect();
+        let data_bytes =
+            graph.data_files.iter().filter_map(|f| std::fs::metadata(&f.host_path).ok()).map(|m| m.len()).sum();
+        Report {
+            modules,
+            data_files,
+            data_bytes,
+            functions_total: functions.len(),
+            functions_native,
+            functions,
+            output_bytes,
+        }
     }
 
     pub fn to_json(&self) -> String {
@@ -68,13 +115,33 @@ impl Report {
 
     pub fn to_text(&self) -> String {
         let mut out = String::new();
-        let user: Vec<_> = self.modules.iter().filter(|m| m.origin == "user").collect();
+        let user: Vec<_> = self.modules.iter().filter(|m| !matches!(m.origin, "stdlib" | "extension")).collect();
         let stdlib: Vec<_> = self.modules.iter().filter(|m| m.origin == "stdlib").map(|m| m.name.as_str()).collect();
         let _ = writeln!(out, "modules: {} of the program, {} from the standard library", user.len(), stdlib.len());
         for m in &user {
-            let _ = writeln!(out, "  {:<30} {}", m.name, m.file.as_deref().unwrap_or(""));
+            // (the host path only where it is not the program's own name for it)
+            let file = m.file.as_deref().unwrap_or("");
+            let host = m.host_path.as_deref().filter(|h| !h.ends_with(file) || file.is_empty());
+            let from = host.map(|h| format!(" <- {h}")).unwrap_or_default();
+            let _ = writeln!(out, "  {:<30} {:<14} {file}{from}", m.name, m.origin);
+        }
+        for m in self.modules.iter().filter(|m| m.origin == "extension") {
+            let _ = writeln!(
+                out,
+                "  {:<30} left out: a compiled extension ({})",
+                m.name,
+                m.host_path.as_deref().unwrap_or("")
+            );
         }
         let _ = writeln!(out, "  stdlib: {}", stdlib.join(" "));
+        if !self.data_files.is_empty() {
+            let _ = writeln!(
+                out,
+                "data files: {} of the program's packages, {} bytes (compressed in the output)",
+                self.data_files.len(),
+                self.data_bytes
+            );
+        }
         let _ = writeln!(
             out,
             "functions: {} total, {} native, {} bytecode",

@@ -49,8 +49,13 @@ fi
 work=$cache/build-runtime-$key
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 wasi_cc "$work/wasi-sysroot"
-# The bootstrap importer is Python, marshalled by the build python into a C array.
-python3 "$here/freeze.py" "$repo/runtime/py2wasm_boot.py" _py2wasm_boot > boot_frozen.h
+# The bootstrap importer is Python, marshalled by the build python into a C
+# array. Its loader does what importlib's SourceFileLoader does, and its code
+# carries that code's file name, so the import system treats its frames as
+# its own: tracebacks leave them out (import.c's remove_importlib_frames)
+# and warnings' stacklevel passes over them.
+python3 "$here/freeze.py" "$repo/runtime/py2wasm_boot.py" _py2wasm_boot '<frozen importlib._bootstrap_external>' \
+    > boot_frozen.h
 exports=()
 while read -r sym _; do
     case "$sym" in ''|'#'*) continue ;; esac
@@ -66,9 +71,14 @@ for c in "$repo"/runtime/*.c; do
     $CC $opt $ndebug -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers \
         -I. -I"$cpython/include/python3.11" -c "$c" -o "$(basename "${c%.c}").o"
 done
+# runtime/vfs.c serves the image's files through these.
+vfs_wraps=""
+for f in open read lseek fstat close isatty fcntl stat lstat fstatat access opendir readdir closedir; do
+    vfs_wraps="$vfs_wraps -Wl,--wrap=$f"
+done
 # shellcheck disable=SC2086
 $CC -o runtime.wasm ./*.o -L"$cpython/lib" -lpython3.11 -lmpdec -lexpat -lsqlite3 -llzma -lbz2 -lz \
-    $wasi_libs $wasi_stack -Wl,--wrap=poll -Wl,--wrap=select -Wl,--strip-debug "${exports[@]}" \
+    $wasi_libs $wasi_stack -Wl,--wrap=poll -Wl,--wrap=select $vfs_wraps -Wl,--strip-debug "${exports[@]}" \
     || die "linking runtime.wasm failed"
 if [ -n "$checked" ]; then
     # The compiler's other assets (the stdlib) are the same either way.

@@ -20,15 +20,22 @@ pub enum EntryKind {
     Frozen = 0,
     /// UTF-8 source, compiled by CPython when the module is imported.
     Source = 1,
+    /// A package's data file (no module): its size as a little-endian u32,
+    /// then its bytes zlib-compressed; served at `path` (runtime/vfs.c).
+    Data = 2,
 }
 
 const FLAG_PACKAGE: u32 = 1;
+/// A namespace package (PEP 420): no source; `path` is its directory.
+const FLAG_NAMESPACE: u32 = 2;
 
 #[derive(Debug, Clone)]
 pub struct Entry<'a> {
     pub name: &'a str,
     pub kind: EntryKind,
     pub is_package: bool,
+    /// A namespace package (is_package too, no data).
+    pub is_namespace: bool,
     pub data: &'a [u8],
     /// The file name the program sees (a stdlib module's co_filename).
     pub path: &'a str,
@@ -110,7 +117,7 @@ pub fn build(entries: &[Entry], main_index: usize, native: &Native) -> Vec<u8> {
             name_off,
             e.name.len() as u32,
             e.kind as u32,
-            if e.is_package { FLAG_PACKAGE } else { 0 },
+            (u32::from(e.is_package) * FLAG_PACKAGE) | (u32::from(e.is_namespace) * FLAG_NAMESPACE),
             data_off,
             e.data.len() as u32,
             path_off,
@@ -182,6 +189,7 @@ mod tests {
                 name: "m",
                 kind: EntryKind::Source,
                 is_package: true,
+                is_namespace: false,
                 data: b"x=1",
                 path: "m/__init__.py",
                 zsource: &[],
@@ -190,6 +198,7 @@ mod tests {
                 name: "s",
                 kind: EntryKind::Frozen,
                 is_package: false,
+                is_namespace: false,
                 data: b"c",
                 path: "/l/s.py",
                 zsource: b"zz",

@@ -89,6 +89,12 @@ Result.addSubTest = add_subtest
 
 def main():
     name = sys.argv[1]
+    # Both ways work in the directory the harness names in PWD: a compiled
+    # program starts there (runtime/main.c), python.wasm in wasi-libc's "/",
+    # where a test's relative paths (support.TESTFN) are not writable.
+    pwd = os.environ.get("PWD")
+    if pwd and os.getcwd() != pwd:
+        os.chdir(pwd)
     from test import support
 
     # As regrtest: quiet, and failures reported rather than raised.

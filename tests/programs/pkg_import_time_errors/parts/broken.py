@@ -1,0 +1,5 @@
+def compute():
+    return 1 / 0
+
+
+VALUE = compute()
