@@ -278,6 +278,11 @@ PyObject *py2wasm_call(PyObject *callable, PyObject *const *args, size_t nargsf,
         if (init != NULL)
             return construct((PyTypeObject *)callable, init, args, nargsf, kwnames);
     }
+    if (tp == &PyCFunction_Type || tp == &PyCMethod_Type || (tp == &PyMethodDescr_Type && nargs >= 1)) {
+        PyThreadState *tstate = _PyThreadState_GET();
+        if (tstate->cframe->use_tracing && tstate->c_profilefunc != NULL)
+            return py2wasm_profiled_c_call(tstate, callable, args, nargsf, kwnames);
+    }
     if (tp == &PyCFunction_Type) {
         /* builtin_function_or_method: its self is the module (or the
          * object it is bound to); not METH_METHOD (PyCMethod_Type). */

@@ -25,6 +25,77 @@
  * code object is CPython's own. py2wasm_frame_push answers this instead of
  * a frame, and the entry hands its call to py2wasm_traced_call. */
 
+/* The trace and profile functions' WHAT event for FRAME with ARG, as
+ * ceval.c's call_trace_protected reports it: with the frame object made for
+ * it, tracing suspended meanwhile, and the exception being raised (if any)
+ * kept aside. WHICH says whose: the trace function's (TRACE_FUNC), the
+ * profile function's (PROFILE_FUNC) or both. -1 when a function failed (its
+ * exception is set, the one kept aside dropped). */
+int py2wasm_trace_event(PyThreadState *tstate, _PyInterpreterFrame *frame, int what, PyObject *arg, int which) {
+    for (int profile = 0; profile < 2; profile++) {
+        Py_tracefunc func = profile ? tstate->c_profilefunc : tstate->c_tracefunc;
+        PyObject *obj = profile ? tstate->c_profileobj : tstate->c_traceobj;
+        if (func == NULL || tstate->tracing || !(which & (profile ? PROFILE_FUNC : TRACE_FUNC)) || frame == NULL)
+            continue;
+        PyObject *type, *value, *tb;
+        PyErr_Fetch(&type, &value, &tb);
+        PyFrameObject *f = _PyFrame_GetFrameObject(frame);
+        int err = -1;
+        if (f != NULL) {
+            int old_what = tstate->tracing_what;
+            tstate->tracing_what = what;
+            PyThreadState_EnterTracing(tstate);
+            err = func(obj, f, what, arg);
+            PyThreadState_LeaveTracing(tstate);
+            tstate->tracing_what = old_what;
+        }
+        if (err != 0) {
+            Py_XDECREF(type);
+            Py_XDECREF(value);
+            Py_XDECREF(tb);
+            return -1;
+        }
+        PyErr_Restore(type, value, tb);
+    }
+    return 0;
+}
+
+/* A call of a built-in function or method descriptor CALLABLE from
+ * compiled code while a profile function is set, reported as the
+ * interpreter's CALL reports it (trace_call_function and C_TRACE in
+ * ceval.c): 'c_call' before, 'c_return' or 'c_exception' after, with the
+ * built-in as the argument (a method descriptor bound to its object
+ * first, which is then not an argument). Calls of compiled functions made
+ * while profiling run on the interpreter, which reports them; this is for
+ * a compiled function that was already running when the profiler started
+ * (cProfile's enable() called from it). */
+PyObject *py2wasm_profiled_c_call(PyThreadState *tstate, PyObject *callable, PyObject *const *args, size_t nargsf,
+                                  PyObject *kwnames) {
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    PyObject *func;
+    if (Py_IS_TYPE(callable, &PyMethodDescr_Type)) {
+        func = Py_TYPE(callable)->tp_descr_get(callable, args[0], (PyObject *)Py_TYPE(args[0]));
+        if (func == NULL)
+            return NULL;
+        args++;
+        nargs--;
+    } else {
+        func = Py_NewRef(callable);
+    }
+    _PyInterpreterFrame *frame = tstate->cframe->current_frame;
+    PyObject *r = NULL;
+    if (py2wasm_trace_event(tstate, frame, PyTrace_C_CALL, func, PROFILE_FUNC) == 0) {
+        r = PyObject_Vectorcall(func, args, nargs, kwnames);
+        /* (the call may have stopped the profiler) */
+        if (r == NULL)
+            (void)py2wasm_trace_event(tstate, frame, PyTrace_C_EXCEPTION, func, PROFILE_FUNC);
+        else if (py2wasm_trace_event(tstate, frame, PyTrace_C_RETURN, func, PROFILE_FUNC) < 0)
+            Py_CLEAR(r);
+    }
+    Py_DECREF(func);
+    return r;
+}
+
 /* Pushes the frame of a call of compiled function F; LOCALS is a class
  * body's namespace (its f_locals), NULL for a function. Returns the frame,
  * or NULL with MemoryError set.

@@ -335,40 +335,6 @@ PyObject *py2wasm_send(PyObject *delegate, PyObject *v) {
 
 typedef PyObject *(*gen_entry)(PyObject *func, _PyInterpreterFrame *frame);
 
-/* The trace and profile functions' WHAT event for FRAME with ARG (NULL:
- * None), as ceval.c's call_trace_protected reports it: with the frame
- * object made for it, tracing suspended meanwhile, and the exception being
- * raised (if any) kept aside. -1 when a function failed (its exception is
- * set, the one kept aside dropped). */
-static int trace_event(PyThreadState *tstate, _PyInterpreterFrame *frame, int what, PyObject *arg) {
-    for (int profile = 0; profile < 2; profile++) {
-        Py_tracefunc func = profile ? tstate->c_profilefunc : tstate->c_tracefunc;
-        PyObject *obj = profile ? tstate->c_profileobj : tstate->c_traceobj;
-        if (func == NULL || tstate->tracing)
-            continue;
-        PyObject *type, *value, *tb;
-        PyErr_Fetch(&type, &value, &tb);
-        PyFrameObject *f = _PyFrame_GetFrameObject(frame);
-        int err = -1;
-        if (f != NULL) {
-            int old_what = tstate->tracing_what;
-            tstate->tracing_what = what;
-            PyThreadState_EnterTracing(tstate);
-            err = func(obj, f, what, arg);
-            PyThreadState_LeaveTracing(tstate);
-            tstate->tracing_what = old_what;
-        }
-        if (err != 0) {
-            Py_XDECREF(type);
-            Py_XDECREF(value);
-            Py_XDECREF(tb);
-            return -1;
-        }
-        PyErr_Restore(type, value, tb);
-    }
-    return 0;
-}
-
 /* gen_send_ex2 resumes a compiled generator through this hook. */
 PyObject *py2wasm_gen_resume(PyThreadState *tstate, _PyInterpreterFrame *frame, int exc) {
     code_extra *extra = frame->f_code->co_extra;
@@ -400,12 +366,12 @@ PyObject *py2wasm_gen_resume(PyThreadState *tstate, _PyInterpreterFrame *frame, 
      * loop: 'line' and 'exception' events come only from code the
      * interpreter runs (frame.c hands calls made while tracing to it). */
     PyObject *r;
-    if (native && cframe->use_tracing && !exc && trace_event(tstate, frame, PyTrace_CALL, Py_None) < 0) {
+    if (native && cframe->use_tracing && !exc && py2wasm_trace_event(tstate, frame, PyTrace_CALL, Py_None, TRACE_AND_PROFILE) < 0) {
         Py_DECREF(_PyFrame_StackPop(frame)); /* the value send() pushed */
         r = NULL;
     } else {
         r = ((gen_entry)(uintptr_t)e->entry)((PyObject *)frame->f_func, frame);
-        if (native && cframe->use_tracing && trace_event(tstate, frame, PyTrace_RETURN, r) < 0)
+        if (native && cframe->use_tracing && py2wasm_trace_event(tstate, frame, PyTrace_RETURN, r, TRACE_AND_PROFILE) < 0)
             Py_CLEAR(r);
     }
     cframe->current_frame = frame->previous;

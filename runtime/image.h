@@ -20,16 +20,20 @@
 #include <stdint.h>
 
 #define PY2WASM_IMAGE_MAGIC "PY2WASM"
-#define PY2WASM_IMAGE_VERSION 4
+#define PY2WASM_IMAGE_VERSION 5
 
 /* kind of an entry */
 #define PY2WASM_KIND_FROZEN 0 /* a marshalled code object (precompiled stdlib) */
-#define PY2WASM_KIND_SOURCE 1 /* UTF-8 source, compiled by CPython when imported */
+#define PY2WASM_KIND_SOURCE 1 /* a program module: data = u32 size (LE), then its marshalled code zlib-
+                                * compressed, made at compile time (none: the source is compiled on
+                                * import); zsource = its UTF-8 source, compressed */
 #define PY2WASM_KIND_DATA 2   /* a package's data file: u32 size (LE), then zlib bytes; no module */
 
 /* flags of an entry */
 #define PY2WASM_FLAG_PACKAGE 1
 #define PY2WASM_FLAG_NAMESPACE 2 /* a namespace package: no source, path is its directory */
+#define PY2WASM_FLAG_COMPRESSED 4 /* a frozen module's data: its marshalled code zlib-compressed, then the
+                                   * code's size (u32 LE); main.c inflates it on import */
 
 struct py2wasm_image_header {
     char magic[8];
@@ -72,9 +76,9 @@ struct py2wasm_site {
 struct py2wasm_entry {
     uint32_t name_off, name_len;    /* dotted module name, NUL-terminated */
     uint32_t kind, flags;
-    uint32_t data_off, data_len;    /* marshalled code or source text */
+    uint32_t data_off, data_len;    /* marshalled code (see the kinds) */
     uint32_t path_off, path_len;    /* the file name tracebacks show, NUL-terminated */
-    uint32_t zsource_off, zsource_len; /* a frozen module's source, zlib-compressed (0 0: none) */
+    uint32_t zsource_off, zsource_len; /* the module's source, zlib-compressed (0 0: none) */
 };
 
 /* Filled in by the compiler's data segment; zero in a bare runtime.wasm. */

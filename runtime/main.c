@@ -38,6 +38,35 @@ const struct py2wasm_entry *py2wasm_image_entries(uint32_t *count) {
 
 const char *py2wasm_image_at(uint32_t off) { return image_at(off); }
 
+/* The program's directory as the program sees it: the working directory
+ * at start-up ("" for "/"). The image names the program's own files
+ * relative to it; the program sees them as absolute paths below it, as
+ * CPython makes the script's directory absolute at the head of sys.path, so
+ * __file__ and co_filename are absolute (trace's and coverage's ignore
+ * lists, os.path.dirname(__file__) joined with a later chdir). */
+static char program_root[4096];
+
+const char *py2wasm_program_root(void) { return program_root; }
+
+/* Path REL (LEN bytes) of the image as the program sees it: the program's
+ * own files below its root. */
+static PyObject *program_path(const char *rel, size_t len) {
+    if (len > 0 && rel[0] == '/') /* (the environment's: under the install prefix) */
+        return PyUnicode_DecodeUTF8(rel, len, "surrogateescape");
+    if (len == 0)
+        return PyUnicode_FromString(program_root[0] ? program_root : "/");
+    size_t n = strlen(program_root);
+    char *buf = PyMem_Malloc(n + 1 + len);
+    if (buf == NULL)
+        return PyErr_NoMemory();
+    memcpy(buf, program_root, n);
+    buf[n] = '/';
+    memcpy(buf + n + 1, rel, len);
+    PyObject *path = PyUnicode_DecodeUTF8(buf, n + 1 + len, "surrogateescape");
+    PyMem_Free(buf);
+    return path;
+}
+
 static int in_image(uint32_t off, uint32_t len) {
     return off <= py2wasm_image.size && len <= py2wasm_image.size - off;
 }
@@ -88,10 +117,51 @@ static struct _frozen *frozen_table(void) {
     return table; /* zeroed sentinel at [n] */
 }
 
+/* Entries by module name: an open-addressing table of entry indices + 1
+ * (0: empty), built at the first lookup. A program with a framework embeds
+ * thousands of entries, and every import asks the user importer first. */
+static uint32_t *by_name;
+static uint32_t by_name_mask;
+
+static uint32_t name_hash(const char *s) {
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+static void index_names(void) {
+    uint32_t size = 16;
+    while (size < header->module_count * 2)
+        size *= 2;
+    by_name = calloc(size, sizeof(uint32_t));
+    if (by_name == NULL)
+        return;
+    by_name_mask = size - 1;
+    for (uint32_t i = 0; i < header->module_count; i++) {
+        if (entries[i].name_len == 0)
+            continue; /* a data file */
+        uint32_t h = name_hash(image_at(entries[i].name_off)) & by_name_mask;
+        while (by_name[h] != 0)
+            h = (h + 1) & by_name_mask;
+        by_name[h] = i + 1;
+    }
+}
+
 /* The entry of module NAME of KIND. */
 static const struct py2wasm_entry *find_entry(const char *name, uint32_t kind) {
-    for (uint32_t i = 0; i < header->module_count; i++) {
-        const struct py2wasm_entry *e = &entries[i];
+    if (by_name == NULL)
+        index_names();
+    if (by_name == NULL) { /* (out of memory: the slow way) */
+        for (uint32_t i = 0; i < header->module_count; i++) {
+            const struct py2wasm_entry *e = &entries[i];
+            if (e->kind == kind && strcmp(image_at(e->name_off), name) == 0)
+                return e;
+        }
+        return NULL;
+    }
+    for (uint32_t h = name_hash(name) & by_name_mask; by_name[h] != 0; h = (h + 1) & by_name_mask) {
+        const struct py2wasm_entry *e = &entries[by_name[h] - 1];
         if (e->kind == kind && strcmp(image_at(e->name_off), name) == 0)
             return e;
     }
@@ -100,9 +170,17 @@ static const struct py2wasm_entry *find_entry(const char *name, uint32_t kind) {
 
 /* The entry whose file is PATH and whose source the image carries. */
 static const struct py2wasm_entry *find_source_by_path(const char *path) {
+    /* (the program's own are named relative to its root) */
+    size_t n = strlen(program_root);
+    if (path[0] == '/' && strncmp(path, program_root, n) == 0 && path[n] == '/') {
+        const char *rel = path + n + 1;
+        const struct py2wasm_entry *e = find_source_by_path(rel);
+        if (e != NULL && e->kind == PY2WASM_KIND_SOURCE)
+            return e;
+    }
     for (uint32_t i = 0; i < header->module_count; i++) {
         const struct py2wasm_entry *e = &entries[i];
-        if ((e->kind == PY2WASM_KIND_SOURCE || (e->kind == PY2WASM_KIND_FROZEN && e->zsource_len > 0)) &&
+        if ((e->kind == PY2WASM_KIND_SOURCE || e->kind == PY2WASM_KIND_FROZEN) && e->zsource_len > 0 &&
             e->path_len > 0 &&
             strcmp(image_at(e->path_off), path) == 0)
             return e;
@@ -110,10 +188,9 @@ static const struct py2wasm_entry *find_source_by_path(const char *path) {
     return NULL;
 }
 
-/* The source bytes of frozen entry E (a new reference), or NULL with an
- * exception set, decompressed with the zlib module (built in). The last one
- * decompressed is kept: a traceback reads several lines of the same file.
- * (A user module's source is in the image as it is.) */
+/* The source bytes of entry E (a new reference), or NULL with an exception
+ * set, decompressed with the zlib module (built in). The last one
+ * decompressed is kept: a traceback reads several lines of the same file. */
 static PyObject *frozen_source_bytes(const struct py2wasm_entry *e) {
     static const struct py2wasm_entry *cached_entry;
     static PyObject *cached;
@@ -138,8 +215,6 @@ static PyObject *frozen_source_bytes(const struct py2wasm_entry *e) {
 }
 
 static PyObject *source_text(const struct py2wasm_entry *e) {
-    if (e->kind == PY2WASM_KIND_SOURCE)
-        return PyUnicode_DecodeUTF8(image_at(e->data_off), e->data_len, "surrogateescape");
     PyObject *raw = frozen_source_bytes(e);
     if (raw == NULL)
         return NULL;
@@ -163,21 +238,120 @@ static PyObject *py_user_module(PyObject *self, PyObject *arg) {
     const struct py2wasm_entry *e = find_entry(name, PY2WASM_KIND_SOURCE);
     if (e == NULL)
         Py_RETURN_NONE;
-    return Py_BuildValue("(sOO)", image_at(e->path_off), (e->flags & PY2WASM_FLAG_PACKAGE) ? Py_True : Py_False,
+    PyObject *path = program_path(image_at(e->path_off), e->path_len);
+    if (path == NULL)
+        return NULL;
+    return Py_BuildValue("(NOO)", path, (e->flags & PY2WASM_FLAG_PACKAGE) ? Py_True : Py_False,
                          (e->flags & PY2WASM_FLAG_NAMESPACE) ? Py_True : Py_False);
 }
 
-/* user_source(name) -> source str; KeyError for a name that is not embedded */
-static PyObject *py_user_source(PyObject *self, PyObject *arg) {
+/* The entry of the program's module named ARG (a str), or NULL with
+ * KeyError (a name that is not embedded) or the conversion's error set. */
+static const struct py2wasm_entry *user_entry(PyObject *arg) {
     const char *name = PyUnicode_AsUTF8(arg);
     if (name == NULL)
         return NULL;
     const struct py2wasm_entry *e = find_entry(name, PY2WASM_KIND_SOURCE);
-    if (e == NULL) {
+    if (e == NULL)
         PyErr_SetObject(PyExc_KeyError, arg);
+    return e;
+}
+
+/* user_source(name) -> source str; KeyError for a name that is not embedded */
+static PyObject *py_user_source(PyObject *self, PyObject *arg) {
+    const struct py2wasm_entry *e = user_entry(arg);
+    return e == NULL ? NULL : source_text(e);
+}
+
+/* zlib's one-call inflate (libz.a is linked for CPython's zlib module). */
+int uncompress(unsigned char *dest, unsigned long *dest_len, const unsigned char *source, unsigned long source_len);
+
+/* The code object marshalled in Z (LEN bytes, zlib-compressed), SIZE bytes
+ * inflated: a new reference, or NULL with an exception set. */
+static PyObject *inflate_code(const unsigned char *z, unsigned long len, unsigned long size) {
+    char *buf = PyMem_Malloc(size ? size : 1);
+    if (buf == NULL)
+        return PyErr_NoMemory();
+    unsigned long got = size;
+    PyObject *code = NULL;
+    if (uncompress((unsigned char *)buf, &got, z, len) != 0 || got != size)
+        PyErr_SetString(PyExc_ImportError, "damaged bytecode in the program image");
+    else
+        code = PyMarshal_ReadObjectFromString(buf, (Py_ssize_t)size);
+    PyMem_Free(buf);
+    return code;
+}
+
+/* The code object the compiler made of source entry E (a new reference),
+ * None when it made none (CPython refused or warned: the source is
+ * compiled at import) or when the program runs optimised (-O, whose
+ * bytecode differs: compiled from source as CPython would), NULL with an
+ * exception set. Its co_filename is what the image names: the caller
+ * fixes it as importlib fixes a .pyc's (_imp._fix_co_filename). */
+static PyObject *precompiled_code(const struct py2wasm_entry *e) {
+    if (e->data_len < 4 || _Py_GetConfig()->optimization_level != 0)
+        Py_RETURN_NONE;
+    const unsigned char *d = (const unsigned char *)image_at(e->data_off);
+    unsigned long size = (uint32_t)d[0] | (uint32_t)d[1] << 8 | (uint32_t)d[2] << 16 | (uint32_t)d[3] << 24;
+    return inflate_code(d + 4, e->data_len - 4, size);
+}
+
+/* _imp.get_frozen_object as CPython's frozen importer calls it
+ * (FrozenImporter.exec_module, get_code): the standard library's modules
+ * outside the start-up set are compressed in the image (their table
+ * entries point at zlib bytes), inflated here; any other goes to CPython's
+ * own function. py2wasm_boot.py installs it first thing, before any such
+ * module is imported. */
+static PyObject *cpython_get_frozen_object;
+
+static PyObject *py_get_frozen_object(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs >= 1 && PyUnicode_Check(args[0])) {
+        Py_ssize_t size;
+        const char *name = PyUnicode_AsUTF8AndSize(args[0], &size);
+        if (name == NULL)
+            return NULL;
+        const struct py2wasm_entry *e =
+            strlen(name) == (size_t)size ? find_entry(name, PY2WASM_KIND_FROZEN) : NULL;
+        if (e != NULL && (e->flags & PY2WASM_FLAG_COMPRESSED) && e->data_len > 4) {
+            /* (a caller's data, from find_frozen(withdata=True), is these
+             * same compressed bytes) */
+            const unsigned char *d = (const unsigned char *)image_at(e->data_off);
+            const unsigned char *s = d + e->data_len - 4;
+            unsigned long inflated =
+                (uint32_t)s[0] | (uint32_t)s[1] << 8 | (uint32_t)s[2] << 16 | (uint32_t)s[3] << 24;
+            return inflate_code(d, e->data_len - 4, inflated);
+        }
+    }
+    if (cpython_get_frozen_object == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "get_frozen_object: not installed");
         return NULL;
     }
-    return source_text(e);
+    return PyObject_Vectorcall(cpython_get_frozen_object, args, nargs, NULL);
+}
+
+/* install_frozen_loader(): puts get_frozen_object in _imp's place. */
+static PyObject *py_install_frozen_loader(PyObject *self, PyObject *unused) {
+    PyObject *imp = PyImport_ImportModule("_imp");
+    if (imp == NULL)
+        return NULL;
+    PyObject *ours = PyObject_GetAttrString(self, "get_frozen_object");
+    int rc = -1;
+    if (ours != NULL && cpython_get_frozen_object == NULL) {
+        cpython_get_frozen_object = PyObject_GetAttrString(imp, "get_frozen_object");
+        if (cpython_get_frozen_object != NULL)
+            rc = PyObject_SetAttrString(imp, "get_frozen_object", ours);
+    }
+    Py_XDECREF(ours);
+    Py_DECREF(imp);
+    if (rc < 0)
+        return PyErr_Occurred() ? NULL : Py_NewRef(Py_None);
+    Py_RETURN_NONE;
+}
+
+/* user_code(name) -> the module's precompiled code object, or None */
+static PyObject *py_user_code(PyObject *self, PyObject *arg) {
+    const struct py2wasm_entry *e = user_entry(arg);
+    return e == NULL ? NULL : precompiled_code(e);
 }
 
 /* stdlib_source(name) -> the source str of a frozen stdlib module, or None
@@ -210,6 +384,10 @@ static PyMethodDef py2wasm_methods[] = {
     {"attach", (PyCFunction)(void (*)(void))py_attach, METH_FASTCALL, "attach(name, code): use the native code"},
     {"user_module", py_user_module, METH_O, "user_module(name) -> (path, is_package, is_namespace) or None"},
     {"user_source", py_user_source, METH_O, "user_source(name) -> the embedded source text"},
+    {"user_code", py_user_code, METH_O, "user_code(name) -> the precompiled code object, or None"},
+    {"get_frozen_object", (PyCFunction)(void (*)(void))py_get_frozen_object, METH_FASTCALL,
+     "get_frozen_object(name, data=None, /)\n--\n\nCreate a code object for a frozen module."},
+    {"install_frozen_loader", py_install_frozen_loader, METH_NOARGS, "install_frozen_loader(): in _imp's place"},
     {"stdlib_source", py_stdlib_source, METH_O, "stdlib_source(name) -> a stdlib module's source text or None"},
     {NULL, NULL, 0, NULL},
 };
@@ -251,8 +429,6 @@ static PyObject *source_line_hook(PyObject *filename, int lineno) {
     const struct py2wasm_entry *e = find_source_by_path(path);
     if (e == NULL || lineno < 1)
         return NULL;
-    if (e->kind == PY2WASM_KIND_SOURCE)
-        return source_line(image_at(e->data_off), e->data_len, lineno);
     PyObject *raw = frozen_source_bytes(e);
     if (raw == NULL) {
         PyErr_Clear();
@@ -319,30 +495,38 @@ static int run_main(PyObject *boot) {
     if (main_module == NULL)
         return -1;
     PyObject *globals = PyModule_GetDict(main_module); /* borrowed */
-    PyObject *path = PyUnicode_FromString(image_at(e->path_off));
+    PyObject *path = program_path(image_at(e->path_off), e->path_len);
     PyObject *loader = PyObject_GetAttrString(boot, "IMPORTER");
-    /* sys.path[0] is the script's directory, as CPython puts it there before
-     * running a script. Embedded paths are relative to that directory (the
-     * main module's is its bare file name), so it is "", resolved against
-     * the working directory as __file__ is. */
+    /* sys.path[0] is the script's directory, absolute, as CPython puts it
+     * there before running a script. Embedded paths are relative to that
+     * directory (the main module's is its bare file name). */
     const char *slash = strrchr(image_at(e->path_off), '/');
-    PyObject *dir = PyUnicode_FromStringAndSize(image_at(e->path_off),
-                                                slash ? slash - image_at(e->path_off) : 0);
+    PyObject *dir = program_path(image_at(e->path_off), slash ? (size_t)(slash - image_at(e->path_off)) : 0);
     PyObject *sys_path = PySys_GetObject("path"); /* borrowed */
     int rc = -1;
     if (dir != NULL && sys_path != NULL && PyList_Check(sys_path) && PyList_Insert(sys_path, 0, dir) == 0 &&
         path != NULL && loader != NULL && PyDict_SetItemString(globals, "__file__", path) == 0 &&
         PyDict_SetItemString(globals, "__cached__", Py_None) == 0 &&
         PyDict_SetItemString(globals, "__loader__", loader) == 0) {
-        PyObject *source = source_text(e);
-        /* The image holds the source as UTF-8 whatever encoding its coding
-         * declaration names (the compiler decoded it): compiled as a str
-         * is, ignoring the declaration. */
-        PyCompilerFlags flags = _PyCompilerFlags_INIT;
-        flags.cf_flags = PyCF_IGNORE_COOKIE;
-        PyObject *code = source ? Py_CompileStringObject(PyUnicode_AsUTF8(source), path, Py_file_input, &flags, -1)
-                                : NULL;
-        Py_XDECREF(source);
+        PyObject *code = precompiled_code(e);
+        if (code == Py_None) {
+            Py_DECREF(code);
+            PyObject *source = source_text(e);
+            /* The image holds the source as UTF-8 whatever encoding its
+             * coding declaration names (the compiler decoded it): compiled
+             * as a str is, ignoring the declaration. */
+            PyCompilerFlags flags = _PyCompilerFlags_INIT;
+            flags.cf_flags = PyCF_IGNORE_COOKIE;
+            code = source ? Py_CompileStringObject(PyUnicode_AsUTF8(source), path, Py_file_input, &flags, -1) : NULL;
+            Py_XDECREF(source);
+        } else if (code != NULL) {
+            PyObject *imp = PyImport_ImportModule("_imp");
+            PyObject *r = imp ? PyObject_CallMethod(imp, "_fix_co_filename", "OO", code, path) : NULL;
+            Py_XDECREF(imp);
+            if (r == NULL)
+                Py_CLEAR(code);
+            Py_XDECREF(r);
+        }
         if (code != NULL && py2wasm_attach("__main__", code) < 0)
             Py_CLEAR(code);
         if (code != NULL) {
@@ -360,8 +544,13 @@ static int run_main(PyObject *boot) {
     return rc;
 }
 
+int py2wasm_precompile_main(void);
+
 int main(int argc, char **argv) {
     if (!image_open()) {
+        /* (the bare runtime is also the compiler's bytecode service) */
+        if (argc == 2 && strcmp(argv[1], "--py2wasm-precompile") == 0)
+            return py2wasm_precompile_main();
         fprintf(stderr, "%s: no program image: this is py2wasm's bare runtime, or a damaged output file.\n"
                         "Compile a program with: py2wasm app.py -o app.wasm\n",
                 argc > 0 ? argv[0] : "runtime.wasm");
@@ -377,6 +566,8 @@ int main(int argc, char **argv) {
         (void)chdir(pwd);
     else
         (void)chdir("/home"); /* fails harmlessly when nothing is mounted there */
+    if (getcwd(program_root, sizeof program_root) == NULL || strcmp(program_root, "/") == 0)
+        program_root[0] = '\0';
 
     struct _frozen *frozen = frozen_table();
     if (frozen == NULL) {

@@ -69,6 +69,10 @@ void py2wasm_traceback(_PyInterpreterFrame *frame, int line, int col, int end_li
 /* frame.c */
 #define PY2WASM_FRAME_TRACED ((_PyInterpreterFrame *)1)
 PyObject *py2wasm_traced_call(PyObject *f, PyObject **slots);
+enum { TRACE_FUNC = 1, PROFILE_FUNC = 2, TRACE_AND_PROFILE = 3 };
+int py2wasm_trace_event(PyThreadState *tstate, _PyInterpreterFrame *frame, int what, PyObject *arg, int which);
+PyObject *py2wasm_profiled_c_call(PyThreadState *tstate, PyObject *callable, PyObject *const *args, size_t nargsf,
+                                  PyObject *kwnames);
 _PyInterpreterFrame *py2wasm_frame_push(PyObject *f, PyObject *locals);
 void py2wasm_frame_pop(_PyInterpreterFrame *frame);
 int py2wasm_instruction_at(PyCodeObject *code, int line, int col, int end_line, int end_col, int opcode,

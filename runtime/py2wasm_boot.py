@@ -8,7 +8,12 @@ gives modules loaded from files (__file__, __cached__, __path__), plus
 get_source() so linecache, traceback, inspect and warnings can show lines.
 """
 import sys
+import _imp
 import _py2wasm
+
+# Most of the standard library's bytecode is compressed in the image: its
+# frozen modules load through _py2wasm's get_frozen_object from here on.
+_py2wasm.install_frozen_loader()
 
 _bootstrap = sys.modules['_frozen_importlib']
 # (kept here: a test may block a module by putting None in sys.modules)
@@ -58,8 +63,16 @@ class EmbeddedImporter:
         return found[0]
 
     def get_code(self, fullname):
-        code = compile(_py2wasm.user_source(fullname), self.get_filename(fullname),
-                       'exec', dont_inherit=True)
+        filename = self.get_filename(fullname)
+        # The bytecode the compiler made (CPython's own compiler, at compile
+        # time), its file name fixed as importlib fixes a .pyc's; else the
+        # source, compiled now.
+        code = _py2wasm.user_code(fullname)
+        if code is None:
+            code = compile(_py2wasm.user_source(fullname), filename, 'exec',
+                           dont_inherit=True)
+        else:
+            _imp._fix_co_filename(code, filename)
         # The functions the compiler made native run their wasm code.
         _py2wasm.attach(fullname, code)
         return code

@@ -20,9 +20,10 @@
  * install prefix the image comes first; a host that maps a real directory
  * there still reaches its files for names the image does not have.
  *
- * Files: a stdlib module's source (zlib-compressed in the image, inflated
- * when opened; its size the first time it is asked for), an embedded
- * module's source, a package's data file (compressed, its size known). Directories: every parent of a file, up
+ * Files: a module's source, the standard library's or the program's
+ * (zlib-compressed in the image, inflated when opened; its size the first
+ * time it is asked for), a package's data file (compressed, its size
+ * known). Directories: every parent of a file, up
  * to the mount. Descriptors made here count down from VFD_TOP, far above
  * what WASI hosts hand out.
  */
@@ -52,6 +53,7 @@ int uncompress(unsigned char *dest, unsigned long *dest_len, const unsigned char
 /* main.c: the image's entries. */
 const struct py2wasm_entry *py2wasm_image_entries(uint32_t *count);
 const char *py2wasm_image_at(uint32_t off);
+const char *py2wasm_program_root(void);
 
 int __real_open(const char *path, int flags, ...);
 ssize_t __real_read(int fd, void *buf, size_t n);
@@ -82,8 +84,8 @@ typedef struct {
 static vfile *files; /* sorted by path */
 static size_t nfiles;
 static int built;
-/* The working directory at the first file call: the program's directory
- * as its relative paths see it ("" for "/"). */
+/* The program's directory (main.c: the working directory at start-up, ""
+ * for "/"), below which its own files are. */
 static char root[4096];
 
 static int by_path(const void *a, const void *b) {
@@ -99,8 +101,7 @@ static void build(void) {
     const struct py2wasm_entry *e = py2wasm_image_entries(&count);
     if (e == NULL)
         return;
-    if (getcwd(root, sizeof root) == NULL || strcmp(root, "/") == 0)
-        root[0] = '\0';
+    snprintf(root, sizeof root, "%s", py2wasm_program_root());
     files = calloc(count ? count : 1, sizeof(vfile));
     if (files == NULL)
         return;
@@ -121,9 +122,9 @@ static void build(void) {
             f->host_first = 1;
         }
         f->e = &e[i];
-        if (e[i].kind == PY2WASM_KIND_FROZEN) {
+        if (e[i].kind == PY2WASM_KIND_FROZEN || e[i].kind == PY2WASM_KIND_SOURCE) {
             if (e[i].zsource_len == 0)
-                continue; /* compiled without the stdlib's source */
+                continue; /* (compiled without the stdlib's source) */
             f->z = py2wasm_image_at(e[i].zsource_off);
             f->zlen = e[i].zsource_len;
             f->size = -1;

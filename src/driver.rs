@@ -33,6 +33,11 @@ pub struct Options {
     pub no_fallback: bool,
     /// Leave the standard library's source out of the image (`--no-stdlib-source`).
     pub no_stdlib_source: bool,
+    /// Packages of the environment to compile natively (`--native`; "all").
+    pub native: Vec<String>,
+    /// Files or directories to embed, and where the program sees them
+    /// (`--include-data SRC[=DEST]`).
+    pub include_data: Vec<(PathBuf, Option<String>)>,
 }
 
 /// How each function of the user's code was compiled: by (module, node
@@ -239,6 +244,26 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
     p
 }
 
+/// Why a function of the environment's packages runs as bytecode.
+pub const BYTECODE_BY_CHOICE: &str = "a package of the environment: bytecode unless named by --native";
+
+/// Whether module M gets native code: the program's own modules always;
+/// the environment's (site-packages) when --native names their package or
+/// a parent of it ("all": every one).
+fn is_native(m: &UserModule, native: &[String]) -> bool {
+    m.place != modgraph::Place::SitePackages
+        || native.iter().any(|n| n == "all" || m.name == *n || m.name.starts_with(&format!("{n}.")))
+}
+
+/// BYTES as the image stores a sized payload: their length as a
+/// little-endian u32, then them zlib-compressed (the caller checked the
+/// length fits).
+fn pack_sized(bytes: &[u8]) -> Vec<u8> {
+    let mut packed = (bytes.len() as u32).to_le_bytes().to_vec();
+    packed.extend(miniz_oxide::deflate::compress_to_vec_zlib(bytes, 6));
+    packed
+}
+
 /// The largest function body wasm engines accept is 7,654,321 bytes
 /// (wasmparser's and V8's limit); a function whose native code comes near
 /// that (a class body holding a table of thousands of entries) runs as
@@ -269,30 +294,40 @@ pub fn compile(opts: &Options) -> Result<Compiled> {
         include_packages: &opts.include_packages,
         exclude: &opts.exclude_modules,
         paths: &opts.paths,
+        include_data: &opts.include_data,
         env: opts.env.clone(),
     };
     let graph = modgraph::build(&opts.input, &stdlib, &builtins, &graph_opts)?;
 
+    let runtime = assets::runtime_wasm()?;
+    let user: Vec<&UserModule> = std::iter::once(&graph.main).chain(graph.user.values()).collect();
+    // The program's modules as bytecode (the CPython of the output compiles
+    // them now, not at every start) and source (tracebacks, inspect), both
+    // compressed.
+    let sources: Vec<(&str, &str)> = user.iter().map(|m| (m.source.name.as_str(), m.source.text.as_str())).collect();
+    let codes = link::precompile::precompile(&runtime, &sources)?;
+    let packed: Vec<(Vec<u8>, Vec<u8>)> = user
+        .iter()
+        .zip(&codes)
+        .map(|(m, code)| {
+            let code = code.as_ref().map(|c| pack_sized(c)).unwrap_or_default();
+            (code, miniz_oxide::deflate::compress_to_vec_zlib(m.source.text.as_bytes(), 6))
+        })
+        .collect();
     // Image entries, in a fixed order (main, user modules, stdlib by name) so
     // that the same input always gives the same bytes.
-    let mut entries = vec![image::Entry {
-        name: "__main__",
-        kind: image::EntryKind::Source,
-        is_package: false,
-        is_namespace: false,
-        data: graph.main.source.text.as_bytes(),
-        path: &graph.main.source.name,
-        zsource: &[],
-    }];
-    for m in graph.user.values() {
+    let mut entries = Vec::new();
+    for (m, (code, zsource)) in user.iter().zip(&packed) {
+        let main = std::ptr::eq(*m, &graph.main);
         entries.push(image::Entry {
-            name: &m.name,
+            name: if main { "__main__" } else { &m.name },
             kind: image::EntryKind::Source,
-            is_package: m.is_package,
+            is_package: m.is_package && !main,
             is_namespace: false,
-            data: m.source.text.as_bytes(),
+            compressed: false,
+            data: code,
             path: &m.source.name,
-            zsource: &[],
+            zsource,
         });
     }
     for (name, ns) in &graph.namespaces {
@@ -301,6 +336,7 @@ pub fn compile(opts: &Options) -> Result<Compiled> {
             kind: image::EntryKind::Source,
             is_package: true,
             is_namespace: true,
+            compressed: false,
             data: &[],
             path: &ns.path,
             zsource: &[],
@@ -309,14 +345,31 @@ pub fn compile(opts: &Options) -> Result<Compiled> {
     // A stdlib module's file name is its code's co_filename; its source
     // comes along (zlib-compressed) for tracebacks and inspect.
     let stdlib_modules: Vec<&assets::StdlibModule> = graph.stdlib.iter().filter_map(|n| stdlib.get(n)).collect();
+    // Their code is compressed but for the start-up set's, which CPython
+    // imports through its frozen importer before the runtime's hook is in.
     let stdlib_paths: Vec<String> = stdlib_modules.iter().map(|m| m.filename()).collect();
-    for (module, path) in stdlib_modules.iter().zip(&stdlib_paths) {
+    let mut stdlib_codes = Vec::with_capacity(stdlib_modules.len());
+    for module in &stdlib_modules {
+        let code = stdlib.code(module)?;
+        stdlib_codes.push(if graph.startup.contains(&module.name) {
+            None
+        } else {
+            let mut packed = miniz_oxide::deflate::compress_to_vec_zlib(code, 6);
+            packed.extend_from_slice(&(code.len() as u32).to_le_bytes());
+            Some(packed)
+        });
+    }
+    for ((module, path), packed) in stdlib_modules.iter().zip(&stdlib_paths).zip(&stdlib_codes) {
         entries.push(image::Entry {
             name: &module.name,
             kind: image::EntryKind::Frozen,
             is_package: module.package,
             is_namespace: false,
-            data: stdlib.code(module)?,
+            compressed: packed.is_some(),
+            data: match packed {
+                Some(p) => p,
+                None => stdlib.code(module)?,
+            },
             path,
             zsource: if opts.no_stdlib_source { &[] } else { stdlib.zsource(module)? },
         });
@@ -327,11 +380,10 @@ pub fn compile(opts: &Options) -> Result<Compiled> {
         let bytes = std::fs::read(&f.host_path).map_err(|e| {
             Diagnostic::error(format!("cannot read {}: {}", f.host_path.display(), describe_io_error(&e, &f.host_path)))
         })?;
-        let size = u32::try_from(bytes.len())
-            .map_err(|_| Diagnostic::error(format!("{}: a data file of 4 GB or more", f.host_path.display())))?;
-        let mut packed = size.to_le_bytes().to_vec();
-        packed.extend(miniz_oxide::deflate::compress_to_vec_zlib(&bytes, 6));
-        data_files.push(packed);
+        if u32::try_from(bytes.len()).is_err() {
+            return Err(Diagnostic::error(format!("{}: a data file of 4 GB or more", f.host_path.display())));
+        }
+        data_files.push(pack_sized(&bytes));
     }
     for (f, packed) in graph.data_files.iter().zip(&data_files) {
         entries.push(image::Entry {
@@ -339,15 +391,24 @@ pub fn compile(opts: &Options) -> Result<Compiled> {
             kind: image::EntryKind::Data,
             is_package: false,
             is_namespace: false,
+            compressed: false,
             data: packed,
             path: &f.path,
             zsource: &[],
         });
     }
-    let runtime = assets::runtime_wasm()?;
     let layout = link::inspect(&runtime)?;
-    let user: Vec<&UserModule> = std::iter::once(&graph.main).chain(graph.user.values()).collect();
-    let native = compile_native(&user, &layout);
+    // Native code for the program's own modules, and for the environment's
+    // packages the user names (--native): the rest of a framework runs as
+    // bytecode, as in CPython, which keeps the output small.
+    let (native_modules, bytecode_modules): (Vec<&UserModule>, Vec<&UserModule>) =
+        user.iter().partition(|m| is_native(m, &opts.native));
+    let mut native = compile_native(&native_modules, &layout);
+    for m in bytecode_modules {
+        for s in scope::analyze(&m.source, &m.body).scopes.iter().skip(1) {
+            native.outcomes.insert((m.name.clone(), s.offset), Some(BYTECODE_BY_CHOICE.to_string()));
+        }
+    }
     if opts.no_fallback && !native.fallbacks.is_empty() {
         let list: Vec<String> = native.fallbacks.iter().map(|d| d.to_string()).collect();
         return Err(Diagnostic::error(format!(

@@ -75,6 +75,23 @@ struct ModuleArgs {
     /// the standard library and site-packages)
     #[arg(long = "path", value_name = "DIR")]
     paths: Vec<PathBuf>,
+    /// Compile this package of the environment (site-packages) to native code too; "all" for every
+    /// one (by default only the program's own modules are native, the environment's run as bytecode)
+    #[arg(long = "native", value_name = "PACKAGE")]
+    native: Vec<String>,
+    /// Embed this file or directory (read-only); the program sees it at DEST below its own directory
+    /// (default: where SRC is relative to the script's directory, or SRC's name)
+    #[arg(long = "include-data", value_name = "SRC[=DEST]", value_parser = parse_include_data)]
+    include_data: Vec<(PathBuf, Option<String>)>,
+}
+
+/// SRC[=DEST] of --include-data.
+fn parse_include_data(spec: &str) -> Result<(PathBuf, Option<String>), String> {
+    match spec.split_once('=') {
+        Some(("", _)) => Err("SRC is empty".into()),
+        Some((src, dest)) => Ok((PathBuf::from(src), Some(dest.to_string()))),
+        None => Ok((PathBuf::from(spec), None)),
+    }
 }
 
 #[derive(Subcommand)]
@@ -147,6 +164,8 @@ fn compile_command(args: CompileArgs) -> ExitCode {
         optimize: args.optimize,
         no_fallback: args.no_fallback,
         no_stdlib_source: args.no_stdlib_source,
+        native: args.modules.native,
+        include_data: args.modules.include_data,
     };
     let compiled = match driver::compile(&opts) {
         Ok(c) => c,
@@ -206,6 +225,8 @@ fn run_command(args: RunArgs) -> ExitCode {
             optimize: false,
             no_fallback: false,
             no_stdlib_source: false,
+            native: args.modules.native.clone(),
+            include_data: args.modules.include_data.clone(),
         };
         match driver::compile(&opts) {
             Ok(c) => {
@@ -264,6 +285,13 @@ fn parse_dir(spec: &str) -> Result<(PathBuf, String), Diagnostic> {
             host.to_string()
         } else {
             let rel = host.trim_start_matches("./").trim_end_matches('/');
+            if rel.split('/').any(|c| c == "..") {
+                // (above the working directory: mapped where it is, so
+                // the program's paths have no "..")
+                return std::fs::canonicalize(host_path)
+                    .map(|p| p.to_string_lossy().into_owned())
+                    .unwrap_or_else(|_| host.to_string());
+            }
             if rel.is_empty() || rel == "." {
                 "/home".to_string()
             } else {

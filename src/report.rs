@@ -137,7 +137,7 @@ impl Report {
         if !self.data_files.is_empty() {
             let _ = writeln!(
                 out,
-                "data files: {} of the program's packages, {} bytes (compressed in the output)",
+                "data files: {} (packages' data, the program's, --include-data), {} bytes (compressed in the output)",
                 self.data_files.len(),
                 self.data_bytes
             );

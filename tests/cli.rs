@@ -284,3 +284,82 @@ fn run_reports_a_trap_with_exit_code_134() {
     assert_eq!(out.status.code(), Some(134));
     assert!(stderr(&out).starts_with("wasm trap: RuntimeError: unreachable"), "{}", stderr(&out));
 }
+
+#[test]
+fn bytecode_is_the_same_from_wasmer_and_wasmi_and_runs() {
+    // The program's modules are compiled to CPython bytecode at compile
+    // time by the runtime's own CPython: natively in wasmer, in the wasm
+    // compiler in wasmi. Both must give the same bytes.
+    let dir = scratch("precompile");
+    std::fs::write(dir.join("main.py"), "import helper\nprint(helper.twice(21), {'b', 'a'} == {'a', 'b'})\n").unwrap();
+    std::fs::write(dir.join("helper.py"), "KEYS = frozenset({'x', 'y', 'z'})\ndef twice(n):\n    return 2 * n\n")
+        .unwrap();
+    let out = py2wasm(&["main.py", "-o", "wasmer.wasm"], &dir);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = Command::new(env!("CARGO_BIN_EXE_py2wasm"))
+        .args(["main.py", "-o", "wasmi.wasm"])
+        .env("PY2WASM_PRECOMPILE_ENGINE", "wasmi")
+        .current_dir(&dir)
+        .output()
+        .expect("py2wasm runs");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let (a, b) = (std::fs::read(dir.join("wasmer.wasm")).unwrap(), std::fs::read(dir.join("wasmi.wasm")).unwrap());
+    assert!(a == b, "the two engines' outputs differ");
+    let out = py2wasm(&["run", "wasmer.wasm"], &dir);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "42 True\n", "{}", stderr(&out));
+}
+
+#[test]
+fn modules_that_warn_when_compiled_still_warn_and_optimised_runs_compile_source() {
+    // A module CPython warns about when compiling (SyntaxWarning) is left
+    // as source, so the program warns as CPython does when it compiles it;
+    // with PYTHONOPTIMIZE the precompiled bytecode (made for -O0) is not
+    // used: the source is compiled optimised, without its asserts, and the
+    // native code skips them too.
+    let dir = scratch("precompile-warn");
+    std::fs::write(dir.join("main.py"), "import helper\nx = 1\nprint(x is 1)\n").unwrap();
+    std::fs::write(dir.join("helper.py"), "assert False, 'kept'\n").unwrap();
+    std::fs::write(
+        dir.join("plain.py"),
+        "def f(x):\n    assert x > 0, 'native'\n    return x\ntry:\n    print(__debug__, f(-1))\nexcept AssertionError \
+         as e:\n    print('assert', e)\n",
+    )
+    .unwrap();
+    let out = py2wasm(&["run", "main.py"], &dir);
+    let err = stderr(&out);
+    assert!(err.contains("main.py:3: SyntaxWarning: \"is\" with a literal"), "{err}");
+    assert!(err.contains("AssertionError: kept"), "{err}");
+    let out = py2wasm(&["plain.py", "-o", "plain.wasm"], &dir);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = py2wasm(&["run", "plain.wasm", "--env", "PYTHONOPTIMIZE=1"], &dir);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "False -1\n", "{}", stderr(&out));
+    let out = py2wasm(&["run", "plain.wasm"], &dir);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "assert native\n", "{}", stderr(&out));
+}
+
+#[test]
+fn include_data_embeds_files_and_directories_where_the_program_reads_them() {
+    let dir = scratch("include-data");
+    std::fs::create_dir_all(dir.join("conf/sub")).unwrap();
+    std::fs::write(dir.join("conf/a.txt"), "A").unwrap();
+    std::fs::write(dir.join("conf/sub/b.txt"), "B").unwrap();
+    std::fs::write(dir.join("notes.txt"), "N").unwrap();
+    std::fs::write(
+        dir.join("main.py"),
+        "import os\nprint(open('conf/a.txt').read(), open('conf/sub/b.txt').read(), open('etc/notes').read(),\n      \
+         sorted(os.listdir('conf')), os.path.isdir('conf/sub'))\ntry:\n    open('conf/a.txt', 'w')\nexcept OSError as \
+         e:\n    print(type(e).__name__)\n",
+    )
+    .unwrap();
+    let out = py2wasm(&["main.py", "--include-data", "conf", "--include-data", "notes.txt=etc/notes"], &dir);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // run where none of it is: the files come from the output
+    let elsewhere = scratch("include-data-run");
+    let out = py2wasm(&["run", dir.join("main.wasm").to_str().unwrap()], &elsewhere);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "A B N ['a.txt', 'sub'] True\nOSError\n", "{}", stderr(&out));
+    for bad in ["notes.txt=/abs", "notes.txt=../up", "missing.txt"] {
+        let out = py2wasm(&["main.py", "--include-data", bad], &dir);
+        assert_eq!(out.status.code(), Some(1), "{bad}");
+        assert!(stderr(&out).contains("--include-data"), "{bad}: {}", stderr(&out));
+    }
+}

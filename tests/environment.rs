@@ -241,7 +241,11 @@ except OSError as e:
     );
     let out = py2wasm(&["main.py", "--report"], &dir, Some(&venv), None);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("data files: 4 of the program's packages, 80 bytes"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("data files: 4 (packages' data, the program's, --include-data), 80 bytes"),
+        "{}",
+        text(&out.stdout)
+    );
     let run = py2wasm(&["run", "main.wasm"], &dir, None, None);
     assert_eq!(text(&run.stderr), "");
     assert_eq!(

@@ -2,7 +2,7 @@
 //! step (the version number guards a mismatch).
 
 pub const MAGIC: &[u8; 8] = b"PY2WASM\0";
-pub const VERSION: u32 = 4;
+pub const VERSION: u32 = 5;
 /// The slots (constants, then code objects) start right after the header,
 /// at a fixed offset, so code generation knows their addresses.
 pub const SLOTS_OFFSET: usize = 56;
@@ -18,7 +18,11 @@ pub const NO_ENTRY: u32 = u32::MAX;
 pub enum EntryKind {
     /// A marshalled code object (the precompiled stdlib).
     Frozen = 0,
-    /// UTF-8 source, compiled by CPython when the module is imported.
+    /// A module of the program: `data` its bytecode, made at compile time
+    /// by the runtime's CPython (precompile.rs: the size of the marshalled
+    /// code object as a little-endian u32, then it zlib-compressed; empty
+    /// when there is none and the runtime compiles the source on import),
+    /// `zsource` its UTF-8 source, zlib-compressed.
     Source = 1,
     /// A package's data file (no module): its size as a little-endian u32,
     /// then its bytes zlib-compressed; served at `path` (runtime/vfs.c).
@@ -28,6 +32,10 @@ pub enum EntryKind {
 const FLAG_PACKAGE: u32 = 1;
 /// A namespace package (PEP 420): no source; `path` is its directory.
 const FLAG_NAMESPACE: u32 = 2;
+/// A frozen module whose `data` is its marshalled code zlib-compressed,
+/// then the code's size as a little-endian u32 (the runtime inflates it
+/// when the module is imported: runtime/main.c, get_frozen_object).
+const FLAG_COMPRESSED: u32 = 4;
 
 #[derive(Debug, Clone)]
 pub struct Entry<'a> {
@@ -36,10 +44,12 @@ pub struct Entry<'a> {
     pub is_package: bool,
     /// A namespace package (is_package too, no data).
     pub is_namespace: bool,
+    /// A frozen module's code compressed (FLAG_COMPRESSED).
+    pub compressed: bool,
     pub data: &'a [u8],
     /// The file name the program sees (a stdlib module's co_filename).
     pub path: &'a str,
-    /// A frozen module's source, zlib-compressed (empty: not carried).
+    /// The module's source, zlib-compressed (empty: not carried).
     pub zsource: &'a [u8],
 }
 
@@ -117,7 +127,9 @@ pub fn build(entries: &[Entry], main_index: usize, native: &Native) -> Vec<u8> {
             name_off,
             e.name.len() as u32,
             e.kind as u32,
-            (u32::from(e.is_package) * FLAG_PACKAGE) | (u32::from(e.is_namespace) * FLAG_NAMESPACE),
+            (u32::from(e.is_package) * FLAG_PACKAGE)
+                | (u32::from(e.is_namespace) * FLAG_NAMESPACE)
+                | (u32::from(e.compressed) * FLAG_COMPRESSED),
             data_off,
             e.data.len() as u32,
             path_off,
@@ -190,6 +202,7 @@ mod tests {
                 kind: EntryKind::Source,
                 is_package: true,
                 is_namespace: false,
+                compressed: false,
                 data: b"x=1",
                 path: "m/__init__.py",
                 zsource: &[],
@@ -199,6 +212,7 @@ mod tests {
                 kind: EntryKind::Frozen,
                 is_package: false,
                 is_namespace: false,
+                compressed: true,
                 data: b"c",
                 path: "/l/s.py",
                 zsource: b"zz",
@@ -219,6 +233,7 @@ mod tests {
         let s = SLOTS_OFFSET + ENTRY_SIZE;
         let (zsource, len) = (u32_at(s + 32), u32_at(s + 36));
         assert_eq!((&img[zsource..zsource + len], u32_at(s + 8)), (&b"zz"[..], 0));
+        assert_eq!(u32_at(s + 12), FLAG_COMPRESSED as usize);
     }
 
     #[test]

@@ -12,6 +12,7 @@
 
 pub mod image;
 pub mod optimize;
+pub mod precompile;
 
 use std::collections::HashMap;
 

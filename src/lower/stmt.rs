@@ -184,6 +184,18 @@ impl Lowerer<'_, '_> {
             Assert(a) => {
                 let fail = self.new_block();
                 let ok = self.new_block();
+                // Under -O (PYTHONOPTIMIZE) CPython compiles asserts out,
+                // so the native code tests first what the interpreter
+                // decided: the builtin __debug__, false when optimising
+                // (no program can bind the name).
+                let check = self.new_block();
+                self.set_pos(s);
+                let k = self.cx.consts.name("__debug__");
+                let debug = self.obj(Op::LoadGlobal(k));
+                let on = self.boolean(Op::Truth(debug));
+                self.release(debug);
+                self.f.blocks[self.cur].term = Term::Branch(on, check, ok);
+                self.switch_to(check);
                 self.condition(&a.test, ok, fail)?;
                 self.switch_to(fail);
                 let msg = match &a.msg {

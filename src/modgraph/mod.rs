@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use rustpython_parser::ast;
 
 use crate::assets::Stdlib;
-use crate::diagnostics::{Diagnostic, Location, Result};
+use crate::diagnostics::{describe_io_error, Diagnostic, Location, Result};
 use crate::frontend::SourceFile;
 
 mod imports;
@@ -76,9 +76,12 @@ pub struct ModuleGraph {
     pub namespaces: BTreeMap<String, NamespacePackage>,
     /// Standard library modules to embed, by name.
     pub stdlib: BTreeSet<String>,
+    /// Those CPython may import before the runtime's own start-up code
+    /// runs: the start-up set and what they import when loaded.
+    pub startup: BTreeSet<String>,
     /// Extension modules left out, by name.
     pub extensions: BTreeMap<String, Extension>,
-    /// The data files of the program's packages, by program path.
+    /// The data files (packages', the program's, --include-data), by program path.
     pub data_files: Vec<DataFile>,
     pub warnings: Vec<Diagnostic>,
 }
@@ -92,6 +95,9 @@ pub struct GraphOptions<'a> {
     pub exclude: &'a [String],
     /// `--path` directories, searched after the script's.
     pub paths: &'a [PathBuf],
+    /// `--include-data SRC[=DEST]`: files or directories to embed, and
+    /// where the program sees them (relative to its directory).
+    pub include_data: &'a [(PathBuf, Option<String>)],
     pub env: Environment,
 }
 
@@ -121,6 +127,32 @@ const HIDDEN_IMPORTS: &[(&str, &[&str])] = &[
     ("sysconfig", &["_sysconfigdata__wasm32-wasi"]),
 ];
 
+/// The start-up set (STARTUP_MODULES, the codecs, and the modules
+/// CPython's initialisation imports from C: io, abc, codecs) with what they
+/// import when loaded, transitively.
+fn startup_closure(stdlib: &Stdlib) -> BTreeSet<String> {
+    let mut queue: VecDeque<String> = STARTUP_MODULES
+        .iter()
+        .chain(&["io", "abc", "codecs"])
+        .map(|s| s.to_string())
+        .chain(stdlib.modules().filter(|m| m.name.starts_with("encodings.")).map(|m| m.name.clone()))
+        .collect();
+    let mut seen = BTreeSet::new();
+    while let Some(name) = queue.pop_front() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        if let Some((parent, _)) = name.rsplit_once('.') {
+            queue.push_back(parent.to_string());
+        }
+        if let Some(module) = stdlib.get(&name) {
+            queue.extend(module.imports.iter().cloned());
+        }
+        queue.extend(hidden_imports(&name));
+    }
+    seen
+}
+
 fn hidden_imports(module: &str) -> impl Iterator<Item = String> + '_ {
     HIDDEN_IMPORTS
         .iter()
@@ -138,6 +170,43 @@ fn program_path(file: &Path, dir: &search::Dir) -> String {
         Place::SitePackages => format!("{}/{rel}", crate::assets::SITE_PACKAGES),
         _ => rel,
     }
+}
+
+/// A relative path with '/' separators.
+fn slash_path(p: &Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
+}
+
+/// The files under DIR, in name order, leaving out `__pycache__` and
+/// hidden files and directories; with DATA_ONLY also Python's own files
+/// (NOT_DATA) and test directories, as for a package's data.
+fn files_under(dir: &Path, data_only: bool) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(d) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let mut entries: Vec<_> = entries.flatten().collect();
+        entries.sort_by_key(|e| std::cmp::Reverse(e.file_name()));
+        for entry in entries {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') || name == "__pycache__" {
+                continue;
+            }
+            if path.is_dir() {
+                if !(data_only && matches!(name.as_str(), "tests" | "test")) {
+                    pending.push(path);
+                }
+                continue;
+            }
+            let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+            if path.is_file() && !(data_only && NOT_DATA.contains(&ext.as_str())) {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 /// What the graph knows of a name it has resolved.
@@ -204,6 +273,7 @@ pub fn build(script: &Path, stdlib: &Stdlib, builtins: &BTreeSet<String>, opts: 
             user: BTreeMap::new(),
             namespaces: BTreeMap::new(),
             stdlib: BTreeSet::new(),
+            startup: startup_closure(stdlib),
             extensions: BTreeMap::new(),
             data_files: Vec::new(),
             warnings: Vec::new(),
@@ -234,13 +304,18 @@ pub fn build(script: &Path, stdlib: &Stdlib, builtins: &BTreeSet<String>, opts: 
     for name in opts.include_packages {
         b.include_package(name)?;
     }
+    // (a rule of a standard library module, zoneinfo's, can add the
+    // environment's packages, which import more of both)
     loop {
         b.follow_user_imports()?;
+        if b.apply_rules()? {
+            continue;
+        }
+        b.follow_stdlib();
         if !b.apply_rules()? {
             break;
         }
     }
-    b.follow_stdlib();
     b.check_extensions()?;
     b.collect_data_files()?;
     let notes = b.search.notes.borrow().clone();
@@ -261,11 +336,23 @@ impl Builder<'_> {
         let due: Vec<String> = self
             .rules
             .keys()
-            .filter(|p| !self.ruled.contains(*p) && self.graph.user.contains_key(*p))
+            .filter(|p| {
+                !self.ruled.contains(*p) && (self.graph.user.contains_key(*p) || self.graph.stdlib.contains(*p))
+            })
             .cloned()
             .collect();
         for package in &due {
             self.ruled.insert(package.clone());
+            let optional = self.rules.get(package).map(|r| r.optional_imports.clone()).unwrap_or_default();
+            for module in optional {
+                let (sub, tree) = match module.strip_suffix(".*") {
+                    Some(sub) => (sub, true),
+                    None => (module.as_str(), false),
+                };
+                if !self.excluded(sub) && self.resolve_with_parents(sub)? && tree {
+                    self.add_package_tree(sub)?;
+                }
+            }
             let hidden = self.rules.get(package).map(|r| r.hidden_imports.clone()).unwrap_or_default();
             for module in hidden {
                 if self.excluded(&module) {
@@ -733,8 +820,75 @@ impl Builder<'_> {
                 }
             }
         }
+        self.collect_program_data()?;
         self.collect_distribution_metadata();
         self.graph.data_files.sort_by(|a, b| a.path.cmp(&b.path));
+        self.graph.data_files.dedup_by(|a, b| a.path == b.path);
+        Ok(())
+    }
+
+    /// The files of the program's own directory its packages' rules name
+    /// (program-data), and those `--include-data` names.
+    fn collect_program_data(&mut self) -> Result<()> {
+        let script_dir = self.graph.main.source.host_path.parent().map(Path::to_path_buf).unwrap_or_default();
+        // (each pattern's first component is a directory's name: only
+        // those directories are walked, not the whole of the script's)
+        let mut wanted: BTreeMap<String, globset::GlobSetBuilder> = BTreeMap::new();
+        for (package, r) in self.rules.iter().filter(|(p, _)| self.graph.user.contains_key(*p)) {
+            for pattern in &r.program_data {
+                let glob = globset::Glob::new(pattern).map_err(|e| {
+                    Diagnostic::error(format!("packages.toml: {package}: bad program-data pattern {pattern}: {e}"))
+                })?;
+                let top = pattern.split('/').next().unwrap_or_default().to_string();
+                wanted.entry(top).or_insert_with(globset::GlobSetBuilder::new).add(glob);
+            }
+        }
+        for (top, globs) in wanted {
+            let globs = globs.build().map_err(|e| Diagnostic::error(format!("packages.toml: {e}")))?;
+            for file in files_under(&script_dir.join(&top), true) {
+                let rel = file.strip_prefix(&script_dir).unwrap_or(&file).to_path_buf();
+                if globs.is_match(&rel) {
+                    self.graph.data_files.push(DataFile { path: slash_path(&rel), host_path: file });
+                }
+            }
+        }
+        for (src, dest) in self.opts.include_data {
+            let flag = format!("--include-data {}", src.display());
+            let meta = std::fs::metadata(src)
+                .map_err(|e| Diagnostic::error(format!("{flag}: {}", describe_io_error(&e, src))))?;
+            // Where the program sees it: DEST, else its path below the
+            // script's directory, else its name there.
+            let dest = match dest {
+                Some(d) => {
+                    let d = d.trim_end_matches('/');
+                    if d.is_empty() || d.starts_with('/') || d.split('/').any(|c| c == "..") {
+                        return Err(Diagnostic::error(format!(
+                            "{flag}: the destination '{d}' must be a relative path without '..' (the program sees                              it below its own directory)"
+                        )));
+                    }
+                    d.to_string()
+                }
+                None => {
+                    let abs = std::path::absolute(src).unwrap_or_else(|_| src.clone());
+                    let dir = if script_dir.as_os_str().is_empty() { Path::new(".") } else { script_dir.as_path() };
+                    let base = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+                    match abs.strip_prefix(&base) {
+                        Ok(rel) if !rel.as_os_str().is_empty() => slash_path(rel),
+                        _ => abs.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+                    }
+                }
+            };
+            if meta.is_dir() {
+                for file in files_under(src, false) {
+                    let rel = file.strip_prefix(src).unwrap_or(&file);
+                    self.graph
+                        .data_files
+                        .push(DataFile { path: format!("{dest}/{}", slash_path(rel)), host_path: file });
+                }
+            } else {
+                self.graph.data_files.push(DataFile { path: dest, host_path: src.clone() });
+            }
+        }
         Ok(())
     }
 

@@ -10,12 +10,22 @@ pub struct PackageRules {
     /// "a.b" (one module) or "a.b.*" (a package and everything under it).
     #[serde(default)]
     pub hidden_imports: Vec<String>,
+    /// Modules of another distribution the package imports by name when
+    /// it is installed ("a.b" or "a.b.*"), embedded when the environment
+    /// has them and passed over when it does not (tzdata for zoneinfo).
+    #[serde(default)]
+    pub optional_imports: Vec<String>,
     /// Modules (and their submodules) never embedded.
     #[serde(default)]
     pub exclude: Vec<String>,
     /// Data files of the package left out (globs relative to its directory).
     #[serde(default)]
     pub exclude_data: Vec<String>,
+    /// Files of the program's own directory the package reads by
+    /// convention (globs relative to the script's directory: a framework's
+    /// `templates/`), embedded as the program's data files.
+    #[serde(default)]
+    pub program_data: Vec<String>,
     /// Submodules ("m" or "m.*") the package imports by name from each
     /// package the program names in a string constant (a framework's
     /// installed applications).

@@ -11,11 +11,20 @@ compiled program sees its packages under the install prefix,
 /usr/local/lib/python3.11/site-packages): stderr is compared with the
 environment's site-packages path written that way.
 
-usage: tests/thirdparty/run.py [--py2wasm BIN] [--ci] [PROGRAM...]
+Each output runs twice, under Wasmer (`py2wasm run`) and under wasmtime
+(tests/wasmtime_run.py, with the set-up's venv that has the wasmtime
+package), both with no directory mapped; both must match.
+
+usage: tests/thirdparty/run.py [--py2wasm BIN] [--ci] [--timing] [PROGRAM...]
 
 --ci runs the programs marked `ci` in programs.txt (what cargo test runs);
-no argument runs them all. Exit status 1 when any program differs.
+no argument runs them all. --timing also reports, per program, the median
+of three runs, start to end, of native CPython and of the compiled program
+under `py2wasm run` (its machine code cached), with its functions native of
+all (`--report-json`). Exit status 1 when any program differs.
 """
+import json
+import statistics
 import argparse
 import hashlib
 import os
@@ -71,11 +80,41 @@ def site_packages(python):
                           capture_output=True, text=True, check=True).stdout.strip()
 
 
+def wasmtime_run(wasm, cwd):
+    """(stdout, stderr, exit code) of WASM under wasmtime, no directory
+    mapped; None without the set-up's venv."""
+    python = os.path.join(CACHE, 'venv', 'bin', 'python3')
+    if not os.path.exists(python):
+        return None
+    out, err = wasm + '.out', wasm + '.err'
+    p = subprocess.run([python, os.path.join(REPO, 'tests', 'wasmtime_run.py'), wasm, '--out', out, '--err', err,
+                        '--', 'main.py'], cwd=cwd)
+    with open(out, encoding='utf-8', errors='replace') as f, open(err, encoding='utf-8', errors='replace') as g:
+        return f.read(), g.read(), p.returncode
+
+
+def median_run(cmd, env, cwd, runs=3):
+    """Median wall time of CMD, start to end."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def gzip_size(path):
+    import gzip
+    with open(path, 'rb') as f:
+        return len(gzip.compress(f.read(), 6))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--py2wasm', default=os.path.join(os.environ.get('CARGO_TARGET_DIR', os.path.join(REPO, 'target')),
                                                       'release', 'py2wasm'))
     ap.add_argument('--ci', action='store_true')
+    ap.add_argument('--timing', action='store_true')
     ap.add_argument('programs', nargs='*')
     args = ap.parse_args()
     listed = programs_list()
@@ -99,8 +138,9 @@ def main():
                                   cwd=os.path.dirname(script))
             out = os.path.join(work, os.path.basename(base) + '.wasm')
             start = time.perf_counter()
-            comp = subprocess.run([args.py2wasm, script, '-o', out, '-q'], capture_output=True, text=True,
-                                  env=env)
+            report = os.path.join(work, os.path.basename(base) + '.json')
+            comp = subprocess.run([args.py2wasm, script, '-o', out, '-q', '--report-json', report],
+                                  capture_output=True, text=True, env=env)
             took = time.perf_counter() - start
             if comp.returncode != 0:
                 log(f'FAIL {name}: does not compile:\n{comp.stderr}')
@@ -118,12 +158,28 @@ def main():
                 diffs.append(f'stderr differs:\n--- CPython\n{want_err}\n--- compiled\n{got.stderr}')
             if got.returncode != want.returncode:
                 diffs.append(f'exit code: CPython {want.returncode}, compiled {got.returncode}')
+            wt = wasmtime_run(out, work)
+            if wt is None:
+                diffs.append('wasmtime: no venv with the wasmtime package (run ./setup.sh)')
+            else:
+                wt_out, wt_err, wt_code = wt
+                if (wt_out, wt_err, wt_code) != (want.stdout, want_err, want.returncode):
+                    diffs.append(f'under wasmtime: exit {wt_code}\n--- stdout\n{wt_out}\n--- stderr\n{wt_err}')
             size = os.path.getsize(out) / 1e6
+            extra = ''
+            if args.timing:
+                with open(report, encoding='utf-8') as f:
+                    rep = json.load(f)
+                native_t = median_run([python, script], env, os.path.dirname(script))
+                wasm_t = median_run([args.py2wasm, 'run', out], env, work)
+                extra = (f', gzip {gzip_size(out) / 1e6:.1f} MB, functions native {rep["functions_native"]}'
+                         f'/{rep["functions_total"]}; run {wasm_t:.2f} s, CPython {native_t:.2f} s'
+                         f' ({wasm_t / native_t:.1f}x)')
             if diffs:
-                log(f'FAIL {name} (compiled in {took:.1f} s, {size:.1f} MB)\n' + '\n'.join(diffs))
+                log(f'FAIL {name} (compiled in {took:.1f} s, {size:.1f} MB{extra})\n' + '\n'.join(diffs))
                 failed.append(name)
             else:
-                log(f'ok   {name} (compiled in {took:.1f} s, {size:.1f} MB)')
+                log(f'ok   {name} (compiled in {took:.1f} s, {size:.1f} MB{extra})')
     finally:
         shutil.rmtree(work, ignore_errors=True)
     log(f'third-party programs: {len(names) - len(failed)} of {len(names)} match CPython')
