@@ -71,3 +71,9 @@ for method, url, kwargs in [
     print(method.upper(), url, r.status_code, r.headers.get("Content-Type"), r.headers.get("Location"), body[:200])
 with app.test_request_context("/shop/items/1?x=1"):
     print(url_for("shop.item", item_id=3, q="a b"), request.args.get("x"))
+
+# Jinja2 on its own, with a package loader over the program's own package.
+import jinja2
+
+env = jinja2.Environment(loader=jinja2.PackageLoader("shop"), autoescape=True)
+print(env.get_template("item.html").render(name="<pear>", price=1.005), env.list_templates())
