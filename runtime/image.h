@@ -89,4 +89,15 @@ struct py2wasm_image_ref {
 
 extern struct py2wasm_image_ref py2wasm_image;
 
+/* A little-endian u32 at P: the sizes the payloads carry beside their zlib
+ * bytes (and the compiler's bytecode service's records). */
+static inline uint32_t py2wasm_le32(const unsigned char *p) {
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* zlib's one-call inflate, for the payloads: libz.a is linked for CPython's
+ * zlib module (its header stays in the sysroot build; uLong is unsigned
+ * long there too). */
+int uncompress(unsigned char *dest, unsigned long *dest_len, const unsigned char *source, unsigned long source_len);
+
 #endif

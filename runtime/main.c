@@ -191,7 +191,7 @@ static const struct py2wasm_entry *find_source_by_path(const char *path) {
 /* The source bytes of entry E (a new reference), or NULL with an exception
  * set, decompressed with the zlib module (built in). The last one
  * decompressed is kept: a traceback reads several lines of the same file. */
-static PyObject *frozen_source_bytes(const struct py2wasm_entry *e) {
+static PyObject *zsource_bytes(const struct py2wasm_entry *e) {
     static const struct py2wasm_entry *cached_entry;
     static PyObject *cached;
     if (e->zsource_len == 0) {
@@ -215,7 +215,7 @@ static PyObject *frozen_source_bytes(const struct py2wasm_entry *e) {
 }
 
 static PyObject *source_text(const struct py2wasm_entry *e) {
-    PyObject *raw = frozen_source_bytes(e);
+    PyObject *raw = zsource_bytes(e);
     if (raw == NULL)
         return NULL;
     PyObject *text = PyUnicode_DecodeUTF8(PyBytes_AS_STRING(raw), PyBytes_GET_SIZE(raw), "surrogateescape");
@@ -263,9 +263,6 @@ static PyObject *py_user_source(PyObject *self, PyObject *arg) {
     return e == NULL ? NULL : source_text(e);
 }
 
-/* zlib's one-call inflate (libz.a is linked for CPython's zlib module). */
-int uncompress(unsigned char *dest, unsigned long *dest_len, const unsigned char *source, unsigned long source_len);
-
 /* The code object marshalled in Z (LEN bytes, zlib-compressed), SIZE bytes
  * inflated: a new reference, or NULL with an exception set. */
 static PyObject *inflate_code(const unsigned char *z, unsigned long len, unsigned long size) {
@@ -292,8 +289,7 @@ static PyObject *precompiled_code(const struct py2wasm_entry *e) {
     if (e->data_len < 4 || _Py_GetConfig()->optimization_level != 0)
         Py_RETURN_NONE;
     const unsigned char *d = (const unsigned char *)image_at(e->data_off);
-    unsigned long size = (uint32_t)d[0] | (uint32_t)d[1] << 8 | (uint32_t)d[2] << 16 | (uint32_t)d[3] << 24;
-    return inflate_code(d + 4, e->data_len - 4, size);
+    return inflate_code(d + 4, e->data_len - 4, py2wasm_le32(d));
 }
 
 /* _imp.get_frozen_object as CPython's frozen importer calls it
@@ -316,10 +312,7 @@ static PyObject *py_get_frozen_object(PyObject *self, PyObject *const *args, Py_
             /* (a caller's data, from find_frozen(withdata=True), is these
              * same compressed bytes) */
             const unsigned char *d = (const unsigned char *)image_at(e->data_off);
-            const unsigned char *s = d + e->data_len - 4;
-            unsigned long inflated =
-                (uint32_t)s[0] | (uint32_t)s[1] << 8 | (uint32_t)s[2] << 16 | (uint32_t)s[3] << 24;
-            return inflate_code(d, e->data_len - 4, inflated);
+            return inflate_code(d, e->data_len - 4, py2wasm_le32(d + e->data_len - 4));
         }
     }
     if (cpython_get_frozen_object == NULL) {
@@ -429,7 +422,7 @@ static PyObject *source_line_hook(PyObject *filename, int lineno) {
     const struct py2wasm_entry *e = find_source_by_path(path);
     if (e == NULL || lineno < 1)
         return NULL;
-    PyObject *raw = frozen_source_bytes(e);
+    PyObject *raw = zsource_bytes(e);
     if (raw == NULL) {
         PyErr_Clear();
         return NULL;

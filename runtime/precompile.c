@@ -30,6 +30,8 @@
 #include "Python.h"
 #include "marshal.h"
 
+#include "image.h"
+
 int py2wasm_precompile_main(void);
 
 static unsigned char *read_all(size_t *size) {
@@ -52,10 +54,6 @@ static unsigned char *read_all(size_t *size) {
     }
     *size = n;
     return buf;
-}
-
-static uint32_t get_u32(const unsigned char *p) {
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 static void put_u32(uint32_t v) {
@@ -138,11 +136,11 @@ int py2wasm_precompile_main(void) {
     }
     size_t at = 0;
     while (at + 4 <= size) {
-        uint32_t flen = get_u32(in + at);
+        uint32_t flen = py2wasm_le32(in + at);
         if (flen > size - at - 4 || size - at - 4 - flen < 4)
             break;
         const char *filename = (const char *)in + at + 4;
-        uint32_t slen = get_u32(in + at + 4 + flen);
+        uint32_t slen = py2wasm_le32(in + at + 4 + flen);
         if (slen > size - at - 8 - flen)
             break;
         const char *source = filename + flen + 4;

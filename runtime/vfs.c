@@ -39,9 +39,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-/* zlib's one-call inflate (libz.a is linked for CPython's zlib module; its
- * header stays in the sysroot build). uLong is unsigned long there too. */
-int uncompress(unsigned char *dest, unsigned long *dest_len, const unsigned char *source, unsigned long source_len);
+/* (zlib's results, for uncompress: image.h) */
 #define Z_OK 0
 #define Z_BUF_ERROR (-5)
 
@@ -132,7 +130,7 @@ static void build(void) {
             if (e[i].data_len < 4)
                 continue;
             const unsigned char *d = (const unsigned char *)py2wasm_image_at(e[i].data_off);
-            f->size = (long)((uint32_t)d[0] | (uint32_t)d[1] << 8 | (uint32_t)d[2] << 16 | (uint32_t)d[3] << 24);
+            f->size = (long)py2wasm_le32(d);
             f->z = (const char *)d + 4;
             f->zlen = e[i].data_len - 4;
         } else {

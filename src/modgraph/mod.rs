@@ -794,30 +794,13 @@ impl Builder<'_> {
                 excluded.add(glob);
             }
             let excluded = excluded.build().map_err(|e| Diagnostic::error(format!("packages.toml: {e}")))?;
-            let mut pending = vec![dir.clone()];
-            while let Some(d) = pending.pop() {
-                let Ok(entries) = std::fs::read_dir(&d) else { continue };
-                let mut entries: Vec<_> = entries.flatten().collect();
-                entries.sort_by_key(|e| e.file_name());
-                for entry in entries {
-                    let path = entry.path();
-                    let name = entry.file_name().to_string_lossy().into_owned();
-                    let rel = path.strip_prefix(&dir).unwrap_or(&path);
-                    if excluded.is_match(rel) {
-                        continue;
-                    }
-                    if path.is_dir() {
-                        if !matches!(name.as_str(), "__pycache__" | "tests" | "test") && !name.starts_with('.') {
-                            pending.push(path);
-                        }
-                        continue;
-                    }
-                    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
-                    if NOT_DATA.contains(&ext.as_str()) || name.starts_with('.') || !path.is_file() {
-                        continue;
-                    }
-                    self.graph.data_files.push(DataFile { path: program_path(&path, &search_dir), host_path: path });
+            for path in files_under(&dir, true) {
+                // (a file, or a directory it is in, the rules leave out)
+                let rel = path.strip_prefix(&dir).unwrap_or(&path);
+                if rel.ancestors().any(|a| !a.as_os_str().is_empty() && excluded.is_match(a)) {
+                    continue;
                 }
+                self.graph.data_files.push(DataFile { path: program_path(&path, &search_dir), host_path: path });
             }
         }
         self.collect_program_data()?;
