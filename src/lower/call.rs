@@ -26,7 +26,7 @@ impl Lowerer<'_, '_> {
             let builtin = matches!(self.scope().binding(&self.mangle(&n.id)), Binding::GlobalImplicit);
             if frame_reader && builtin {
                 if n.id.as_str() == "breakpoint" {
-                    return unsupported("breakpoint() debugs the caller's frame, which runs no bytecode natively");
+                    return unsupported("breakpoint() hands the caller's frame to pdb, which steps through its bytecode line by line (and may set its variables and f_lineno)");
                 }
                 if unpacks {
                     return unsupported(&format!("{}() with * or ** arguments reads the caller's variables", n.id));
@@ -384,8 +384,15 @@ impl Lowerer<'_, '_> {
             return Ok(None);
         }
         let mut cells = Vec::new();
+        let own_class_cell = self.scope().kind == ScopeKind::Class && self.scope().needs_class_cell;
         for name in &freevars {
-            let l = self.local(name).ok_or_else(|| format!("internal: no cell for {name}"))?;
+            let l = if own_class_cell && name == "__class__" {
+                // A method's __class__ is the class's own cell, not the one
+                // the body may see of an enclosing function.
+                self.class_cell()?
+            } else {
+                self.local(name).ok_or_else(|| format!("internal: no cell for {name}"))?
+            };
             cells.push(self.obj(Op::CellObject(l)));
         }
         let t = self.obj(Op::BuildTuple(cells.clone()));

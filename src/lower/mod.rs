@@ -130,12 +130,6 @@ pub enum Body<'a> {
 pub fn lower_function(cx: &mut Context, scope_id: ScopeId, body: Body) -> R<Function> {
     let scope = &cx.scopes.scopes[scope_id];
     let is_class = scope.kind == ScopeKind::Class;
-    if is_class && scope.needs_class_cell && scope.freevars.iter().any(|f| f == "__class__") {
-        // Two variables named __class__: the class's own cell (its methods'
-        // super()) and the enclosing function's, which `nonlocal __class__`
-        // makes the body's.
-        return unsupported("a class body with `nonlocal __class__` whose methods use __class__");
-    }
     // A generator expression's collecting variant is a plain function (a
     // list, set or dict comprehension that awaits is a coroutine).
     let variant = scope.is_generator && matches!(body, Body::Comprehension(kind, ..) if kind != Collect::Generator);
@@ -177,7 +171,7 @@ pub fn lower_function(cx: &mut Context, scope_id: ScopeId, body: Body) -> R<Func
         // in methods) and the free variables; other names live in the namespace.
         names.push((".namespace".to_string(), LocalKind::Hidden));
         if scope.needs_class_cell {
-            names.push(("__class__".to_string(), LocalKind::Cell));
+            names.push((class_cell_name(scope).to_string(), LocalKind::Cell));
         }
         for (i, name) in scope.freevars.iter().enumerate() {
             names.push((name.clone(), LocalKind::Free(i as u32)));
@@ -340,7 +334,26 @@ struct Lowerer<'a, 'b> {
     comprehension_pos: Pos,
 }
 
+/// The local of a class body's own `__class__` cell (its methods' zero-argument
+/// super() and `__class__`). When the body also reads or binds an enclosing
+/// function's `__class__` (a free variable of the body, `nonlocal __class__`
+/// included), the two are different variables, as CPython's class code
+/// objects have `__class__` both in co_cellvars and co_freevars: the body's
+/// own uses of the name are the free variable, its methods' closures the cell.
+fn class_cell_name(scope: &crate::scope::Scope) -> &'static str {
+    if scope.freevars.iter().any(|f| f == "__class__") {
+        ".class_cell"
+    } else {
+        "__class__"
+    }
+}
+
 impl Lowerer<'_, '_> {
+    /// This class body's own `__class__` cell (see class_cell_name).
+    fn class_cell(&self) -> R<LocalId> {
+        self.local(class_cell_name(self.scope())).ok_or_else(|| "internal: no __class__ cell".to_string())
+    }
+
     fn add_local(&mut self, name: &str, kind: LocalKind) -> LocalId {
         let id = self.f.locals.len() as LocalId;
         let name_const = self.cx.consts.name(name);

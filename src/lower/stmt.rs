@@ -328,7 +328,7 @@ impl Lowerer<'_, '_> {
             return Ok(());
         }
         let r = if self.scope().needs_class_cell {
-            let l = self.local("__class__").ok_or("internal: no __class__ cell")?;
+            let l = self.class_cell()?;
             let cell = self.obj(Op::CellObject(l));
             let ns = self.namespace_temp()?;
             let k = self.cx.consts.name("__classcell__");
