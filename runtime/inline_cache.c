@@ -244,8 +244,14 @@ static void specialize_attr(PyObject *o, PyObject *name, struct py2wasm_cache *c
         return;
     c->version = tp->tp_version_tag;
     /* The instance's own value wins over anything on the type but a data
-     * descriptor (generic getattr and setattr agree on that). */
-    int shadowable = descr == NULL || Py_TYPE(descr)->tp_descr_set == NULL;
+     * descriptor (generic getattr and setattr agree on that). Whether DESCR
+     * is one can change without a new version of TP when DESCR's own class
+     * is mutable (`Descriptor.__set__ = ...` updates that class's slots
+     * only), so only a descriptor of an immutable type is known to be
+     * shadowable; CPython 3.11's specializer refuses the others alike
+     * (its MUTABLE kind; test_opcache's descriptor_added_after_optimization). */
+    int shadowable = descr == NULL || (_PyType_HasFeature(Py_TYPE(descr), Py_TPFLAGS_IMMUTABLETYPE) &&
+                                       Py_TYPE(descr)->tp_descr_set == NULL);
     PyDictObject *dict = _PyType_HasFeature(tp, Py_TPFLAGS_MANAGED_DICT)
                              ? (PyDictObject *)*_PyObject_ManagedDictPointer(o)
                              : NULL;
@@ -286,7 +292,12 @@ static void specialize_attr(PyObject *o, PyObject *name, struct py2wasm_cache *c
         c->descr = descr;
     } else if (descr != NULL && Py_IS_TYPE(descr, &PyMemberDescr_Type)) {
         PyMemberDef *m = ((PyMemberDescrObject *)descr)->d_member;
-        if (m->type == T_OBJECT_EX && !(m->flags & PY_AUDIT_READ) && !(store && (m->flags & READONLY))) {
+        /* A slot's offset is only O's when O is an instance of the class
+         * that made the slot: a member descriptor another class borrowed
+         * (`shadowing = Other.slot`) raises TypeError (descr_check) instead
+         * of reading or writing at that offset of an unrelated object. */
+        if (m->type == T_OBJECT_EX && !(m->flags & PY_AUDIT_READ) && !(store && (m->flags & READONLY)) &&
+            PyObject_TypeCheck(o, ((PyMemberDescrObject *)descr)->d_common.d_type)) {
             c->kind = CACHE_SLOT;
             c->index = (uint32_t)m->offset;
         }

@@ -69,8 +69,17 @@ class EmbeddedImporter:
         # source, compiled now.
         code = _py2wasm.user_code(fullname)
         if code is None:
-            code = compile(_py2wasm.user_source(fullname), filename, 'exec',
-                           dont_inherit=True)
+            source = _py2wasm.user_source(fullname)
+            try:
+                source.encode('utf-8')
+            except UnicodeEncodeError:
+                # Bytes that did not decode (the compiler warned): compiled
+                # as bytes, they raise the SyntaxError CPython's import does.
+                source = source.encode('utf-8', 'surrogateescape')
+            # (importlib leaves its own frames out of a SyntaxError's
+            # traceback when compile is called through this)
+            code = _bootstrap._call_with_frames_removed(
+                compile, source, filename, 'exec', dont_inherit=True)
         else:
             _imp._fix_co_filename(code, filename)
         # The functions the compiler made native run their wasm code.

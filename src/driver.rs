@@ -304,14 +304,22 @@ pub fn compile(opts: &Options) -> Result<Compiled> {
     // The program's modules as bytecode (the CPython of the output compiles
     // them now, not at every start) and source (tracebacks, inspect), both
     // compressed.
-    let sources: Vec<(&str, &str)> = user.iter().map(|m| (m.source.name.as_str(), m.source.text.as_str())).collect();
-    let codes = link::precompile::precompile(&runtime, &sources)?;
+    // (a module CPython refuses is not compiled: importing it compiles its
+    // bytes, which raises CPython's own SyntaxError)
+    let sources: Vec<(&str, &str)> = user
+        .iter()
+        .filter(|m| m.source.refused.is_none())
+        .map(|m| (m.source.name.as_str(), m.source.text.as_str()))
+        .collect();
+    let mut compiled = link::precompile::precompile(&runtime, &sources)?.into_iter();
+    let codes: Vec<Option<Vec<u8>>> =
+        user.iter().map(|m| if m.source.refused.is_none() { compiled.next().flatten() } else { None }).collect();
     let packed: Vec<(Vec<u8>, Vec<u8>)> = user
         .iter()
         .zip(&codes)
         .map(|(m, code)| {
             let code = code.as_ref().map(|c| pack_sized(c)).unwrap_or_default();
-            (code, miniz_oxide::deflate::compress_to_vec_zlib(m.source.text.as_bytes(), 6))
+            (code, miniz_oxide::deflate::compress_to_vec_zlib(m.source.bytes(), 6))
         })
         .collect();
     // Image entries, in a fixed order (main, user modules, stdlib by name) so

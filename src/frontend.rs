@@ -17,6 +17,14 @@ pub struct SourceFile {
     /// script's directory, with `/` separators.
     pub name: String,
     pub text: String,
+    /// An imported module CPython would refuse when importing it (bytes
+    /// that do not decode, a syntax error): why, as the warning the
+    /// compiler gives. Such a module is embedded as its bytes, unparsed,
+    /// so that importing it raises CPython's own SyntaxError, which a
+    /// program may catch.
+    pub refused: Option<Diagnostic>,
+    /// The file's bytes when they are not `text` (they did not decode).
+    pub raw: Option<Vec<u8>>,
 }
 
 impl SourceFile {
@@ -53,7 +61,7 @@ impl SourceFile {
                     })
                     .at(at)
                 })?;
-                return Ok(SourceFile { host_path: host_path.to_path_buf(), name: name.to_string(), text });
+                return Ok(SourceFile::new(host_path, name, text));
             }
         }
         let text = match std::str::from_utf8(bytes) {
@@ -68,7 +76,46 @@ impl SourceFile {
                 .at(loc));
             }
         };
-        Ok(SourceFile { host_path: host_path.to_path_buf(), name: name.to_string(), text })
+        Ok(SourceFile::new(host_path, name, text))
+    }
+
+    fn new(host_path: &Path, name: &str, text: String) -> SourceFile {
+        SourceFile { host_path: host_path.to_path_buf(), name: name.to_string(), text, refused: None, raw: None }
+    }
+
+    /// An imported module: as `load` and `parse`, except that a file which
+    /// does not decode or parse is still a module, one that raises
+    /// SyntaxError when imported (`refused` says why; its body is empty).
+    /// Only a file that cannot be read fails.
+    pub fn load_imported(host_path: &Path, name: &str) -> Result<(SourceFile, ast::Suite)> {
+        let refuse = |text: String, raw: Option<Vec<u8>>, why: Diagnostic| {
+            let mut source = SourceFile::new(host_path, name, text);
+            source.refused = Some(why);
+            source.raw = raw;
+            (source, Vec::new())
+        };
+        match SourceFile::load(host_path, name) {
+            Ok(source) => match source.parse() {
+                Ok(body) => Ok((source, body)),
+                Err(why) => Ok(refuse(source.text, None, why)),
+            },
+            Err(why) if why.location.is_some() => {
+                let bytes = std::fs::read(host_path).map_err(|e| {
+                    Diagnostic::error(format!(
+                        "cannot read {}: {}",
+                        host_path.display(),
+                        describe_io_error(&e, host_path)
+                    ))
+                })?;
+                Ok(refuse(String::from_utf8_lossy(&bytes).into_owned(), Some(bytes), why))
+            }
+            Err(why) => Err(why),
+        }
+    }
+
+    /// The bytes the image holds as the module's source.
+    pub fn bytes(&self) -> &[u8] {
+        self.raw.as_deref().unwrap_or(self.text.as_bytes())
     }
 
     /// Parses the file as a module body.
@@ -346,7 +393,7 @@ mod tests {
     fn fstring_expressions_hold_triple_quoted_strings() {
         // The vendored parser's patch 1 (vendor/rustpython-parser/PY2WASM.md).
         let text = "f\"{'''eric's'''}\"\nf'{\"\"\"a\"b\"\"\"}{\"\" + \"x\"}'\n";
-        let src = SourceFile { host_path: PathBuf::new(), name: "t.py".into(), text: text.into() };
+        let src = SourceFile::new(&PathBuf::new(), "t.py", text.into());
         assert!(src.parse().is_ok());
     }
 
@@ -354,11 +401,30 @@ mod tests {
     fn match_subject_with_trailing_comma_is_a_tuple() {
         // The vendored parser's patch 3 (vendor/rustpython-parser/PY2WASM.md).
         let text = "match x,:\n    case y,:\n        pass\n";
-        let src = SourceFile { host_path: PathBuf::new(), name: "t.py".into(), text: text.into() };
+        let src = SourceFile::new(&PathBuf::new(), "t.py", text.into());
         let module = src.parse().expect("parses");
         let Some(ast::Stmt::Match(m)) = module.first() else { panic!("not a match statement") };
         let ast::Expr::Tuple(t) = &*m.subject else { panic!("the subject is not a tuple") };
         assert_eq!(t.elts.len(), 1);
+    }
+
+    #[test]
+    fn identifiers_are_nfkc_normalised() {
+        // The vendored parser's patch 4 (vendor/rustpython-parser/PY2WASM.md).
+        let text = "\u{b5} = 2\n\u{1d518}\u{1d52b} = 1\n";
+        let src = SourceFile::new(&PathBuf::new(), "t.py", text.into());
+        let module = src.parse().expect("parses");
+        let names: Vec<String> = module
+            .iter()
+            .map(|s| match s {
+                ast::Stmt::Assign(a) => match &a.targets[0] {
+                    ast::Expr::Name(n) => n.id.to_string(),
+                    _ => panic!("not a name"),
+                },
+                _ => panic!("not an assignment"),
+            })
+            .collect();
+        assert_eq!(names, ["\u{3bc}", "Un"]);
     }
 
     #[test]

@@ -34,14 +34,38 @@ fn syntax_error_names_file_line_and_column_and_writes_nothing() {
 }
 
 #[test]
-fn syntax_error_in_an_imported_module_names_that_module() {
+fn syntax_error_in_an_imported_module_warns_and_raises_at_import_as_in_cpython() {
+    // A program may import a module CPython refuses (a syntax error, bytes
+    // that do not decode) and catch the SyntaxError: the compiler warns with
+    // the location and embeds the module as it is.
     let dir = scratch("syntax-import");
-    std::fs::write(dir.join("main.py"), "import helper\n").unwrap();
-    std::fs::write(dir.join("helper.py"), "def f(:\n    pass\n").unwrap();
+    std::fs::write(
+        dir.join("main.py"),
+        "for name in ('broken', 'latin', 'euro'):\n    try:\n        __import__(name)\n    except SyntaxError as e:\n        print(name, e, e.lineno)\nimport broken\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("broken.py"), "def f(:\n    pass\n").unwrap();
+    std::fs::write(dir.join("latin.py"), b"x = 1\nprint('\xf6')\n").unwrap();
+    std::fs::write(dir.join("euro.py"), "a = 1 \u{20ac}\n").unwrap();
     let out = py2wasm(&["main.py"], &dir);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).starts_with("helper.py:1:7: error: SyntaxError"), "{}", stderr(&out));
-    assert!(!dir.join("main.wasm").exists());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("broken.py:1:7: warning: SyntaxError"), "{err}");
+    assert!(err.contains("module 'broken' is embedded as it is, and importing it raises SyntaxError"), "{err}");
+    assert!(err.contains("latin.py:2:8: warning: ") && err.contains("is not valid UTF-8 (byte 0xf6)"), "{err}");
+    let run = py2wasm(&["run", "main.wasm"], &dir);
+    assert_eq!(
+        String::from_utf8_lossy(&run.stdout),
+        "broken invalid syntax (broken.py, line 1) 1\n\
+         latin (unicode error) 'utf-8' codec can't decode byte 0xf6 in position 0: invalid start byte (latin.py, line 2) 2\n\
+         euro invalid character '\u{20ac}' (U+20AC) (euro.py, line 1) 1\n"
+    );
+    let run_err = stderr(&run);
+    assert!(
+        run_err.contains("File \"/broken.py\", line 1\n    def f(:\n          ^\nSyntaxError: invalid syntax"),
+        "{run_err}"
+    );
+    assert_eq!(run.status.code(), Some(1));
 }
 
 #[test]

@@ -531,8 +531,16 @@ impl Builder<'_> {
         match found {
             Found::Source { file, is_package, dir, replaces } => {
                 let shown = program_path(&file, &dir);
-                let source = SourceFile::load(&file, &shown)?;
-                let body = source.parse()?;
+                let (source, body) = SourceFile::load_imported(&file, &shown)?;
+                if let Some(why) = &source.refused {
+                    let mut w = why.clone();
+                    w.severity = crate::diagnostics::Severity::Warning;
+                    w.message = format!(
+                        "{}; module '{name}' is embedded as it is, and importing it raises SyntaxError, as in CPython",
+                        why.message
+                    );
+                    self.graph.warnings.push(w);
+                }
                 if let Some(ext) = replaces {
                     self.graph.warnings.push(Diagnostic::warning(format!(
                         "module '{name}': its compiled extension ({}) cannot run in WebAssembly; the Python source \

@@ -272,6 +272,13 @@ where
         if let Some(tok) = KEYWORDS.get(&name) {
             Ok((tok.clone(), TextRange::new(start_pos, end_pos)))
         } else {
+            // py2wasm patch: identifiers are NFKC-normalised (PEP 3131), as
+            // CPython's parser does for a non-ASCII name: `µ` (U+00B5) is
+            // `μ` (U+03BC). The token's range stays the source's.
+            if !name.is_ascii() {
+                use unicode_normalization::UnicodeNormalization;
+                name = name.nfkc().collect();
+            }
             Ok((Tok::Name { name }, TextRange::new(start_pos, end_pos)))
         }
     }
