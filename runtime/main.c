@@ -438,7 +438,11 @@ static PyStatus init_config(PyConfig *config) {
     PyConfig_InitPythonConfig(config);
     config->parse_argv = 0;         /* every argument belongs to the program */
     config->user_site_directory = 0;
-    config->write_bytecode = 0;
+    /* write_bytecode stays CPython's default (sys.dont_write_bytecode
+     * False, PYTHONDONTWRITEBYTECODE sets it): the image's modules never
+     * write bytecode (their loaders have no set_data), a module imported
+     * from a directory the host maps writes its __pycache__ as CPython
+     * would. */
     config->use_frozen_modules = 1;
     config->pathconfig_warnings = 0;
     /* sys.path and sys._stdlib_dir as CPython's own getpath computes them for

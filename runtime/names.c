@@ -154,40 +154,57 @@ PyObject *py2wasm_import_name(PyObject *f, PyObject *name, PyObject *fromlist, i
     return r;
 }
 
-/* `from module import NAME`, with IMPORT_FROM's fallback to sys.modules
- * for submodules and its error message. */
+/* `from module import NAME`, as ceval.c's import_from (IMPORT_FROM): the
+ * attribute, else the submodule sys.modules has (a circular relative
+ * import), else ImportError with name= the module's name and path= its
+ * file, saying when the module is still being initialised (a circular
+ * import). */
 PyObject *py2wasm_import_from(PyObject *module, PyObject *name) {
     PyObject *x;
     if (_PyObject_LookupAttr(module, name, &x) != 0)
         return x;
-    PyObject *pkgname = NULL, *fullname = NULL;
-    if (_PyObject_LookupAttr(module, &_Py_ID(__name__), &pkgname) > 0 && PyUnicode_Check(pkgname)) {
-        fullname = PyUnicode_FromFormat("%U.%U", pkgname, name);
-        if (fullname != NULL) {
-            x = PyImport_GetModule(fullname);
-            Py_DECREF(fullname);
-            if (x != NULL) {
-                Py_DECREF(pkgname);
-                return x;
-            }
+    PyObject *pkgname = PyObject_GetAttr(module, &_Py_ID(__name__));
+    if (pkgname != NULL && !PyUnicode_Check(pkgname))
+        Py_CLEAR(pkgname);
+    if (pkgname != NULL) {
+        PyObject *fullname = PyUnicode_FromFormat("%U.%U", pkgname, name);
+        if (fullname == NULL) {
+            Py_DECREF(pkgname);
+            return NULL;
+        }
+        x = PyImport_GetModule(fullname);
+        Py_DECREF(fullname);
+        if (x != NULL || PyErr_Occurred()) {
+            Py_DECREF(pkgname);
+            return x;
         }
     }
-    if (PyErr_Occurred() && !PyErr_ExceptionMatches(PyExc_AttributeError)) {
+    PyObject *pkgpath = PyModule_GetFilenameObject(module);
+    PyObject *shown = pkgname != NULL ? Py_NewRef(pkgname) : PyUnicode_FromString("<unknown module name>");
+    if (shown == NULL) {
         Py_XDECREF(pkgname);
+        Py_XDECREF(pkgpath);
         return NULL;
     }
-    PyErr_Clear();
-    PyObject *pkgpath = pkgname ? PyModule_GetFilenameObject(module) : NULL;
-    if (pkgpath == NULL)
+    PyObject *msg;
+    if (pkgpath == NULL || !PyUnicode_Check(pkgpath)) {
         PyErr_Clear();
-    if (pkgname == NULL || !PyUnicode_Check(pkgname)) {
-        Py_XSETREF(pkgname, PyUnicode_FromString("<unknown module name>"));
-    }
-    if (pkgpath == NULL) {
-        PyErr_Format(PyExc_ImportError, "cannot import name %R from %R (unknown location)", name, pkgname);
+        Py_CLEAR(pkgpath);
+        msg = PyUnicode_FromFormat("cannot import name %R from %R (unknown location)", name, shown);
     } else {
-        PyErr_Format(PyExc_ImportError, "cannot import name %R from %R (%S)", name, pkgname, pkgpath);
+        PyObject *spec = PyObject_GetAttr(module, &_Py_ID(__spec__));
+        int initializing = _PyModuleSpec_IsInitializing(spec);
+        Py_XDECREF(spec);
+        PyErr_Clear();
+        msg = PyUnicode_FromFormat(initializing ? "cannot import name %R from partially initialized module %R "
+                                                  "(most likely due to a circular import) (%S)"
+                                                : "cannot import name %R from %R (%S)",
+                                   name, shown, pkgpath);
     }
+    /* (PyErr_SetImportError takes NULL for the message, name or path) */
+    PyErr_SetImportError(msg, pkgname, pkgpath);
+    Py_XDECREF(msg);
+    Py_DECREF(shown);
     Py_XDECREF(pkgname);
     Py_XDECREF(pkgpath);
     return NULL;

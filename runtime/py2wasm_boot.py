@@ -27,6 +27,11 @@ class EmbeddedImporter:
     module's classes)."""
 
     def find_spec(self, fullname, path=None, target=None):
+        # The image's main entry is the running script, which CPython never
+        # finds by importing "__main__" (runpy.run_path(directory) does
+        # that, to run the directory's __main__.py).
+        if fullname == '__main__':
+            return None
         found = _py2wasm.user_module(fullname)
         if found is None:
             return None
@@ -151,7 +156,8 @@ def _as_found_on_path(spec):
     """SPEC, a frozen importer's spec of a standard library module, gets the
     origin, location and cached path a path finder would have given it
     (its file under sys._stdlib_dir): its module's repr names the file, and
-    it gets __cached__. The loader stays the frozen importer. (A spec with
+    it gets __cached__, and its loader has the module's name and path
+    (_StdlibLoader). (A spec with
     a location and no cached path would make a fresh importlib's _setup
     call the path machinery before it exists: the cached path is set.)"""
     filename = getattr(spec.loader_state, 'filename', None)
@@ -160,6 +166,7 @@ def _as_found_on_path(spec):
     spec.origin = filename
     spec.has_location = True
     spec.cached = _external.cache_from_source(filename)
+    spec.loader = _StdlibLoader(spec.name, filename)
     return spec
 
 
@@ -173,32 +180,26 @@ def _frozen_as_in_cpython():
     _imp.find_frozen and _imp.get_frozen_object, not this.)"""
     import _imp
     is_frozen = _imp.is_frozen
+    # test.support's CleanImport and import_fresh_module turn CPython's
+    # frozen modules off for a while (-1), which the image, whose whole
+    # standard library is frozen, cannot do; is_frozen says so meanwhile.
+    override = [0]
+    override_frozen = _imp._override_frozen_modules_for_tests
+
+    def override_frozen_for_tests(value):
+        override[0] = value
+        return override_frozen(value)
 
     def is_frozen_in_cpython(name):
-        return name in FROZEN_BY_CPYTHON and is_frozen(name)
+        return name in FROZEN_BY_CPYTHON and override[0] >= 0 and is_frozen(name)
 
     _imp.is_frozen = is_frozen_in_cpython
+    _imp._override_frozen_modules_for_tests = override_frozen_for_tests
 
-    # The frozen importer's get_code and is_package check is_frozen: they
-    # serve every module it has (as a path finder's loader would).
+    # Their files: readers and get_data as a path finder's loader has them
+    # (for the modules CPython freezes too, which keep this loader).
     frozen = _bootstrap.FrozenImporter
 
-    def has(fullname):
-        if _imp.find_frozen(fullname) is None:
-            raise ImportError(f'{fullname!r} is not a frozen module', name=fullname)
-
-    def get_code(cls, fullname):
-        has(fullname)
-        return _imp.get_frozen_object(fullname)
-
-    def is_package(cls, fullname):
-        has(fullname)
-        return _imp.is_frozen_package(fullname)
-
-    frozen.get_code = classmethod(get_code)
-    frozen.is_package = classmethod(is_package)
-
-    # Their files: readers and get_data as a path finder's loader has them.
     def get_resource_reader(cls, fullname):
         found = _imp.find_frozen(fullname)
         if found is None:
@@ -209,8 +210,46 @@ def _frozen_as_in_cpython():
     def get_data(cls, path):
         return _read_file(path)
 
+    def get_filename(cls, fullname):
+        # (pyclbr and pkgutil ask a loader that gives source for its file)
+        found = _imp.find_frozen(fullname)
+        filename = found and cls._resolve_filename(found[2], fullname, found[1])[0]
+        if not filename:
+            raise ImportError(f'{fullname!r} has no file', name=fullname)
+        return filename
+
     frozen.get_resource_reader = classmethod(get_resource_reader)
     frozen.get_data = classmethod(get_data)
+    frozen.get_filename = classmethod(get_filename)
+
+
+class _StdlibLoader(_external.SourceFileLoader):
+    """The loader of a standard library module CPython does not freeze (it
+    is frozen here only because the program carries it): the path finder's
+    SourceFileLoader, with the module's name and path (its file, which the
+    runtime serves from the image: get_data, resource readers and
+    get_filename are FileLoader's own), whose code, source and package-ness
+    come from the image. The frozen importer itself answers only for
+    CPython's frozen modules, as in CPython (test_importlib's frozen loader
+    and reload tests). Shown under SourceFileLoader's name."""
+
+    def _name_checked(self, fullname):
+        if fullname is not None and fullname != self.name:
+            raise ImportError(f'loader for {self.name} cannot handle {fullname}', name=fullname)
+        return self.name
+
+    def get_code(self, fullname):
+        return _imp.get_frozen_object(self._name_checked(fullname))
+
+    def get_source(self, fullname):
+        return _py2wasm.stdlib_source(self._name_checked(fullname))
+
+    def is_package(self, fullname):
+        return _imp.is_frozen_package(self._name_checked(fullname))
+
+
+_StdlibLoader.__name__ = _StdlibLoader.__qualname__ = 'SourceFileLoader'
+_StdlibLoader.__module__ = _external.__name__
 
 
 _frozen_as_in_cpython()
@@ -246,6 +285,10 @@ def _stdlib_sources():
     frozen = _bootstrap.FrozenImporter
 
     def get_source(cls, fullname):
+        # (CPython's answers None for a module it froze, whose file it
+        # reads instead; the image has no such file)
+        if not _imp.is_frozen(fullname):
+            raise ImportError(f'{fullname!r} is not a frozen module', name=fullname)
         return _py2wasm.stdlib_source(fullname)
 
     frozen.get_source = classmethod(get_source)
@@ -310,6 +353,7 @@ def _stdlib_files():
             _as_found_on_path(spec)
             if spec.cached is not None:
                 module.__cached__ = spec.cached
+            module.__loader__ = spec.loader
         module.__file__ = filename
         if pkgdir:
             for path in (spec.submodule_search_locations, getattr(module, '__path__', None)):

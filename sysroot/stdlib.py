@@ -20,8 +20,10 @@ import sys
 import zlib
 
 # Left out: tests, GUIs, build tools, and what needs processes or a terminal.
+# (distutils stays: 3.11 still has it, and packages import distutils.version
+# and distutils.util at run time.)
 EXCLUDED_TOP = {
-    'test', 'idlelib', 'tkinter', 'turtledemo', 'turtle', 'lib2to3', 'distutils',
+    'test', 'idlelib', 'tkinter', 'turtledemo', 'turtle', 'lib2to3',
     'ensurepip', 'venv', 'site-packages', '__phello__', '__hello__', 'pydoc_data',
     'xxlimited', 'xxsubtype', 'antigravity', 'this',
 }

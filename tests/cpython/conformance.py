@@ -16,8 +16,9 @@ compares them test by test and writes
   tests/cpython/fallbacks.txt    per module, why functions run as bytecode
                                  (results.md sums the reasons)
 
-both committed, so a diff shows what a change did (as oxc's conformance
-snapshots). The tests come from Debian's `libpython3.11-testsuite` and
+all committed, so a diff shows what a change did (as oxc's conformance
+snapshots). tests/cpython/why.txt (written by hand) says why a divergence
+cannot be fixed; results.md shows it beside the divergence. The tests come from Debian's `libpython3.11-testsuite` and
 `libpython3.11-stdlib` (the `test` package's `__init__` and `support/`) at
 the version the sysroot's CPython was built from (sysroot/out/versions.txt),
 downloaded with `apt-get download` into the cache, never committed.
@@ -51,6 +52,7 @@ WASMTIME_PYTHON = os.path.join(CACHE, 'venv', 'bin', 'python3')
 RESULTS = os.path.join(HERE, 'results.md')
 DIVERGENCES = os.path.join(HERE, 'divergences.txt')
 FALLBACKS = os.path.join(HERE, 'fallbacks.txt')
+WHY = os.path.join(HERE, 'why.txt')
 MODULES = os.path.join(HERE, 'modules.txt')
 GUEST = '/work'
 MARK = '@@conformance '
@@ -120,7 +122,8 @@ def test_package():
 def read_modules():
     """modules.txt: (every module, the CI subset). A module's
     `include=a,b` names modules it imports by computed names, which its
-    compiled program embeds as a user would (--include-module)."""
+    compiled program embeds as a user would (--include-module; `pkg.*`:
+    --include-package)."""
     every, ci = [], []
     with open(MODULES) as f:
         for line in f:
@@ -201,9 +204,15 @@ class Harness:
         report = out + '.json'
         cmd = [self.args.py2wasm, os.path.join(self.program, 'main.py'), '-o', out, '-q', '--report-json', report]
         for m in modules:
-            cmd += ['--include-module', f'test.{m}']
+            # A test package (test_email, test_importlib) finds its modules
+            # by listing its directory: embedded whole, as a user would.
+            package = os.path.isdir(os.path.join(self.program, 'test', m))
+            cmd += ['--include-package' if package else '--include-module', f'test.{m}']
             for extra in INCLUDES.get(m, []):
-                cmd += ['--include-module', extra]
+                if extra.endswith('.*'):
+                    cmd += ['--include-package', extra[:-2]]
+                else:
+                    cmd += ['--include-module', extra]
         done = subprocess.run(cmd, capture_output=True, text=True, errors='replace')
         if done.returncode != 0:
             return False, done.stderr.strip(), None
@@ -333,6 +342,8 @@ def read_table():
         return rows
     with open(RESULTS) as f:
         for line in f:
+            if line.startswith('## '):
+                break  # (the module table comes first; the rest are other tables)
             if not line.startswith('| test_'):
                 continue
             cells = [c.strip() for c in line.strip().strip('|').split('|')]
@@ -352,6 +363,17 @@ def read_divergences():
                 if len(parts) >= 3 and not line.startswith('#'):
                     found.setdefault(parts[0], []).append(line.rstrip('\n'))
     return found
+
+
+def read_why():
+    """why.txt: test -> why its divergence cannot be fixed."""
+    why = {}
+    with open(WHY) as f:
+        for line in f:
+            if line.strip() and not line.startswith('#'):
+                test, _, reason = line.rstrip('\n').partition('\t')
+                why[test] = reason
+    return why
 
 
 def read_fallbacks():
@@ -406,6 +428,21 @@ def write_files(rows, divs, fallbacks, version):
     ]
     for reason, n in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])):
         lines.append(f'| {n} | {reason.replace("|", "/")} |')
+    why = read_why()
+    compiled_only = [line.split('\t') for m in sorted(divs) for line in divs[m]
+                     if line.split('\t')[1] == 'compiled-only']
+    lines += [
+        '',
+        '## Tests that fail only compiled, and why',
+        '',
+        'Each with its reason from why.txt (a divergence no entry explains is "unexplained": a bug to fix).',
+        '',
+        '| module | test | why |',
+        '|---|---|---|',
+    ]
+    for parts in compiled_only:
+        reason = why.get(parts[2], 'unexplained')
+        lines.append(f'| {parts[0]} | {parts[2]} | {reason.replace("|", "/")} |')
     with open(RESULTS, 'w') as f:
         f.write('\n'.join(lines) + '\n')
     with open(DIVERGENCES, 'w') as f:

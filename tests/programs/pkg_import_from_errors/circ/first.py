@@ -1,0 +1,3 @@
+from circ.second import value
+
+name = "first"

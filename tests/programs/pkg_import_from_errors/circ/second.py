@@ -1,0 +1,3 @@
+from circ.first import name
+
+value = 1
