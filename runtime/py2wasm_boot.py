@@ -152,6 +152,14 @@ FROZEN_BY_CPYTHON = frozenset((
 ))
 
 
+# _imp._override_frozen_modules_for_tests' last value: -1 turns CPython's
+# frozen modules off (but for the import system's own), so that they are
+# found on sys.path, here in the image's files of the standard library.
+_FROZEN_OVERRIDE = [0]
+_ALWAYS_FROZEN = frozenset(('_frozen_importlib', '_frozen_importlib_external', 'importlib._bootstrap',
+                            'importlib._bootstrap_external', 'zipimport'))
+
+
 def _as_found_on_path(spec):
     """SPEC, a frozen importer's spec of a standard library module, gets the
     origin, location and cached path a path finder would have given it
@@ -183,7 +191,7 @@ def _frozen_as_in_cpython():
     # test.support's CleanImport and import_fresh_module turn CPython's
     # frozen modules off for a while (-1), which the image, whose whole
     # standard library is frozen, cannot do; is_frozen says so meanwhile.
-    override = [0]
+    override = _FROZEN_OVERRIDE
     override_frozen = _imp._override_frozen_modules_for_tests
 
     def override_frozen_for_tests(value):
@@ -193,8 +201,20 @@ def _frozen_as_in_cpython():
     def is_frozen_in_cpython(name):
         return name in FROZEN_BY_CPYTHON and override[0] >= 0 and is_frozen(name)
 
+    # While they are off, _imp.find_frozen (which the frozen importer, and
+    # a fresh importlib's, asks) does not find them, and the path finder
+    # finds their files (the image's) instead.
+    find_frozen = _imp.find_frozen
+
+    def find_frozen_as_in_cpython(name, *, withdata=False):
+        if (override[0] < 0 and name in FROZEN_BY_CPYTHON and name not in _ALWAYS_FROZEN
+                and _py2wasm.stdlib_source(name) is not None):
+            return None
+        return find_frozen(name, withdata=withdata)
+
     _imp.is_frozen = is_frozen_in_cpython
     _imp._override_frozen_modules_for_tests = override_frozen_for_tests
+    _imp.find_frozen = find_frozen_as_in_cpython
 
     # Their files: readers and get_data as a path finder's loader has them
     # (for the modules CPython freezes too, which keep this loader).
@@ -276,25 +296,11 @@ def _no_nul_names():
 _no_nul_names()
 
 
-def _stdlib_sources():
-    """The image carries the standard library's source (compressed) unless
-    the program was compiled with --no-stdlib-source: the frozen importer
-    gives it out as a file loader would, so linecache, traceback and inspect
-    show stdlib lines as CPython does (the C traceback printer reads them
-    through the runtime's hook)."""
-    frozen = _bootstrap.FrozenImporter
-
-    def get_source(cls, fullname):
-        # (CPython's answers None for a module it froze, whose file it
-        # reads instead; the image has no such file)
-        if not _imp.is_frozen(fullname):
-            raise ImportError(f'{fullname!r} is not a frozen module', name=fullname)
-        return _py2wasm.stdlib_source(fullname)
-
-    frozen.get_source = classmethod(get_source)
-
-
-_stdlib_sources()
+# (The standard library's source, unless the program was compiled with
+# --no-stdlib-source: a module CPython does not freeze gives it through its
+# loader (_StdlibLoader.get_source); one CPython freezes has the frozen
+# importer's None, as in CPython, and linecache, traceback and inspect read
+# its file, which the runtime serves from the image (vfs.c).)
 
 
 class _CheckedSysconfigdata:

@@ -24,7 +24,7 @@ import zlib
 # and distutils.util at run time.)
 EXCLUDED_TOP = {
     'test', 'idlelib', 'tkinter', 'turtledemo', 'turtle', 'lib2to3',
-    'ensurepip', 'venv', 'site-packages', '__phello__', '__hello__', 'pydoc_data',
+    'ensurepip', 'venv', 'site-packages', 'pydoc_data',
     'xxlimited', 'xxsubtype', 'antigravity', 'this',
 }
 EXCLUDED_PARTS = {'test', 'tests', 'idle_test'}
