@@ -17,9 +17,9 @@ sizes and `print('hi')` start-up, and writes bench/results.md and
 bench/results.svg. A system that fails on a program (a compile error, a trap,
 a wrong output) gets the failure in its cell, and the run goes on.
 
-Programs: bench/pystone_like.py and pyperformance's pure-stdlib benchmarks
+Programs: bench/pystone_like.py, bench/fib.py, bench/sieve.py and pyperformance's pure-stdlib benchmarks
 (downloaded by tests/pyperformance/fetch.py, never committed), run with our
-pyperf stand-in. --quick: three short programs, one round.
+pyperf stand-in. --quick: short runs of five programs, one round.
 """
 import argparse
 import datetime
@@ -49,6 +49,8 @@ GUEST = '/work'
 PYPERFORMANCE = [('richards', 3), ('nbody', 3), ('float', 3), ('fannkuch', 3), ('nqueens', 3),
                  ('spectral_norm', 3), ('chaos', 3), ('deltablue', 3), ('go', 1), ('hexiom', 3), ('raytrace', 1)]
 QUICK = ['richards', 'deltablue']
+# bench/NAME.py, (arguments, arguments with --quick).
+OWN = [('fib', ['30'], ['20']), ('sieve', ['10'], ['1'])]
 PYSTONE_LOOPS = 100000
 # pystone_like also runs with 3x the loops: the difference of the two is
 # its time per loop without start-up (what pystone itself reports, as
@@ -99,6 +101,13 @@ def programs(work, quick):
     loops = 5000 if quick else PYSTONE_LOOPS
     found.append(('pystone_like', d, [str(loops)]))
     found.append((PYSTONE_LONG, d, [str(3 * loops)]))
+    # Written here, as anchors of type-specialised code (issue #21): a
+    # recursive int function and an integer sieve.
+    for name, args, quick_args in OWN:
+        d = os.path.join(work, name)
+        os.makedirs(d)
+        shutil.copy(os.path.join(REPO, 'bench', name + '.py'), os.path.join(d, 'main.py'))
+        found.append((name, d, quick_args if quick else args))
     fetched = os.path.join(CACHE, 'pyperformance')
     done = subprocess.run([sys.executable, os.path.join(REPO, 'tests', 'pyperformance', 'fetch.py'), fetched])
     if done.returncode != 0:
