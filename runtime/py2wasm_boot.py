@@ -186,7 +186,6 @@ def _frozen_as_in_cpython():
     sys.modules that its spec has no location, which the rest of the
     standard library's specs now have. (The frozen importer reads
     _imp.find_frozen and _imp.get_frozen_object, not this.)"""
-    import _imp
     is_frozen = _imp.is_frozen
     # test.support's CleanImport and import_fresh_module turn CPython's
     # frozen modules off for a while (-1), which the image, whose whole
@@ -220,11 +219,12 @@ def _frozen_as_in_cpython():
     # (for the modules CPython freezes too, which keep this loader).
     frozen = _bootstrap.FrozenImporter
 
-    def get_resource_reader(cls, fullname):
+    def file_of(fullname):
         found = _imp.find_frozen(fullname)
-        if found is None:
-            return None
-        filename, _ = cls._resolve_filename(found[2], fullname, found[1])
+        return found and frozen._resolve_filename(found[2], fullname, found[1])[0]
+
+    def get_resource_reader(cls, fullname):
+        filename = file_of(fullname)
         return _file_reader(filename) if filename else None
 
     def get_data(cls, path):
@@ -232,8 +232,7 @@ def _frozen_as_in_cpython():
 
     def get_filename(cls, fullname):
         # (pyclbr and pkgutil ask a loader that gives source for its file)
-        found = _imp.find_frozen(fullname)
-        filename = found and cls._resolve_filename(found[2], fullname, found[1])[0]
+        filename = file_of(fullname)
         if not filename:
             raise ImportError(f'{fullname!r} has no file', name=fullname)
         return filename

@@ -356,28 +356,26 @@ pub fn compile(opts: &Options) -> Result<Compiled> {
     // Their code is compressed but for the start-up set's, which CPython
     // imports through its frozen importer before the runtime's hook is in.
     let stdlib_paths: Vec<String> = stdlib_modules.iter().map(|m| m.filename()).collect();
-    let mut stdlib_codes = Vec::with_capacity(stdlib_modules.len());
+    // (compressed: the code, then its length; else the code as it is)
+    let mut stdlib_codes: Vec<(bool, std::borrow::Cow<[u8]>)> = Vec::with_capacity(stdlib_modules.len());
     for module in &stdlib_modules {
         let code = stdlib.code(module)?;
         stdlib_codes.push(if graph.startup.contains(&module.name) {
-            None
+            (false, code.into())
         } else {
             let mut packed = miniz_oxide::deflate::compress_to_vec_zlib(code, 6);
             packed.extend_from_slice(&(code.len() as u32).to_le_bytes());
-            Some(packed)
+            (true, packed.into())
         });
     }
-    for ((module, path), packed) in stdlib_modules.iter().zip(&stdlib_paths).zip(&stdlib_codes) {
+    for ((module, path), (compressed, data)) in stdlib_modules.iter().zip(&stdlib_paths).zip(&stdlib_codes) {
         entries.push(image::Entry {
             name: &module.name,
             kind: image::EntryKind::Frozen,
             is_package: module.package,
             is_namespace: false,
-            compressed: packed.is_some(),
-            data: match packed {
-                Some(p) => p,
-                None => stdlib.code(module)?,
-            },
+            compressed: *compressed,
+            data,
             path,
             zsource: if opts.no_stdlib_source { &[] } else { stdlib.zsource(module)? },
         });

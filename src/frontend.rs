@@ -34,11 +34,15 @@ impl SourceFile {
     /// UTF-8 (the runtime compiles and shows it as a str, so the declaration
     /// is not read again).
     pub fn load(host_path: &Path, name: &str) -> Result<SourceFile> {
+        SourceFile::decode(host_path, name, &read(host_path)?)
+    }
+
+    /// The file's BYTES as text (see `load`): an error (with its location)
+    /// says why they do not decode.
+    fn decode(host_path: &Path, name: &str, bytes: &[u8]) -> Result<SourceFile> {
         let shown = host_path.display();
-        let bytes = std::fs::read(host_path)
-            .map_err(|e| Diagnostic::error(format!("cannot read {shown}: {}", describe_io_error(&e, host_path))))?;
         let had_bom = bytes.starts_with(b"\xef\xbb\xbf");
-        let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+        let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
         // The declaration is on line 1 or 2, in ASCII: read it before
         // decoding the rest.
         let head_len = bytes.iter().enumerate().filter(|(_, &b)| b == b'\n').nth(1).map_or(bytes.len(), |(i, _)| i + 1);
@@ -94,22 +98,13 @@ impl SourceFile {
             source.raw = raw;
             (source, Vec::new())
         };
-        match SourceFile::load(host_path, name) {
+        let bytes = read(host_path)?;
+        match SourceFile::decode(host_path, name, &bytes) {
             Ok(source) => match source.parse() {
                 Ok(body) => Ok((source, body)),
                 Err(why) => Ok(refuse(source.text, None, why)),
             },
-            Err(why) if why.location.is_some() => {
-                let bytes = std::fs::read(host_path).map_err(|e| {
-                    Diagnostic::error(format!(
-                        "cannot read {}: {}",
-                        host_path.display(),
-                        describe_io_error(&e, host_path)
-                    ))
-                })?;
-                Ok(refuse(String::from_utf8_lossy(&bytes).into_owned(), Some(bytes), why))
-            }
-            Err(why) => Err(why),
+            Err(why) => Ok(refuse(String::from_utf8_lossy(&bytes).into_owned(), Some(bytes), why)),
         }
     }
 
@@ -141,6 +136,12 @@ impl SourceFile {
             Location::at_offset(&self.name, &self.text, offset)
         }
     }
+}
+
+/// The bytes of the file at PATH, or why it cannot be read.
+fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path)
+        .map_err(|e| Diagnostic::error(format!("cannot read {}: {}", path.display(), describe_io_error(&e, path))))
 }
 
 /// PEP 263: a `coding[:=]name` comment on line 1 or 2. Returns the name and
