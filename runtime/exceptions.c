@@ -50,6 +50,21 @@ void py2wasm_exc_restore(PyObject *exc) {
     PyErr_Restore(Py_NewRef(PyExceptionInstance_Class(exc)), exc, PyException_GetTraceback(exc));
 }
 
+/* The same, where CPython's RERAISE restores the frame's instruction to
+ * the one that raised (oparg 1: a `with`'s exit, a handler's cleanup):
+ * FRAME goes back to what its traceback entry recorded (tb_lasti, in
+ * bytes), since native code may have moved it to a later line meanwhile. */
+void py2wasm_exc_restore_lasti(PyObject *exc, _PyInterpreterFrame *frame) {
+    PyObject *tb = PyException_GetTraceback(exc);
+    if (tb != NULL && PyTraceBack_Check(tb)) {
+        PyTracebackObject *t = (PyTracebackObject *)tb;
+        if (t->tb_frame != NULL && t->tb_frame->f_frame == frame && t->tb_lasti >= 0)
+            frame->prev_instr = _PyCode_CODE(frame->f_code) + t->tb_lasti / (int)sizeof(_Py_CODEUNIT);
+    }
+    Py_XDECREF(tb);
+    py2wasm_exc_restore(exc);
+}
+
 /* Makes EXC the exception being handled (sys.exc_info()); returns the one
  * handled before (a reference, possibly NULL) for py2wasm_exc_pop. */
 PyObject *py2wasm_exc_push(PyObject *exc) {

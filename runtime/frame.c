@@ -377,17 +377,24 @@ int py2wasm_instruction_at(PyCodeObject *code, int line, int col, int end_line, 
     return line_only ? on_line : -1;
 }
 
-/* Fills the words of CODE's call sites (struct py2wasm_site, at image
- * offsets from BASE) with the byte offset of each call's instruction from
- * the code object (generated code adds f_code): the instruction at the
- * call's positions, or the first of its line, or the first traceable one.
- * Always within CODE, so a frame never points outside its own code. */
+/* Fills the words of CODE's sites (struct py2wasm_site, at image offsets
+ * from BASE) with the byte offset of each site's instruction from the code
+ * object (generated code adds f_code): the instruction at the site's
+ * positions, or the first of its line, or the first traceable one (line
+ * -1); line -2 is the word before the first instruction, where CPython's
+ * frame is while MAKE_CELL runs (_PyFrame_IsIncomplete). Always within
+ * CODE or just before it, as CPython's prev_instr is. */
 void py2wasm_resolve_sites(PyCodeObject *code, const struct py2wasm_site *sites, uint32_t count, uint8_t *base) {
     for (uint32_t i = 0; i < count; i++) {
         const struct py2wasm_site *s = &sites[i];
-        int index = s->line < 0 ? -1 : py2wasm_instruction_at(code, s->line, s->col, s->end_line, s->end_col, -1, 1);
-        if (index < 0)
-            index = code->_co_firsttraceable;
+        int index;
+        if (s->line == -2)
+            index = -1;
+        else {
+            index = s->line < 0 ? -1 : py2wasm_instruction_at(code, s->line, s->col, s->end_line, s->end_col, -1, 1);
+            if (index < 0)
+                index = code->_co_firsttraceable;
+        }
         int32_t offset = (int32_t)((char *)(_PyCode_CODE(code) + index) - (char *)code);
         memcpy(base + s->word_off, &offset, sizeof offset);
     }

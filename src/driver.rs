@@ -14,7 +14,7 @@ use crate::link::{self, image};
 use crate::modgraph::{self, GraphOptions, UserModule};
 use crate::report::Report;
 use crate::scope;
-use crate::{ir, lower};
+use crate::{analysis, ir, lower};
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -127,7 +127,9 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
         for (id, s) in scopes.scopes.iter().enumerate().skip(1) {
             let result = match (s.kind, bodies.get(&s.offset), code_ids[id]) {
                 (_, None, _) | (_, _, None) => Err("internal: function body not found".to_string()),
-                (_, Some(body), Some(code)) => lower::lower_function(&mut cx, id, body.as_body()).map(|f| (code, f)),
+                (_, Some(body), Some(code)) => {
+                    lower::lower_function(&mut cx, id, body.as_body()).map(|f| (code, analysis::run(f)))
+                }
             };
             lowered.push((m, s.offset, s.qualname.clone(), result));
         }
@@ -142,6 +144,7 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
                 continue;
             };
             if let Ok(f) = lower::lower_function(&mut cx, id, lower::Body::Comprehension(collect, elts, gens, *range)) {
+                let f = analysis::run(f);
                 variants.push(Variant { module: m, qualname: s.qualname.clone(), code, collect, f, ok: true });
             }
         }

@@ -45,6 +45,11 @@ impl Pos {
     /// (what a builtin does with a collecting variant's elements): its
     /// failure adds no traceback entry.
     pub const NO_ENTRY: Pos = Pos { line: u32::MAX, col: 0, end_line: u32::MAX, end_col: 0 };
+    /// As a site: before the function's first instruction, where CPython's
+    /// frame is while MAKE_CELL runs ("incomplete": tracemalloc and
+    /// `f_back` skip it). As a site, NO_ENTRY is the first traceable
+    /// instruction (runtime/frame.c, py2wasm_resolve_sites).
+    pub const BEFORE_START: Pos = Pos { line: u32::MAX - 1, col: 0, end_line: u32::MAX - 1, end_col: 0 };
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -432,7 +437,9 @@ pub enum Op {
     /// dst (Obj) = the exception being raised, taken from the thread state.
     ExcFetch,
     /// Raises the exception again without a new traceback entry (consumes);
-    /// true: a call site, leaving the frame at the position's line.
+    /// true: a call site, leaving the frame at the position's line; false:
+    /// the frame goes back to the instruction that raised (RERAISE with
+    /// oparg 1: a `with`'s exit, a handler's cleanup).
     ExcRestore(Temp, bool),
     /// dst (Obj, may be NULL) = the previously handled exception; the
     /// operand becomes the handled one (sys.exc_info()).
@@ -497,6 +504,30 @@ pub struct Inst {
     pub dst: Option<Temp>,
     pub op: Op,
     pub pos: Pos,
+    /// Where codegen moves the frame to this instruction's line (set by
+    /// analysis::lines; call sites are sites regardless).
+    pub line_site: LineSite,
+}
+
+/// Where generated code points the frame at an instruction's line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LineSite {
+    /// Nowhere (the frame shows the line already, or nothing can look).
+    #[default]
+    No,
+    /// Before the instruction.
+    Before,
+    /// Only on the instruction's paths that can allocate or run other code
+    /// (`codegen::line_on_slow_paths`): its inline fast path stays free.
+    SlowPaths,
+}
+
+impl Inst {
+    /// Whether generated code stores the frame's instruction for this one
+    /// (a word of the image, filled in by the runtime).
+    pub fn is_site(&self) -> bool {
+        self.op.is_call_site() || self.line_site != LineSite::No
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -725,9 +756,18 @@ impl Function {
         (ops + yields + usize::from(self.generator)) as u32
     }
 
-    /// How many call sites (`Op::is_call_site`) the function's code has.
+    /// Whether the prologue makes cells in a frame of its own (not a
+    /// generator's, which is never incomplete): the frame is then before
+    /// its first instruction until they are made, as CPython's is.
+    pub fn makes_cells(&self) -> bool {
+        !self.generator && self.locals.iter().any(|l| l.kind == LocalKind::Cell)
+    }
+
+    /// How many sites (`Inst::is_site`, and the two of `makes_cells`) the
+    /// function's code has.
     pub fn site_count(&self) -> u32 {
-        self.blocks.iter().flat_map(|b| &b.insts).filter(|i| i.op.is_call_site()).count() as u32
+        let prologue = if self.makes_cells() { 2 } else { 0 };
+        prologue + self.blocks.iter().flat_map(|b| &b.insts).filter(|i| i.is_site()).count() as u32
     }
 
     /// The bytes of the image the function's code owns: its inline caches,

@@ -1,6 +1,7 @@
 //! py2wasm: compiles Python 3.11 programs to standalone WebAssembly (WASI
 //! preview 1). See ARCHITECTURE.md for the phases and how they fit.
 
+pub mod analysis;
 pub mod assets;
 pub mod codegen;
 pub mod diagnostics;

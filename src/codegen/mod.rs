@@ -96,9 +96,15 @@ struct Gen<'a> {
     /// The address of the next call site's word, and the sites so far.
     next_site: u32,
     sites: Vec<(ir::Pos, u32)>,
+    /// The site word of the instruction being generated when it moves the
+    /// frame only on its slow paths (`pending_line`).
+    pending_site: Option<u32>,
     /// The function's _PyInterpreterFrame (runtime/frame.c): pushed by the
     /// prologue, popped by the epilogue; a generator's is its own frame.
     pyframe_l: u32,
+    /// The frame's code object (sites add their offsets to it), loaded
+    /// once by the prologue when the function has sites.
+    code_l: u32,
     /// Inline arithmetic: the unboxed temps and their locals.
     num: numeric::Plan,
     /// Per block and instruction: a read of a local bound for certain
@@ -166,16 +172,17 @@ pub fn generate(f: &ir::Function, env: &Env, caches: u32) -> Result<(Function, V
     let ntemps = f.temps.len() as u32;
     // wasm locals: 0 func, 1 slots (a generator's frame), then ret, frame
     // (the C stack's), scratch, old, gen, state, pyframe (the function's
-    // _PyInterpreterFrame), Python locals, temps; then the tags and
+    // _PyInterpreterFrame), code (its f_code, for sites), Python locals,
+    // temps; then the tags and
     // values (an int, or a float's bits) of inline arithmetic (numeric.rs).
     let mut num = numeric::plan(f);
     let n = num.locals();
-    let first_tag = 9 + nlocals + ntemps;
+    let first_tag = 10 + nlocals + ntemps;
     let n64 = n + 3 * num.ranges;
     num.tag_base = first_tag;
     num.i64_base = first_tag + n;
     num.range_base = first_tag + 2 * n;
-    let out = Function::new([(7 + nlocals + ntemps + n, ValType::I32), (n64, ValType::I64)]);
+    let out = Function::new([(8 + nlocals + ntemps + n, ValType::I32), (n64, ValType::I64)]);
     let frame_size = (f.max_args * 4).div_ceil(16) * 16;
     let mut g = Gen {
         f,
@@ -194,12 +201,14 @@ pub fn generate(f: &ir::Function, env: &Env, caches: u32) -> Result<(Function, V
         gen_l: 6,
         state_l: 7,
         pyframe_l: 8,
-        first_local: 9,
-        first_temp: 9 + nlocals,
+        code_l: 9,
+        first_local: 10,
+        first_temp: 10 + nlocals,
         frame_size,
         next_cache: caches,
         next_site: caches + f.cache_count() * crate::link::image::CACHE_SIZE,
         sites: Vec::new(),
+        pending_site: None,
         probe_caches: std::collections::HashMap::new(),
         num,
         known_bound: bound::known_bound_reads(f),
@@ -325,6 +334,7 @@ impl Gen<'_> {
         self.get(self.scratch_l);
         self.ins(I::I32Eqz);
         self.ins(I::If(BlockType::Empty));
+        self.pending_line();
         self.get(l);
         self.call(Rt::Dealloc);
         self.ins(I::End);
@@ -379,6 +389,14 @@ impl Gen<'_> {
                 }
             }
         }
+        if f.site_count() > 0 {
+            self.get(self.pyframe_l);
+            self.ins(I::I32Load(mem(FRAME_CODE)));
+            self.ins(I::LocalSet(self.code_l));
+        }
+        if f.makes_cells() {
+            self.call_site(ir::Pos::BEFORE_START);
+        }
         // A resumed generator has its cells already.
         if f.generator {
             self.get(self.state_l);
@@ -400,6 +418,9 @@ impl Gen<'_> {
         }
         if f.generator {
             self.ins(I::End);
+        }
+        if f.makes_cells() {
+            self.call_site(ir::Pos::NO_ENTRY);
         }
         for (i, l) in f.locals.iter().enumerate() {
             let w = self.local(i as u32);
@@ -917,12 +938,31 @@ impl Gen<'_> {
     /// `frame->prev_instr = (char *)frame->f_code + site word` (the word the
     /// runtime filled in when the code was attached).
     fn call_site(&mut self, pos: ir::Pos) {
+        let addr = self.new_site(pos);
+        self.store_site(addr);
+    }
+
+    /// A word for a site at POS (its address).
+    fn new_site(&mut self, pos: ir::Pos) -> u32 {
         let addr = self.next_site;
         self.next_site += 4;
         self.sites.push((pos, addr));
+        addr
+    }
+
+    /// On a path of the current instruction that can allocate or run
+    /// other code: the frame moves to its line if the instruction is a
+    /// `LineSite::SlowPaths` site.
+    fn pending_line(&mut self) {
+        if let Some(addr) = self.pending_site {
+            self.store_site(addr);
+        }
+    }
+
+    /// `frame->prev_instr = (char *)code + *ADDR`.
+    fn store_site(&mut self, addr: u32) {
         self.get(self.pyframe_l);
-        self.get(self.pyframe_l);
-        self.ins(I::I32Load(mem(FRAME_CODE)));
+        self.get(self.code_l);
         self.konst(0);
         self.ins(I::I32Load(mem(u64::from(addr))));
         self.ins(I::I32Add);
@@ -930,10 +970,18 @@ impl Gen<'_> {
     }
 
     fn inst(&mut self, x: usize, inst: &Inst, owned: &mut Vec<Temp>) -> Result<(), String> {
-        use Op::*;
-        if inst.op.is_call_site() {
+        if inst.line_site == ir::LineSite::SlowPaths && !inst.op.is_call_site() {
+            self.pending_site = Some(self.new_site(inst.pos));
+        } else if inst.is_site() {
             self.call_site(inst.pos);
         }
+        let r = self.inst_body(x, inst, owned);
+        self.pending_site = None;
+        r
+    }
+
+    fn inst_body(&mut self, x: usize, inst: &Inst, owned: &mut Vec<Temp>) -> Result<(), String> {
+        use Op::*;
         let dst = inst.dst.map(|d| self.temp(d));
         let pos = Some(inst.pos);
         // How failure shows: a NULL pointer, a negative int, or always.
@@ -945,6 +993,18 @@ impl Gen<'_> {
         let mut fail = Fail::Null;
         if self.numeric(x, inst, owned)? || self.dual_op(x, inst, owned)? || self.subscript(x, inst, owned)? {
             return Ok(());
+        }
+        // The generic code of a slow-path site moves the frame first, but
+        // for a release (only a destructor can look: `decref`) and a loop
+        // step (`next_object`: before the runtime's next).
+        let moves_inside = match inst.op {
+            StoreLocal(..) | DeleteLocal(_) | Release(_) => true,
+            IterNext(_) => inst.dst.is_some(),
+            _ => false,
+        };
+        if !moves_inside {
+            self.pending_line();
+            self.pending_site = None;
         }
         match &inst.op {
             Const(k) => {
@@ -1497,9 +1557,17 @@ impl Gen<'_> {
                 self.call(Rt::ExcFetch);
                 fail = Fail::Never;
             }
-            ExcRestore(t, _) => {
+            ExcRestore(t, true) => {
                 owned.retain(|o| o != t);
                 self.call_on(&[*t], Rt::ExcRestore);
+                return Ok(());
+            }
+            ExcRestore(t, false) => {
+                // (the frame back at the raise: line sites may have moved it)
+                owned.retain(|o| o != t);
+                self.get(self.temp(*t));
+                self.get(self.pyframe_l);
+                self.call(Rt::ExcRestoreLasti);
                 return Ok(());
             }
             ExcPush(t) => {
@@ -1570,5 +1638,21 @@ impl Gen<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// Whether INST's generated code moves the frame to its line only on the
+/// paths that can allocate or run other code (`ir::LineSite::SlowPaths`):
+/// inline arithmetic, comparisons and list subscripts (their CPython
+/// path, a result or operand boxed), truth tests (the runtime's), loop
+/// steps (a box, a non-list iterator's `__next__`), and releases of a
+/// value (its destructor). Every way generated code allocates or calls
+/// out for these calls `Gen::pending_line` first.
+pub fn line_on_slow_paths(inst: &Inst) -> bool {
+    let has_dst = inst.dst.is_some();
+    match &inst.op {
+        Op::StoreLocal(..) | Op::DeleteLocal(_) | Op::Release(_) | Op::RangeNext(_) | Op::SetItem(..) => true,
+        Op::GetItem(..) | Op::Truth(_) | Op::IterNext(_) => has_dst,
+        op => numeric::is_inline(op) && has_dst,
     }
 }

@@ -80,7 +80,7 @@ fn inline_binop(op: BinOp) -> bool {
     matches!(op, Add | Sub | Mul | TrueDiv | FloorDiv | Mod)
 }
 
-fn is_inline(op: &Op) -> bool {
+pub(super) fn is_inline(op: &Op) -> bool {
     match op {
         Op::Binary(b, ..) => inline_binop(*b),
         Op::Unary(UnaryOp::Neg, _) | Op::CompareBool(..) | Op::Compare(..) => true,
@@ -754,10 +754,12 @@ impl Gen<'_> {
         self.get(w);
         self.ins(I::Else);
         self.ins(I::LocalGet(iv));
+        self.pending_line();
         self.call(Rt::BoxInt);
         self.ins(I::End);
         self.ins(I::Else);
         self.fget(fv);
+        self.pending_line();
         self.call(Rt::BoxFloat);
         self.ins(I::End);
         self.ins(I::LocalSet(w));
@@ -1029,6 +1031,7 @@ impl Gen<'_> {
                     // NULL with MemoryError set: BranchNull raises it.
                     None => {
                         self.ins(I::LocalGet(cur));
+                        self.pending_line();
                         self.call(Rt::BoxInt);
                         self.ins(I::LocalSet(dw));
                     }
@@ -1100,6 +1103,7 @@ impl Gen<'_> {
         self.ins(I::I32Store(super::mem(LISTITER_INDEX)));
         self.fast_path_done();
         self.get(itw);
+        self.pending_line();
         self.call(Rt::IterNext);
         self.ins(I::LocalSet(dw));
         self.fast_path_end();
@@ -1207,6 +1211,7 @@ impl Gen<'_> {
         self.ins(I::I32Ne);
         self.ins(I::Else);
         self.get(w);
+        self.pending_line();
         self.call(Rt::IsTrue);
         self.ins(I::End);
         self.ins(I::End);
@@ -1452,6 +1457,7 @@ impl Gen<'_> {
                 self.ins(I::LocalSet(w));
                 self.incref(w);
                 self.fast_path_done();
+                self.pending_line();
                 self.materialize(x, *k, owned, inst.pos)?;
                 self.get(ow);
                 self.get(self.temp(*k));
@@ -1482,6 +1488,7 @@ impl Gen<'_> {
                 // Last: the old item's destructor may run any code.
                 self.xdecref(self.old_l);
                 self.fast_path_done();
+                self.pending_line();
                 self.materialize(x, *k, owned, inst.pos)?;
                 self.get(ow);
                 self.get(self.temp(*k));
@@ -1564,6 +1571,7 @@ impl Gen<'_> {
         }
         self.fast_path_done();
         // CPython's path.
+        self.pending_line();
         self.materialize(x, a, owned, inst.pos)?;
         // (an operand read twice is one temp, boxed once)
         let b_own = b.filter(|&b| b != a);

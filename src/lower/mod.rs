@@ -412,7 +412,7 @@ impl Lowerer<'_, '_> {
             self.f.max_args = self.f.max_args.max(v.len() as u32);
         }
         let pos = self.pos;
-        self.f.blocks[self.cur].insts.push(Inst { dst, op, pos });
+        self.f.blocks[self.cur].insts.push(Inst { dst, op, pos, line_site: LineSite::No });
         dst.unwrap_or(u32::MAX)
     }
 

@@ -99,7 +99,12 @@ impl Lowerer<'_, '_> {
             let t = self.temp(Ty::Borrowed);
             // Re-type through a no-op alias: codegen treats Borrowed temps
             // as plain values.
-            self.f.blocks[self.cur].insts.push(Inst { dst: Some(t), op: Op::Alias(v), pos: self.pos });
+            self.f.blocks[self.cur].insts.push(Inst {
+                dst: Some(t),
+                op: Op::Alias(v),
+                pos: self.pos,
+                line_site: LineSite::No,
+            });
             t
         } else {
             v
