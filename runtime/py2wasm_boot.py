@@ -266,6 +266,17 @@ class _StdlibLoader(_external.SourceFileLoader):
     def is_package(self, fullname):
         return _imp.is_frozen_package(self._name_checked(fullname))
 
+    # Equal to the path finder's loader for the same file, as the module
+    # would have had from it (pydoc.importfile's spec compares equal to the
+    # module's own). As a subclass, ours is asked first from either side.
+    def __eq__(self, other):
+        if not isinstance(other, _external.SourceFileLoader):
+            return NotImplemented
+        return self.name == other.name and self.path == other.path
+
+    def __hash__(self):
+        return hash(self.name) ^ hash(self.path)
+
 
 _StdlibLoader.__name__ = _StdlibLoader.__qualname__ = 'SourceFileLoader'
 _StdlibLoader.__module__ = _external.__name__

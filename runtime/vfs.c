@@ -23,7 +23,8 @@
  * Files: a module's source, the standard library's or the program's
  * (zlib-compressed in the image, inflated when opened; its size the first
  * time it is asked for), a package's data file (compressed, its size
- * known). Directories: every parent of a file, up
+ * known), a standard library module's cached bytecode (a pyc made from
+ * its marshalled code when opened). Directories: every parent of a file, up
  * to the mount. Descriptors made here count down from VFD_TOP, far above
  * what WASI hosts hand out.
  */
@@ -75,8 +76,9 @@ typedef struct {
     const struct py2wasm_entry *e; /* where its bytes are */
     const char *z;                 /* zlib-compressed bytes, or NULL: plain data */
     uint32_t zlen;
-    long size;                     /* -1: not known yet (a stdlib source) */
+    long size;                     /* -1: not known yet (a stdlib source, a cached file) */
     int host_first;                /* the program's own: the host's file wins */
+    int pyc;                       /* the module's cached bytecode (pyc_contents) */
 } vfile;
 
 static vfile *files; /* sorted by path */
@@ -100,7 +102,8 @@ static void build(void) {
     if (e == NULL)
         return;
     snprintf(root, sizeof root, "%s", py2wasm_program_root());
-    files = calloc(count ? count : 1, sizeof(vfile));
+    /* (a file per entry, and a cached-bytecode file per stdlib module) */
+    files = calloc(count ? 2 * count : 1, sizeof(vfile));
     if (files == NULL)
         return;
     for (uint32_t i = 0; i < count; i++) {
@@ -136,6 +139,31 @@ static void build(void) {
         } else {
             f->size = e[i].data_len;
         }
+        nfiles++;
+    }
+    /* Each standard library module's bytecode where CPython caches it
+     * (importlib.util.cache_from_source: a module's __cached__), as an
+     * installed CPython has it: pydoc.synopsis and SourcelessFileLoader
+     * read it. */
+    for (uint32_t i = 0; i < count; i++) {
+        const char *path = py2wasm_image_at(e[i].path_off);
+        size_t n = e[i].path_len;
+        if (e[i].kind != PY2WASM_KIND_FROZEN || e[i].data_len == 0 || n <= MOUNT_LEN + 3 ||
+            strncmp(path, MOUNT "/", MOUNT_LEN + 1) != 0 || strcmp(path + n - 3, ".py") != 0)
+            continue;
+        const char *slash = strrchr(path, '/');
+        int dir = (int)(slash - path);
+        int stem = (int)(n - 3) - dir - 1;
+        char cached[4096];
+        if (snprintf(cached, sizeof cached, "%.*s/__pycache__/%.*s.cpython-311.pyc", dir, path, stem, slash + 1) >=
+            (int)sizeof cached)
+            continue;
+        vfile *f = &files[nfiles];
+        if ((f->path = strdup(cached)) == NULL)
+            continue;
+        f->e = &e[i];
+        f->size = -1;
+        f->pyc = 1;
         nfiles++;
     }
     qsort(files, nfiles, sizeof(vfile), by_path);
@@ -230,9 +258,58 @@ static int is_dir(const char *abs) {
     return (i < nfiles && strncmp(files[i].path, key, n + 1) == 0) || strcmp(abs, MOUNT) == 0;
 }
 
+static vfile *find_file(const char *abs);
+static char *contents(vfile *f, size_t *len);
+
+/* A timestamp-based pyc of cached-bytecode file F (PEP 552): CPython
+ * 3.11's magic number (3495, importlib's MAGIC_NUMBER), flags 0, then the
+ * source's modification time and size as the tree shows them (0 and its
+ * length, so SourceFileLoader finds the pair consistent), then the module's
+ * marshalled code from the image (inflated if it is stored compressed). */
+static char *pyc_contents(vfile *f, size_t *len) {
+    const struct py2wasm_entry *e = f->e;
+    const unsigned char *d = (const unsigned char *)py2wasm_image_at(e->data_off);
+    unsigned long code_len = e->data_len;
+    if (e->flags & PY2WASM_FLAG_COMPRESSED) {
+        if (e->data_len < 4)
+            return NULL;
+        code_len = py2wasm_le32(d + e->data_len - 4);
+    }
+    uint32_t source_size = 0;
+    vfile *src = find_file(py2wasm_image_at(e->path_off));
+    if (src != NULL && src->size < 0) {
+        size_t ignored;
+        free(contents(src, &ignored));
+    }
+    if (src != NULL && src->size > 0)
+        source_size = (uint32_t)src->size;
+    unsigned char *out = malloc(16 + code_len + 1);
+    if (out == NULL)
+        return NULL;
+    const unsigned char head[8] = {0xa7, 0x0d, 0x0d, 0x0a, 0, 0, 0, 0};
+    memcpy(out, head, 8);
+    memset(out + 8, 0, 4); /* mtime: the tree's files have 0 */
+    for (int k = 0; k < 4; k++)
+        out[12 + k] = (unsigned char)(source_size >> (8 * k));
+    if (e->flags & PY2WASM_FLAG_COMPRESSED) {
+        unsigned long got = code_len;
+        if (uncompress(out + 16, &got, d, e->data_len - 4) != Z_OK || got != code_len) {
+            free(out);
+            return NULL;
+        }
+    } else {
+        memcpy(out + 16, d, code_len);
+    }
+    f->size = (long)(16 + code_len);
+    *len = 16 + code_len;
+    return (char *)out;
+}
+
 /* F's contents: a new buffer (the caller frees it), its length in *LEN. */
 static char *contents(vfile *f, size_t *len) {
     const struct py2wasm_entry *e = f->e;
+    if (f->pyc)
+        return pyc_contents(f, len);
     if (f->z == NULL) {
         char *copy = malloc(e->data_len ? e->data_len : 1);
         if (copy == NULL)

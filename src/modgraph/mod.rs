@@ -110,10 +110,9 @@ pub struct GraphOptions<'a> {
 /// (memoryview.cast, warnings raised by C code).
 const STARTUP_MODULES: &[&str] = &["site", "encodings", "struct", "warnings"];
 
-/// Imports no AST shows: those built-in C modules make from C (CPython
-/// 3.11's Modules/*.c: PyImport_ImportModule and friends), and stdlib
-/// imports by a computed name.
-const HIDDEN_IMPORTS: &[(&str, &[&str])] = &[
+/// Imports no AST shows that built-in C modules make from C (CPython
+/// 3.11's Modules/*.c: PyImport_ImportModule and friends).
+const C_MODULE_IMPORTS: &[(&str, &[&str])] = &[
     ("_asyncio", &["asyncio"]),
     ("_datetime", &["_strptime", "time"]),
     ("_decimal", &["collections", "collections.abc", "numbers", "contextvars"]),
@@ -124,8 +123,16 @@ const HIDDEN_IMPORTS: &[(&str, &[&str])] = &[
     ("_zoneinfo", &["io", "pickle", "weakref", "zoneinfo._common", "zoneinfo._tzpath"]),
     ("array", &["collections.abc"]),
     ("time", &["_strptime"]),
-    ("sysconfig", &["_sysconfigdata__wasm32-wasi"]),
 ];
+
+/// Standard library imports by a computed name.
+const COMPUTED_IMPORTS: &[(&str, &[&str])] = &[("sysconfig", &["_sysconfigdata__wasm32-wasi"])];
+
+/// Modules that import every built-in module by name: pydoc's
+/// ModuleScanner (apropos, help('modules'), the search of its server)
+/// runs `__import__` over sys.builtin_module_names, so what those import
+/// from C comes with it.
+const IMPORTS_ALL_BUILTINS: &[&str] = &["pydoc"];
 
 /// The start-up set (STARTUP_MODULES, the codecs, and the modules
 /// CPython's initialisation imports from C: io, abc, codecs) with what they
@@ -153,10 +160,14 @@ fn startup_closure(stdlib: &Stdlib) -> BTreeSet<String> {
     seen
 }
 
+/// The imports of MODULE no AST shows (C_MODULE_IMPORTS, COMPUTED_IMPORTS,
+/// IMPORTS_ALL_BUILTINS).
 fn hidden_imports(module: &str) -> impl Iterator<Item = String> + '_ {
-    HIDDEN_IMPORTS
+    let all_builtins = IMPORTS_ALL_BUILTINS.contains(&module);
+    C_MODULE_IMPORTS
         .iter()
-        .filter(move |(m, _)| *m == module)
+        .filter(move |(m, _)| all_builtins || *m == module)
+        .chain(COMPUTED_IMPORTS.iter().filter(move |(m, _)| *m == module))
         .flat_map(|(_, imports)| imports.iter().map(|i| i.to_string()))
 }
 
