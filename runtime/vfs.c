@@ -92,6 +92,8 @@ static int by_path(const void *a, const void *b) {
     return strcmp(((const vfile *)a)->path, ((const vfile *)b)->path);
 }
 
+static int by_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
 /* The files under the mount, from the image (once). */
 static void build(void) {
     if (built)
@@ -102,8 +104,7 @@ static void build(void) {
     if (e == NULL)
         return;
     snprintf(root, sizeof root, "%s", py2wasm_program_root());
-    /* (a file per entry, and a cached-bytecode file per stdlib module) */
-    files = calloc(count ? 2 * count : 1, sizeof(vfile));
+    files = calloc(count ? count : 1, sizeof(vfile));
     if (files == NULL)
         return;
     for (uint32_t i = 0; i < count; i++) {
@@ -141,10 +142,29 @@ static void build(void) {
         }
         nfiles++;
     }
-    /* Each standard library module's bytecode where CPython caches it
-     * (importlib.util.cache_from_source: a module's __cached__), as an
-     * installed CPython has it: pydoc.synopsis and SourcelessFileLoader
-     * read it. */
+    qsort(files, nfiles, sizeof(vfile), by_path);
+}
+
+/* Each standard library module's bytecode where CPython caches it
+ * (importlib.util.cache_from_source: a module's __cached__), as an
+ * installed CPython has it: pydoc.synopsis and SourcelessFileLoader read
+ * it. A second sorted array, made the first time a path under a
+ * __pycache__ directory or a listing of a directory with modules asks for
+ * it (start-up never does: sorting the paths costs), so that vfile
+ * pointers into `files` stay valid. */
+static vfile *pycs;
+static size_t npycs;
+
+static void build_pycs(void) {
+    static int pycs_built;
+    if (pycs_built)
+        return;
+    pycs_built = 1;
+    build();
+    uint32_t count = 0;
+    const struct py2wasm_entry *e = py2wasm_image_entries(&count);
+    if (e == NULL || (pycs = calloc(count ? count : 1, sizeof(vfile))) == NULL)
+        return;
     for (uint32_t i = 0; i < count; i++) {
         const char *path = py2wasm_image_at(e[i].path_off);
         size_t n = e[i].path_len;
@@ -158,15 +178,60 @@ static void build(void) {
         if (snprintf(cached, sizeof cached, "%.*s/__pycache__/%.*s.cpython-311.pyc", dir, path, stem, slash + 1) >=
             (int)sizeof cached)
             continue;
-        vfile *f = &files[nfiles];
+        vfile *f = &pycs[npycs];
         if ((f->path = strdup(cached)) == NULL)
             continue;
         f->e = &e[i];
         f->size = -1;
         f->pyc = 1;
-        nfiles++;
+        npycs++;
     }
-    qsort(files, nfiles, sizeof(vfile), by_path);
+    qsort(pycs, npycs, sizeof(vfile), by_path);
+}
+
+static int under(const char *abs, const char *dir, size_t n);
+static size_t lower_bound(const char *key);
+
+/* Whether ABS is a standard library directory's __pycache__ (1) or a
+ * file in one (2); 0 neither. */
+static int in_pycache(const char *abs) {
+    if (!under(abs, MOUNT, MOUNT_LEN))
+        return 0;
+    const char *p = strstr(abs, "/__pycache__");
+    if (p == NULL)
+        return 0;
+    return p[12] == '\0' ? 1 : p[12] == '/' && p[13] != '\0' && strchr(p + 13, '/') == NULL ? 2 : 0;
+}
+
+/* KEY (4096 bytes) = directory DIR (LEN bytes) and a "/"; 0 when it does
+ * not fit. */
+static int dir_key(const char *dir, size_t len, char *key) {
+    if (len + 2 > 4096)
+        return 0;
+    memcpy(key, dir, len);
+    key[len] = '/';
+    key[len + 1] = '\0';
+    return 1;
+}
+
+/* Whether F, at REST below a directory, is a standard library module of
+ * that directory itself (one with cached bytecode in its __pycache__). */
+static int is_own_module(const vfile *f, const char *rest) {
+    size_t n = strlen(rest);
+    return f->e->kind == PY2WASM_KIND_FROZEN && strchr(rest, '/') == NULL && n > 3 && strcmp(rest + n - 3, ".py") == 0;
+}
+
+/* Whether standard library directory DIR (normal, LEN bytes) has modules
+ * of its own, so a __pycache__ (found without making its files: the path
+ * finder lists and probes the library's directory at start-up). */
+static int has_modules(const char *dir, size_t len) {
+    char key[4096];
+    if (!dir_key(dir, len, key))
+        return 0;
+    for (size_t i = lower_bound(key); i < nfiles && strncmp(files[i].path, key, len + 1) == 0; i++)
+        if (is_own_module(&files[i], files[i].path + len + 1))
+            return 1;
+    return 0;
 }
 
 /* PATH made absolute (against the working directory) and normal (no ".",
@@ -227,12 +292,12 @@ static int under(const char *abs, const char *dir, size_t n) {
  * program's own tree. */
 static int host_first(const char *abs) { return !under(abs, MOUNT, MOUNT_LEN); }
 
-/* The first file whose path is >= KEY. */
-static size_t lower_bound(const char *key) {
-    size_t lo = 0, hi = nfiles;
+/* The first of the N files of A whose path is >= KEY. */
+static size_t lower_bound_in(const vfile *a, size_t n, const char *key) {
+    size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(files[mid].path, key) < 0)
+        if (strcmp(a[mid].path, key) < 0)
             lo = mid + 1;
         else
             hi = mid;
@@ -240,22 +305,36 @@ static size_t lower_bound(const char *key) {
     return lo;
 }
 
+static size_t lower_bound(const char *key) { return lower_bound_in(files, nfiles, key); }
+
 static vfile *find_file(const char *abs) {
     size_t i = lower_bound(abs);
-    return i < nfiles && strcmp(files[i].path, abs) == 0 ? &files[i] : NULL;
+    if (i < nfiles && strcmp(files[i].path, abs) == 0)
+        return &files[i];
+    if (in_pycache(abs) != 2)
+        return NULL;
+    build_pycs();
+    i = lower_bound_in(pycs, npycs, abs);
+    return i < npycs && strcmp(pycs[i].path, abs) == 0 ? &pycs[i] : NULL;
+}
+
+/* F's inode: its place in `files`, then in `pycs`. */
+static ino_t ino_of(const vfile *f) {
+    if (f >= files && f < files + nfiles)
+        return (ino_t)(f - files) + 1;
+    return (ino_t)(nfiles + (size_t)(f - pycs)) + 1;
 }
 
 /* Whether ABS is a directory of the tree: the mount, or a parent of a file. */
 static int is_dir(const char *abs) {
     size_t n = strcmp(abs, "/") == 0 ? 0 : strlen(abs);
     char key[4096];
-    if (n + 2 > sizeof key)
+    if (!dir_key(abs, n, key))
         return 0;
-    memcpy(key, abs, n);
-    key[n] = '/';
-    key[n + 1] = '\0';
     size_t i = lower_bound(key);
-    return (i < nfiles && strncmp(files[i].path, key, n + 1) == 0) || strcmp(abs, MOUNT) == 0;
+    if ((i < nfiles && strncmp(files[i].path, key, n + 1) == 0) || strcmp(abs, MOUNT) == 0)
+        return 1;
+    return in_pycache(abs) == 1 && has_modules(abs, n - 12);
 }
 
 static vfile *find_file(const char *abs);
@@ -353,7 +432,7 @@ static void fill_stat(struct stat *st, vfile *f, int dir) {
         free(contents(f, &len));
     }
     st->st_mode = S_IFREG | 0444;
-    st->st_ino = (ino_t)(f - files) + 1;
+    st->st_ino = ino_of(f);
     st->st_size = f->size < 0 ? 0 : f->size;
     st->st_blocks = (st->st_size + 511) / 512;
 }
@@ -644,15 +723,26 @@ DIR *__wrap_opendir(const char *path) {
     memcpy(d->prefix, abs, n);
     d->prefix[n] = '/';
     d->prefix[n + 1] = '\0';
-    /* The distinct first components after the prefix, in order. */
-    d->names = calloc(nfiles ? nfiles : 1, sizeof(char *));
+    /* The distinct first components after the prefix: of the files, and
+     * a __pycache__ where the standard library has modules (without making
+     * the cached files: the path finder lists the library's directory at
+     * start-up); in a __pycache__, of the cached files. */
+    int cached = in_pycache(abs) == 1;
+    if (cached)
+        build_pycs();
+    const vfile *list = cached ? pycs : files;
+    size_t count = cached ? npycs : nfiles;
+    d->names = calloc(count + 2, sizeof(char *));
     if (d->names == NULL) {
         free(d);
         return NULL;
     }
-    for (size_t i = lower_bound(d->prefix); i < nfiles && strncmp(files[i].path, d->prefix, n + 1) == 0; i++) {
-        const char *rest = files[i].path + n + 1;
+    int modules = 0;
+    for (size_t i = lower_bound_in(list, count, d->prefix); i < count && strncmp(list[i].path, d->prefix, n + 1) == 0;
+         i++) {
+        const char *rest = list[i].path + n + 1;
         size_t len = strcspn(rest, "/");
+        modules |= is_own_module(&list[i], rest);
         if (d->count > 0 && strlen(d->names[d->count - 1]) == len && strncmp(d->names[d->count - 1], rest, len) == 0)
             continue;
         char *name = strndup(rest, len);
@@ -660,6 +750,9 @@ DIR *__wrap_opendir(const char *path) {
             break;
         d->names[d->count++] = name;
     }
+    if (modules && !cached && under(abs, MOUNT, MOUNT_LEN) && (d->names[d->count] = strdup("__pycache__")) != NULL)
+        d->count++;
+    qsort(d->names, d->count, sizeof(char *), by_name);
     return (DIR *)d;
 }
 
@@ -683,7 +776,7 @@ struct dirent *__wrap_readdir(DIR *dir) {
     snprintf(full, sizeof full, "%s%s", d->prefix, name);
     vfile *f = find_file(full);
     d->entry->d_type = f != NULL ? DT_REG : DT_DIR;
-    d->entry->d_ino = f != NULL ? (ino_t)(f - files) + 1 : 0;
+    d->entry->d_ino = f != NULL ? ino_of(f) : 0;
     return d->entry;
 }
 

@@ -14,6 +14,8 @@ import textwrap
 cached = textwrap.__cached__
 print("cached is cache_from_source:", cached == importlib.util.cache_from_source(textwrap.__file__))
 print("exists:", os.path.isfile(cached), "in listing:", os.path.basename(cached) in os.listdir(os.path.dirname(cached)))
+stdlib = os.path.dirname(textwrap.__file__)
+print("__pycache__ listed and a directory:", "__pycache__" in os.listdir(stdlib), os.path.isdir(os.path.dirname(cached)))
 with open(cached, "rb") as f:
     data = f.read()
 print("magic:", data[:4] == importlib.util.MAGIC_NUMBER, "size matches stat:", len(data) == os.stat(cached).st_size)
