@@ -377,25 +377,86 @@ int py2wasm_instruction_at(PyCodeObject *code, int line, int col, int end_line, 
     return line_only ? on_line : -1;
 }
 
+/* One pass over CODE's position table for all its sites (a module's
+ * functions have a site per line or more, and attach resolves them all at
+ * start-up): the first instruction of each distinct position and of each
+ * line, in open-addressed tables of twice the table's length. */
+typedef struct {
+    int line, col, end_line, end_col, index; /* index -1: empty */
+} position_slot;
+
+static uint32_t position_hash(int line, int col, int end_line, int end_col) {
+    uint32_t h = (uint32_t)line * 0x9e3779b1u;
+    h ^= (uint32_t)col * 0x85ebca6bu + (h << 6) + (h >> 2);
+    h ^= (uint32_t)end_line * 0xc2b2ae35u + (h << 6) + (h >> 2);
+    h ^= (uint32_t)end_col * 0x27d4eb2fu + (h << 6) + (h >> 2);
+    return h;
+}
+
+/* The slot of the position (of the line, with LINE_ONLY) in TABLE (size
+ * MASK + 1): its own or the empty one where it would go. */
+static position_slot *position_find(position_slot *table, uint32_t mask, int line, int col, int end_line,
+                                    int end_col, int line_only) {
+    uint32_t h = line_only ? (uint32_t)line * 0x9e3779b1u : position_hash(line, col, end_line, end_col);
+    for (uint32_t i = h & mask;; i = (i + 1) & mask) {
+        position_slot *p = &table[i];
+        if (p->index < 0 || (p->line == line && (line_only || (p->col == col && p->end_line == end_line &&
+                                                               p->end_col == end_col))))
+            return p;
+    }
+}
+
 /* Fills the words of CODE's sites (struct py2wasm_site, at image offsets
  * from BASE) with the byte offset of each site's instruction from the code
  * object (generated code adds f_code): the instruction at the site's
  * positions, or the first of its line, or the first traceable one (line
  * -1); line -2 is the word before the first instruction, where CPython's
  * frame is while MAKE_CELL runs (_PyFrame_IsIncomplete). Always within
- * CODE or just before it, as CPython's prev_instr is. */
+ * CODE or just before it, as CPython's prev_instr is. The positions are
+ * read once for all of them (the tables above). */
 void py2wasm_resolve_sites(PyCodeObject *code, const struct py2wasm_site *sites, uint32_t count, uint8_t *base) {
+    if (count == 0)
+        return;
+    uint32_t size = 16;
+    while (size < 2 * (uint32_t)Py_SIZE(code) + 2)
+        size *= 2;
+    position_slot *exact = PyMem_RawMalloc(2 * size * sizeof(position_slot));
+    position_slot *lines = exact + size;
+    if (exact != NULL) {
+        for (uint32_t i = 0; i < 2 * size; i++)
+            exact[i].index = -1;
+        positions r;
+        positions_start(&r, code);
+        int at = 0, units, l, c, el, ec;
+        while ((units = positions_next(&r, &l, &c, &el, &ec)) > 0) {
+            position_slot *p = position_find(exact, size - 1, l, c, el, ec, 0);
+            if (p->index < 0)
+                *p = (position_slot){l, c, el, ec, at};
+            p = position_find(lines, size - 1, l, 0, 0, 0, 1);
+            if (p->index < 0)
+                *p = (position_slot){l, 0, 0, 0, at};
+            at += units;
+        }
+    }
     for (uint32_t i = 0; i < count; i++) {
         const struct py2wasm_site *s = &sites[i];
-        int index;
-        if (s->line == -2)
+        int index = code->_co_firsttraceable;
+        if (s->line == -2) {
             index = -1;
-        else {
-            index = s->line < 0 ? -1 : py2wasm_instruction_at(code, s->line, s->col, s->end_line, s->end_col, -1, 1);
-            if (index < 0)
-                index = code->_co_firsttraceable;
+        } else if (s->line >= 0 && exact != NULL) {
+            position_slot *p = position_find(exact, size - 1, s->line, s->col, s->end_line, s->end_col, 0);
+            if (p->index < 0)
+                p = position_find(lines, size - 1, s->line, 0, 0, 0, 1);
+            if (p->index >= 0)
+                index = p->index;
+        } else if (s->line >= 0) {
+            /* (no memory for the tables: one scan a site) */
+            int found = py2wasm_instruction_at(code, s->line, s->col, s->end_line, s->end_col, -1, 1);
+            if (found >= 0)
+                index = found;
         }
         int32_t offset = (int32_t)((char *)(_PyCode_CODE(code) + index) - (char *)code);
         memcpy(base + s->word_off, &offset, sizeof offset);
     }
+    PyMem_RawFree(exact);
 }
