@@ -174,15 +174,20 @@ pub fn generate(f: &ir::Function, env: &Env, caches: u32) -> Result<(Function, V
     // (the C stack's), scratch, old, gen, state, pyframe (the function's
     // _PyInterpreterFrame), code (its f_code, for sites), Python locals,
     // temps; then the tags and
-    // values (an int, or a float's bits) of inline arithmetic (numeric.rs).
+    // values (an int, or a float's bits) of inline arithmetic (numeric.rs),
+    // the viewed parameters' tags, then (i64) the values, the range loops'
+    // locals and the viewed parameters' values.
     let mut num = numeric::plan(f);
     let n = num.locals();
+    let views = num.viewed_params.len() as u32;
     let first_tag = 10 + nlocals + ntemps;
-    let n64 = n + 3 * num.ranges;
+    let n64 = n + 3 * num.ranges + views;
     num.tag_base = first_tag;
-    num.i64_base = first_tag + n;
-    num.range_base = first_tag + 2 * n;
-    let out = Function::new([(8 + nlocals + ntemps + n, ValType::I32), (n64, ValType::I64)]);
+    num.view_tag_base = first_tag + n;
+    num.i64_base = first_tag + n + views;
+    num.range_base = num.i64_base + n;
+    num.view_bits_base = num.range_base + 3 * num.ranges;
+    let out = Function::new([(8 + nlocals + ntemps + n + views, ValType::I32), (n64, ValType::I64)]);
     let frame_size = (f.max_args * 4).div_ceil(16) * 16;
     let mut g = Gen {
         f,
@@ -438,6 +443,7 @@ impl Gen<'_> {
             self.ins(I::LocalTee(self.frame_l));
             self.ins(I::GlobalSet(self.env.stack_pointer));
         }
+        self.view_params();
     }
 
     /// A generator takes its variables out of its genstate (the arguments,

@@ -66,6 +66,15 @@ pub struct Plan {
     range: Vec<Option<u32>>,
     pub ranges: u32,
     pub range_base: u32,
+    /// Parameters that keep their argument (never assigned or deleted)
+    /// and are operands of inline arithmetic: each argument is viewed once,
+    /// at the entry (`Gen::view_params`), into a tag local from
+    /// `view_tag_base` and a bits local from `view_bits_base`; per temp,
+    /// the view of the parameter it was loaded from.
+    pub viewed_params: Vec<LocalId>,
+    param_view: Vec<Option<u32>>,
+    pub view_tag_base: u32,
+    pub view_bits_base: u32,
 }
 
 impl Plan {
@@ -170,7 +179,7 @@ pub fn plan(f: &ir::Function) -> Plan {
             count - 1
         })
     };
-    let dual = temp_ok.iter().map(&mut number).collect();
+    let dual: Vec<Option<u32>> = temp_ok.iter().map(&mut number).collect();
     let dual_local = local_ok.iter().map(&mut number).collect();
     // A generator's locals live in memory between resumptions: its range
     // loops keep real iterators.
@@ -184,7 +193,54 @@ pub fn plan(f: &ir::Function) -> Plan {
             }
         }
     }
-    Plan { dual, dual_local, count, range, ranges, ..Plan::default() }
+    // Parameters viewed once: never assigned, deleted or taken, not dual,
+    // loaded for inline arithmetic at least once.
+    let mut fixed: Vec<bool> = (0..f.locals.len())
+        .map(|l| (l as u32) < f.nparams && f.locals[l].kind == LocalKind::Fast && !f.generator && !local_ok[l])
+        .collect();
+    let mut loaded_from: Vec<Option<LocalId>> = vec![None; f.temps.len()];
+    for inst in f.blocks.iter().flat_map(|b| &b.insts) {
+        match (&inst.op, inst.dst) {
+            (Op::StoreLocal(l, _) | Op::DeleteLocal(l) | Op::TakeLocal(l), _) => fixed[*l as usize] = false,
+            (Op::LoadLocal(l), Some(d)) => loaded_from[d as usize] = Some(*l),
+            _ => {}
+        }
+    }
+    // Worth it when the view would run more than once a call: two uses,
+    // or one in a loop (blocks between a jump back and its target).
+    let mut loop_depth = vec![0i32; f.blocks.len() + 1];
+    for (u, b) in f.blocks.iter().enumerate() {
+        for h in b.term.successors().into_iter().filter(|&h| h <= u) {
+            loop_depth[h] += 1;
+            loop_depth[u + 1] -= 1;
+        }
+    }
+    let mut uses = vec![0u32; f.locals.len()];
+    let mut depth = 0;
+    for (b, block) in f.blocks.iter().enumerate() {
+        depth += loop_depth[b];
+        for inst in block.insts.iter().filter(|i| is_inline(&i.op)) {
+            for t in inst.op.operands() {
+                if let Some(l) = loaded_from[t as usize] {
+                    uses[l as usize] += if depth > 0 { 2 } else { 1 };
+                }
+            }
+        }
+    }
+    let viewed_params: Vec<LocalId> =
+        (0..f.locals.len() as LocalId).filter(|&l| fixed[l as usize] && uses[l as usize] >= 2).collect();
+    let param_view = loaded_from
+        .iter()
+        .enumerate()
+        .map(|(t, l)| {
+            let l = (*l)?;
+            if dual[t].is_some() {
+                return None;
+            }
+            viewed_params.iter().position(|&p| p == l).map(|i| i as u32)
+        })
+        .collect();
+    Plan { dual, dual_local, count, range, ranges, viewed_params, param_view, ..Plan::default() }
 }
 
 /// What an inline instruction computes.
@@ -351,6 +407,15 @@ impl Gen<'_> {
             self.ins(I::LocalSet(value));
             return;
         }
+        if let Some(v) = self.num.param_view.get(t as usize).copied().flatten() {
+            // A parameter's argument, viewed at the entry.
+            let (k, value, _) = self.scratch(i);
+            self.ins(I::LocalGet(self.num.view_tag_base + v));
+            self.ins(I::LocalSet(k));
+            self.ins(I::LocalGet(self.num.view_bits_base + v));
+            self.ins(I::LocalSet(value));
+            return;
+        }
         match self.dual_locals(t) {
             None => self.view_object(w, i),
             Some((tag, tiv, tfv)) => {
@@ -367,6 +432,20 @@ impl Gen<'_> {
                 self.view_object(w, i);
                 self.close();
             }
+        }
+    }
+
+    /// At the entry: each parameter of `Plan::viewed_params` viewed once
+    /// (its argument is the local's value for the whole call).
+    pub(super) fn view_params(&mut self) {
+        for (v, &l) in self.num.viewed_params.clone().iter().enumerate() {
+            let w = self.local(l);
+            self.view_object(w, 0);
+            let (k, value, _) = self.scratch(0);
+            self.ins(I::LocalGet(k));
+            self.ins(I::LocalSet(self.num.view_tag_base + v as u32));
+            self.ins(I::LocalGet(value));
+            self.ins(I::LocalSet(self.num.view_bits_base + v as u32));
         }
     }
 
