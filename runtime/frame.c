@@ -358,20 +358,25 @@ static void positions_start(positions *r, PyCodeObject *code) {
 /* The first instruction (code unit index) of CODE at exactly these source
  * positions, of opcode OPCODE unless it is -1 (the code as compiled: not
  * quickened yet, or a YIELD_VALUE, which has no quickened forms); with
- * LINE_ONLY, else the first on LINE; -1 if none. */
+ * LINE_ONLY, else the first on LINE; -1 if none. Only from the first
+ * traceable instruction on: a frame placed in the prologue (MAKE_CELL,
+ * RETURN_GENERATOR, on the def's line) would be incomplete. */
 int py2wasm_instruction_at(PyCodeObject *code, int line, int col, int end_line, int end_col, int opcode,
                            int line_only) {
     positions r;
     positions_start(&r, code);
-    int at = 0, units, l, c, el, ec, on_line = -1;
+    int at = 0, units, l, c, el, ec, on_line = -1, first = code->_co_firsttraceable;
     while ((units = positions_next(&r, &l, &c, &el, &ec)) > 0) {
+        /* (the prologue before RESUME, which has the def's position, is
+         * never a frame's place once it runs: _PyFrame_IsIncomplete) */
+        int from = at < first ? first : at;
         if (l == line && c == col && el == end_line && ec == end_col) {
-            for (int i = at; i < at + units; i++)
+            for (int i = from; i < at + units; i++)
                 if (opcode < 0 || _Py_OPCODE(_PyCode_CODE(code)[i]) == opcode)
                     return i;
         }
-        if (l == line && on_line < 0)
-            on_line = at;
+        if (l == line && on_line < 0 && from < at + units)
+            on_line = from;
         at += units;
     }
     return line_only ? on_line : -1;
@@ -429,13 +434,17 @@ void py2wasm_resolve_sites(PyCodeObject *code, const struct py2wasm_site *sites,
         positions_start(&r, code);
         int at = 0, units, l, c, el, ec;
         while ((units = positions_next(&r, &l, &c, &el, &ec)) > 0) {
+            /* (as py2wasm_instruction_at: not the prologue before RESUME) */
+            int from = at < code->_co_firsttraceable ? code->_co_firsttraceable : at;
+            at += units;
+            if (from >= at)
+                continue;
             position_slot *p = position_find(exact, size - 1, l, c, el, ec, 0);
             if (p->index < 0)
-                *p = (position_slot){l, c, el, ec, at};
+                *p = (position_slot){l, c, el, ec, from};
             p = position_find(lines, size - 1, l, 0, 0, 0, 1);
             if (p->index < 0)
-                *p = (position_slot){l, 0, 0, 0, at};
-            at += units;
+                *p = (position_slot){l, 0, 0, 0, from};
         }
     }
     for (uint32_t i = 0; i < count; i++) {
