@@ -9,9 +9,13 @@
 mod bound;
 mod cached;
 pub mod consts;
+mod duals;
+mod iteration;
+mod lists;
 mod numeric;
 pub mod runtime;
 pub mod stackify;
+mod strings;
 
 use std::collections::HashMap;
 
@@ -1324,7 +1328,7 @@ impl Gen<'_> {
             GetIter(o) => {
                 self.call_on(&[*o], Rt::GetIter);
             }
-            // numeric.rs generates these (dual_op).
+            // duals.rs generates these (dual_op).
             RangeIter(..) | RangeNext(_) => return Err("internal: range loop not generated".into()),
             IterNext(it) => {
                 match dst {
@@ -1433,7 +1437,7 @@ impl Gen<'_> {
                     None => self.konst(SUPER_ABSENT),
                 }
                 // The first argument's object, or NULL when it was deleted
-                // (numeric.rs keeps this local boxed; a cell's content),
+                // (duals.rs keeps this local boxed; a cell's content),
                 // or SUPER_ABSENT when there is no positional parameter.
                 match me {
                     Some(me) => {
