@@ -469,3 +469,30 @@ void py2wasm_resolve_sites(PyCodeObject *code, const struct py2wasm_site *sites,
     }
     PyMem_RawFree(exact);
 }
+
+/* Layouts the inline frame push and pop write (src/codegen/frame.rs). */
+_Static_assert(offsetof(PyThreadState, cframe) == 40, "codegen: tstate cframe");
+_Static_assert(offsetof(PyThreadState, datastack_chunk) == 172, "codegen: datastack_chunk");
+_Static_assert(offsetof(PyThreadState, datastack_top) == 176, "codegen: datastack_top");
+_Static_assert(offsetof(PyThreadState, datastack_limit) == 180, "codegen: datastack_limit");
+_Static_assert(offsetof(_PyStackChunk, data) == 12, "codegen: chunk data");
+_Static_assert(offsetof(_PyCFrame, use_tracing) == 0 && sizeof(((_PyCFrame *)0)->use_tracing) == 1,
+               "codegen: use_tracing");
+_Static_assert(offsetof(_PyCFrame, current_frame) == 4, "codegen: current_frame");
+_Static_assert(offsetof(PyFunctionObject, func_globals) == 8, "codegen: func_globals");
+_Static_assert(offsetof(PyFunctionObject, func_builtins) == 12, "codegen: func_builtins");
+_Static_assert(offsetof(PyFunctionObject, func_code) == 24, "codegen: func_code");
+_Static_assert(offsetof(PyCodeObject, co_nlocalsplus) == 52, "codegen: co_nlocalsplus");
+_Static_assert(offsetof(PyCodeObject, _co_firsttraceable) == 108, "codegen: _co_firsttraceable");
+_Static_assert(offsetof(PyCodeObject, co_code_adaptive) == 116, "codegen: co_code_adaptive");
+_Static_assert(offsetof(_PyInterpreterFrame, f_func) == 0, "codegen: f_func");
+_Static_assert(offsetof(_PyInterpreterFrame, f_globals) == 4, "codegen: f_globals");
+_Static_assert(offsetof(_PyInterpreterFrame, f_builtins) == 8, "codegen: f_builtins");
+_Static_assert(offsetof(_PyInterpreterFrame, f_locals) == 12, "codegen: f_locals");
+_Static_assert(offsetof(_PyInterpreterFrame, previous) == 24, "codegen: previous");
+_Static_assert(offsetof(_PyInterpreterFrame, stacktop) == 32, "codegen: stacktop");
+_Static_assert(offsetof(_PyInterpreterFrame, is_entry) == 36 && offsetof(_PyInterpreterFrame, owner) == 37 &&
+                   FRAME_OWNED_BY_THREAD == 0,
+               "codegen: is_entry, owner");
+_Static_assert(offsetof(_PyInterpreterFrame, localsplus) == 40 && FRAME_SPECIALS_SIZE == 10,
+               "codegen: localsplus");

@@ -72,6 +72,17 @@ pub struct Local {
     pub name_const: ConstId,
 }
 
+impl Local {
+    /// Whether CPython's code object has a slot for it (co_nlocalsplus
+    /// counts these): not for the compiler's own locals, hidden ones and the
+    /// plain ones it names with a dot (a collecting variant's `.total`),
+    /// which no Python name can be; `.0`, a comprehension's argument, is
+    /// CPython's.
+    pub fn in_code(&self) -> bool {
+        self.kind != LocalKind::Hidden && (!self.name.starts_with('.') || self.name == ".0")
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BinOp {
     Add = 0,

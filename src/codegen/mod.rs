@@ -10,6 +10,7 @@ mod bound;
 mod cached;
 pub mod consts;
 mod duals;
+mod frame;
 mod iteration;
 mod lists;
 mod numeric;
@@ -363,32 +364,16 @@ impl Gen<'_> {
             self.ins(I::LocalSet(self.pyframe_l));
             self.generator_prologue();
         } else {
-            // The call's frame (a class body's f_locals is its namespace);
-            // none (MemoryError): the call fails before anything ran; 1
-            // (a trace or profile function is set): the interpreter runs
-            // the call (runtime/frame.c).
-            self.get(self.func_l);
             if f.class_body {
-                self.get(self.slots_l);
-                self.ins(I::I32Load(mem(0)));
+                self.push_frame_in_runtime(true);
+                if f.site_count() > 0 {
+                    self.get(self.pyframe_l);
+                    self.ins(I::I32Load(mem(FRAME_CODE)));
+                    self.ins(I::LocalSet(self.code_l));
+                }
             } else {
-                self.konst(0);
+                self.push_frame();
             }
-            self.call(Rt::FramePush);
-            self.ins(I::LocalTee(self.pyframe_l));
-            self.konst(1);
-            self.ins(I::I32LeU);
-            self.ins(I::If(BlockType::Empty));
-            self.get(self.pyframe_l);
-            self.ins(I::If(BlockType::Result(ValType::I32)));
-            self.get(self.func_l);
-            self.get(self.slots_l);
-            self.call(Rt::TracedCall);
-            self.ins(I::Else);
-            self.konst(0);
-            self.ins(I::End);
-            self.ins(I::Return);
-            self.ins(I::End);
             for i in 0..f.nparams {
                 self.get(self.slots_l);
                 self.ins(I::I32Load(mem(u64::from(i) * 4)));
@@ -398,7 +383,7 @@ impl Gen<'_> {
                 }
             }
         }
-        if f.site_count() > 0 {
+        if f.generator && f.site_count() > 0 {
             self.get(self.pyframe_l);
             self.ins(I::I32Load(mem(FRAME_CODE)));
             self.ins(I::LocalSet(self.code_l));
@@ -553,8 +538,12 @@ impl Gen<'_> {
                 self.sync_frame_locals(&visible);
                 self.ins(I::End);
             }
-            self.get(self.pyframe_l);
-            self.call(Rt::FramePop);
+            if self.f.class_body {
+                self.get(self.pyframe_l);
+                self.call(Rt::FramePop);
+            } else {
+                self.pop_frame();
+            }
         }
         for (i, l) in self.f.locals.iter().enumerate() {
             if !matches!(l.kind, LocalKind::Free(_)) && !self.borrowed[i] {
