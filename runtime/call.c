@@ -20,7 +20,6 @@ __attribute__((noinline)) static PyObject *bind_and_call(PyFunctionObject *func,
             return PyErr_NoMemory();
     }
     PyObject *result = NULL;
-    PyThreadState *tstate = _PyThreadState_GET();
     PyObject *defaults = func->func_defaults;
     Py_ssize_t first_owned = 0; /* the slots from here on hold references of ours */
     Py_ssize_t ndefaults = defaults == NULL ? 0 : PyTuple_GET_SIZE(defaults);
@@ -42,14 +41,11 @@ __attribute__((noinline)) static PyObject *bind_and_call(PyFunctionObject *func,
         if (_Py2wasm_BindArguments(func, slots, args, nargs, kwnames) < 0)
             goto release;
     }
-    /* The same limit and message as a call of a Python function. */
-    if (_Py_EnterRecursiveCallTstate(tstate, ""))
-        goto release;
-    /* The entry takes references of its own to what it keeps (generated
-     * code's convention, codegen borrowed_params); ours stay until it
-     * returns. */
+    /* The entry counts the call against the recursion limit itself
+     * (src/codegen/frame.rs), and takes references of its own to what it
+     * keeps (generated code's convention, codegen borrowed_params); ours
+     * stay until it returns. */
     result = entry((PyObject *)func, slots);
-    _Py_LeaveRecursiveCallTstate(tstate);
 release:
     for (Py_ssize_t i = first_owned; i < n; i++)
         Py_XDECREF(slots[i]);
@@ -82,13 +78,9 @@ static PyObject *native_call(PyObject *callable, PyObject *const *args, size_t n
         return bind_and_call(func, co, entry, args, nargs, kwnames, plain);
     /* Every parameter given by position: nothing to bind, so the caller's
      * array is the entry's slots (an entry only reads its slots, in its
-     * prologue; the arguments stay the caller's). */
-    PyThreadState *tstate = _PyThreadState_GET();
-    if (_Py_EnterRecursiveCallTstate(tstate, ""))
-        return NULL;
-    PyObject *result = entry(callable, (PyObject **)args);
-    _Py_LeaveRecursiveCallTstate(tstate);
-    return result;
+     * prologue; the arguments stay the caller's). The entry counts the
+     * call against the recursion limit. */
+    return entry(callable, (PyObject **)args);
 }
 
 /* The vectorcall of every compiled function: what C code calls (the
@@ -312,13 +304,13 @@ _Static_assert(offsetof(PyFunctionObject, func_code) == 24, "codegen: func_code"
 _Static_assert(offsetof(PyListObject, ob_item) == 12, "codegen: list items");
 _Static_assert(offsetof(PyTupleObject, ob_item) == 12, "codegen: tuple items");
 
-/* Around a direct call from generated code into a compiled function (its
- * code checked by the caller), the recursion limit of a Python call:
- * generated code does what _Py_EnterRecursiveCallTstate and
- * _Py_LeaveRecursiveCallTstate do to tstate->recursion_remaining (at the
- * offset below), through this variable, and calls py2wasm_check_recursion
- * when the counter was used up, as _Py_MakeRecCheck does (no
- * USE_STACKCHECK here). Nonzero: RecursionError is set. */
+/* The recursion limit of a Python call: the entry of every compiled
+ * function (not a generator's, not a class body's: their callers count)
+ * does what _Py_EnterRecursiveCallTstate and _Py_LeaveRecursiveCallTstate
+ * do to tstate->recursion_remaining (at the offset below), through this
+ * variable, and calls py2wasm_check_recursion when the counter was used
+ * up, as _Py_MakeRecCheck does (no USE_STACKCHECK here). Nonzero:
+ * RecursionError is set (and the counter restored). */
 _Static_assert(offsetof(PyThreadState, recursion_remaining) == 20, "codegen: recursion_remaining");
 _Static_assert(sizeof(_Py_atomic_address) == sizeof(PyThreadState *), "codegen: tstate_current");
 _Py_atomic_address *py2wasm_tstate_current = &_PyRuntime.gilstate.tstate_current;

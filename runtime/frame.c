@@ -160,8 +160,8 @@ PyObject *py2wasm_traced_call(PyObject *f, PyObject **slots) {
     PyCodeObject *co = (PyCodeObject *)func->func_code;
     PyThreadState *tstate = _PyThreadState_GET();
     PyObject *r;
-    /* The caller counted this call against the recursion limit, and the
-     * interpreter counts its frame again. */
+    /* The entry (or a class body's caller) counted this call against the
+     * recursion limit, and the interpreter counts its frame again. */
     tstate->recursion_remaining++;
     if (!(co->co_flags & CO_OPTIMIZED)) {
         /* a class body: its one slot is the namespace */

@@ -181,12 +181,9 @@ PyObject *py2wasm_consume_genexp(PyObject *callee, PyObject *genfunc, PyObject *
         Py_DECREF(gen);
         return r;
     }
-    PyThreadState *tstate = _PyThreadState_GET();
-    if (_Py_EnterRecursiveCallTstate(tstate, ""))
-        return NULL;
+    /* (the entry counts the call against the recursion limit) */
     PyObject *slots[1] = {iter}; /* borrowed: the caller holds it */
     PyObject *r = ((native_entry)(uintptr_t)entry)(genfunc, slots);
-    _Py_LeaveRecursiveCallTstate(tstate);
     if (r == NULL) {
         if (PyErr_ExceptionMatches(PyExc_StopIteration))
             _PyErr_FormatFromCause(PyExc_RuntimeError, "generator raised StopIteration");

@@ -63,7 +63,28 @@ impl Gen<'_> {
         // (a function that is not a generator has no use for gen_l and state_l)
         let (tstate, cframe, top) = (self.gen_l, self.state_l, self.scratch_l);
         self.tstate();
-        self.ins(I::LocalTee(tstate));
+        self.ins(I::LocalSet(tstate));
+        // Within CPython's recursion limit, counted here for every caller
+        // (_Py_EnterRecursiveCallTstate; the runtime checks the limit when
+        // the counter was used up, and restores it when it raises).
+        self.get(tstate);
+        self.get(tstate);
+        self.ins(I::I32Load(mem(super::RECURSION_REMAINING)));
+        self.konst(1);
+        self.ins(I::I32Sub);
+        self.ins(I::LocalTee(top));
+        self.ins(I::I32Store(mem(super::RECURSION_REMAINING)));
+        self.get(top);
+        self.konst(0);
+        self.ins(I::I32LtS);
+        self.ins(I::If(BlockType::Empty));
+        self.call(Rt::CheckRecursion);
+        self.ins(I::If(BlockType::Empty));
+        self.konst(0);
+        self.ins(I::Return);
+        self.ins(I::End);
+        self.ins(I::End);
+        self.get(tstate);
         self.ins(I::I32Load(mem(TSTATE_CFRAME)));
         self.ins(I::LocalSet(cframe));
         self.get(self.func_l);
@@ -154,6 +175,17 @@ impl Gen<'_> {
         self.ins(I::End);
     }
 
+    /// The call leaves the recursion count (_Py_LeaveRecursiveCallTstate);
+    /// `gen_l` holds the thread state (push_frame, pop_frame).
+    pub(super) fn leave_recursion_count(&mut self) {
+        self.get(self.gen_l);
+        self.get(self.gen_l);
+        self.ins(I::I32Load(mem(super::RECURSION_REMAINING)));
+        self.konst(1);
+        self.ins(I::I32Add);
+        self.ins(I::I32Store(mem(super::RECURSION_REMAINING)));
+    }
+
     /// The call's frame from the runtime into `pyframe_l` (a class body's
     /// f_locals is its namespace, the one slot): none (MemoryError): the
     /// call fails before anything ran; 1 (a trace or profile function is
@@ -179,6 +211,12 @@ impl Gen<'_> {
         self.ins(I::Else);
         self.konst(0);
         self.ins(I::End);
+        if !class_body {
+            // (a class body's caller counted its call: py2wasm_class_body)
+            self.ins(I::LocalSet(self.ret_l));
+            self.leave_recursion_count();
+            self.get(self.ret_l);
+        }
         self.ins(I::Return);
         self.ins(I::End);
     }

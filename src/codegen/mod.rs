@@ -543,6 +543,7 @@ impl Gen<'_> {
                 self.call(Rt::FramePop);
             } else {
                 self.pop_frame();
+                self.leave_recursion_count();
             }
         }
         for (i, l) in self.f.locals.iter().enumerate() {
@@ -863,18 +864,13 @@ impl Gen<'_> {
     /// Calls compiled code with FUNC (object local) and ARGS, already in
     /// the frame's slots from 1: CALL emits the call itself, after the
     /// function and the slots' address. The arguments stay the caller's
-    /// (`borrowed_params`): its temps hold them until after the call. Inside
-    /// CPython's recursion limit. Leaves the result (NULL: failed).
+    /// (`borrowed_params`): its temps hold them until after the call. The
+    /// entry counts the call against CPython's recursion limit
+    /// (frame.rs). Leaves the result (NULL: failed).
     fn call_compiled(&mut self, func: u32, call: impl FnOnce(&mut Self)) {
-        self.enter_recursion();
-        self.ins(I::If(BlockType::Result(ValType::I32)));
-        self.konst(0);
-        self.ins(I::Else);
         self.get(func);
         self.frame_addr(1);
         call(self);
-        self.leave_recursion();
-        self.ins(I::End);
     }
 
     /// Pushes the current thread state (runtime/call.c).
@@ -882,41 +878,6 @@ impl Gen<'_> {
         self.konst(self.env.data.tstate_ref as i32);
         self.ins(I::I32Load(mem(0)));
         self.ins(I::I32Load(mem(0)));
-    }
-
-    /// Before a call into compiled code, _Py_EnterRecursiveCallTstate:
-    /// the counter goes down, and the runtime checks the limit when it was
-    /// used up. Pushes nonzero when RecursionError is raised. (Uses only
-    /// the scratch local.)
-    fn enter_recursion(&mut self) {
-        self.add_to_recursion_counter(-1);
-        // (it was at most 0: it is below 0 now)
-        self.get(self.scratch_l);
-        self.ins(I::I32Load(mem(RECURSION_REMAINING)));
-        self.konst(0);
-        self.ins(I::I32LtS);
-        self.ins(I::If(BlockType::Result(ValType::I32)));
-        self.call(Rt::CheckRecursion);
-        self.ins(I::Else);
-        self.konst(0);
-        self.ins(I::End);
-    }
-
-    /// After it, _Py_LeaveRecursiveCallTstate (the stack is untouched).
-    fn leave_recursion(&mut self) {
-        self.add_to_recursion_counter(1);
-    }
-
-    /// tstate->recursion_remaining += DELTA; the thread state is left in
-    /// the scratch local.
-    fn add_to_recursion_counter(&mut self, delta: i32) {
-        self.tstate();
-        self.ins(I::LocalTee(self.scratch_l));
-        self.get(self.scratch_l);
-        self.ins(I::I32Load(mem(RECURSION_REMAINING)));
-        self.konst(delta);
-        self.ins(I::I32Add);
-        self.ins(I::I32Store(mem(RECURSION_REMAINING)));
     }
 
     /// Whether the instruction being generated reads a local that every
