@@ -11,10 +11,21 @@ use py2wasm::diagnostics::Diagnostic;
 use py2wasm::driver::{self, Options};
 use py2wasm::output;
 
+/// `py2wasm --version`: the compiler's, and the CPython its outputs run
+/// (built from Debian's python3.11 source package, whose version follows).
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (CPython ",
+    env!("PY2WASM_CPYTHON_VERSION"),
+    ", Debian python3.11 ",
+    env!("PY2WASM_CPYTHON_DEBIAN_VERSION"),
+    ")"
+);
+
 #[derive(Parser)]
 #[command(
     name = "py2wasm",
-    version,
+    version = VERSION,
     about = "Compile a Python 3.11 program into one standalone WebAssembly (WASI preview 1) file",
     args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true

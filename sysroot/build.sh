@@ -113,6 +113,8 @@ done
 python3 "$here/stdlib.py" "$work/Lib" "$work/stdlib" || die "stdlib packaging failed"
 cp "$work/stdlib/stdlib.json" "$work/stdlib/stdlib.bin.zst" "$cpython/builtin-modules.txt" "$stage/assets/"
 cp "$cpython/versions.txt" "$stage/"
+# (and among the assets, for `py2wasm --version`: build.rs reads it)
+cp "$cpython/versions.txt" "$stage/assets/"
 touch "$stage/DONE"
 rm -rf "$out" && mv "$stage" "$out"
 link_out

@@ -387,3 +387,19 @@ fn include_data_embeds_files_and_directories_where_the_program_reads_them() {
         assert!(stderr(&out).contains("--include-data"), "{bad}: {}", stderr(&out));
     }
 }
+
+#[test]
+fn version_names_the_compiler_and_the_cpython_its_outputs_run() {
+    let dir = scratch("version");
+    let out = py2wasm(&["--version"], &dir);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let prefix = format!("py2wasm {} (CPython ", env!("CARGO_PKG_VERSION"));
+    assert!(text.starts_with(&prefix), "{text}");
+    let cpython = text[prefix.len()..].split(',').next().unwrap_or_default().to_string();
+    // What a compiled program says of itself is the version named.
+    std::fs::write(dir.join("v.py"), "import sys, platform\nprint(platform.python_version())\n").unwrap();
+    let run = py2wasm(&["run", "v.py"], &dir);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert_eq!(String::from_utf8_lossy(&run.stdout).trim(), cpython, "{text}");
+}
