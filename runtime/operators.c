@@ -196,6 +196,16 @@ PyObject *py2wasm_consume_genexp(PyObject *callee, PyObject *genfunc, PyObject *
     return t;
 }
 
+/* X ** Y for floats where CPython's float_pow leaves the work to the
+ * platform's pow(): X positive and finite, Y finite and not zero (its
+ * special cases before that point answer what pow() answers for these, as
+ * C99 specifies it: 1 ** Y is 1). Generated code takes this when both are
+ * floats, or an int and a float (converted as float_pow converts it), and
+ * only a finite result: an infinite one is float_pow's OverflowError,
+ * which CPython's path then raises. wasi-libc's pow() never sets errno,
+ * so the finite result is float_pow's. */
+double py2wasm_float_pow(double x, double y) { return pow(x, y); }
+
 /* Fast paths for ints that fit one CPython digit and for floats; every
  * other case (and any overflow) takes CPython's own operator. */
 PyObject *py2wasm_binary(PyObject *a, PyObject *b, int op) {

@@ -68,7 +68,7 @@ impl Plan {
 
 fn inline_binop(op: BinOp) -> bool {
     use BinOp::*;
-    matches!(op, Add | Sub | Mul | TrueDiv | FloorDiv | Mod)
+    matches!(op, Add | Sub | Mul | TrueDiv | FloorDiv | Mod | Pow)
 }
 
 pub(super) fn is_inline(op: &Op) -> bool {
@@ -551,7 +551,44 @@ impl Gen<'_> {
         self.ins(I::LocalSet(rk));
         self.ins(I::Else);
         self.br_slow_if_boxed();
-        if !matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::TrueDiv) {
+        if op == BinOp::Pow {
+            // int ** int took CPython's path above (an int, or a float for
+            // a negative exponent); a float meets pow() when float_pow
+            // would call it, and only its finite results stay here
+            // (runtime/operators.c, py2wasm_float_pow).
+            self.int_view_as_float(0);
+            self.int_view_as_float(1);
+            self.fget(fa);
+            self.ins(I::F64Const(0.0));
+            self.ins(I::F64Gt);
+            self.fget(fa);
+            self.ins(I::F64Const(f64::INFINITY));
+            self.ins(I::F64Lt);
+            self.ins(I::I32And);
+            self.fget(fb);
+            self.ins(I::F64Abs);
+            self.ins(I::F64Const(f64::INFINITY));
+            self.ins(I::F64Lt);
+            self.ins(I::I32And);
+            self.fget(fb);
+            self.ins(I::F64Const(0.0));
+            self.ins(I::F64Ne);
+            self.ins(I::I32And);
+            self.ins(I::I32Eqz);
+            self.br_slow_if();
+            self.fget(fa);
+            self.fget(fb);
+            self.call(Rt::FloatPow);
+            self.fset(rf);
+            self.fget(rf);
+            self.ins(I::F64Abs);
+            self.ins(I::F64Const(f64::INFINITY));
+            self.ins(I::F64Lt);
+            self.ins(I::I32Eqz);
+            self.br_slow_if();
+            self.konst(FLOAT);
+            self.ins(I::LocalSet(rk));
+        } else if !matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::TrueDiv) {
             // float // and % have their own rules: CPython's path.
             self.br_slow();
         } else {

@@ -103,7 +103,7 @@ pub fn inspect(runtime: &[u8]) -> Result<RuntimeLayout> {
     let mut global_exports: HashMap<String, u32> = HashMap::new();
     let mut initial_pages = None;
     let mut func_types: Vec<u32> = Vec::new();
-    let mut types: Vec<(String, usize)> = Vec::new();
+    let mut types: Vec<(String, String)> = Vec::new();
     let mut exports: HashMap<String, u32> = HashMap::new();
     let mut function_names: HashMap<String, u32> = HashMap::new();
     let mut stack_pointer = None;
@@ -139,17 +139,17 @@ pub fn inspect(runtime: &[u8]) -> Result<RuntimeLayout> {
             Payload::TypeSection(reader) => {
                 for ty in reader.into_iter_err_on_gc_types() {
                     let ty = ty.map_err(malformed)?;
-                    let params = ty
-                        .params()
-                        .iter()
-                        .map(|p| match p {
-                            wasmparser::ValType::I32 => 'i',
-                            wasmparser::ValType::I64 => 'I',
-                            wasmparser::ValType::F64 => 'F',
-                            _ => '?',
-                        })
-                        .collect();
-                    types.push((params, ty.results().len()));
+                    let letters = |vs: &[wasmparser::ValType]| -> String {
+                        vs.iter()
+                            .map(|v| match v {
+                                wasmparser::ValType::I32 => 'i',
+                                wasmparser::ValType::I64 => 'I',
+                                wasmparser::ValType::F64 => 'F',
+                                _ => '?',
+                            })
+                            .collect()
+                    };
+                    types.push((letters(ty.params()), letters(ty.results())));
                 }
             }
             Payload::FunctionSection(reader) => {
@@ -224,13 +224,13 @@ pub fn inspect(runtime: &[u8]) -> Result<RuntimeLayout> {
     // module's exports are wrappers that run the C constructors around
     // every call. (Exporting keeps them from being removed by the linker.)
     for &rt in Rt::ALL {
-        let (name, params, returns) = rt.signature();
+        let (name, params, results) = rt.signature();
         if !exports.contains_key(name) {
             return Err(malformed(format!("no export {name}")));
         }
         let index = *function_names.get(name).ok_or_else(|| malformed(format!("no function named {name}")))?;
         let ty = func_types.get(index as usize).and_then(|&t| types.get(t as usize));
-        if ty != Some(&(params.to_string(), usize::from(returns))) {
+        if ty != Some(&(params.to_string(), results.to_string())) {
             return Err(malformed(format!("{name} has another signature")));
         }
         funcs.insert(rt, index);
