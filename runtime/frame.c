@@ -470,7 +470,8 @@ void py2wasm_resolve_sites(PyCodeObject *code, const struct py2wasm_site *sites,
     PyMem_RawFree(exact);
 }
 
-/* Layouts the inline frame push and pop write (src/codegen/frame.rs). */
+/* Layouts the inline frame push and pop write (src/codegen/frame.rs; func_code
+ * is asserted in call.c). */
 _Static_assert(offsetof(PyThreadState, cframe) == 40, "codegen: tstate cframe");
 _Static_assert(offsetof(PyThreadState, datastack_chunk) == 172, "codegen: datastack_chunk");
 _Static_assert(offsetof(PyThreadState, datastack_top) == 176, "codegen: datastack_top");
@@ -481,7 +482,6 @@ _Static_assert(offsetof(_PyCFrame, use_tracing) == 0 && sizeof(((_PyCFrame *)0)-
 _Static_assert(offsetof(_PyCFrame, current_frame) == 4, "codegen: current_frame");
 _Static_assert(offsetof(PyFunctionObject, func_globals) == 8, "codegen: func_globals");
 _Static_assert(offsetof(PyFunctionObject, func_builtins) == 12, "codegen: func_builtins");
-_Static_assert(offsetof(PyFunctionObject, func_code) == 24, "codegen: func_code");
 _Static_assert(offsetof(PyCodeObject, co_nlocalsplus) == 52, "codegen: co_nlocalsplus");
 _Static_assert(offsetof(PyCodeObject, _co_firsttraceable) == 108, "codegen: _co_firsttraceable");
 _Static_assert(offsetof(PyCodeObject, co_code_adaptive) == 116, "codegen: co_code_adaptive");

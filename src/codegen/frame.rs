@@ -24,10 +24,9 @@ const CHUNK_DATA: i32 = 12;
 /// offsetof(_PyCFrame, use_tracing) and (.., current_frame).
 const CFRAME_USE_TRACING: u64 = 0;
 const CFRAME_CURRENT: u64 = 4;
-/// offsetof(PyFunctionObject, func_globals), (.., func_builtins) and (.., func_code).
+/// offsetof(PyFunctionObject, func_globals) and (.., func_builtins).
 const FUNC_GLOBALS: u64 = 8;
 const FUNC_BUILTINS: u64 = 12;
-const FUNC_CODE: u64 = 24;
 /// offsetof(PyCodeObject, co_nlocalsplus), (.., _co_firsttraceable) and
 /// (.., co_code_adaptive).
 const CODE_NLOCALSPLUS: u64 = 52;
@@ -43,8 +42,10 @@ const FRAME_STACKTOP: u64 = 32;
 /// is_entry (a byte) and owner (a byte, FRAME_OWNED_BY_THREAD = 0), stored
 /// as one 16-bit zero.
 const FRAME_IS_ENTRY_OWNER: u64 = 36;
-/// FRAME_SPECIALS_SIZE: the frame's header in words, before localsplus.
+/// FRAME_SPECIALS_SIZE: the frame's header in words, and
+/// offsetof(_PyInterpreterFrame, localsplus), where the slots start.
 const FRAME_SPECIALS_WORDS: i32 = 10;
+const FRAME_LOCALSPLUS: u64 = 40;
 
 impl Gen<'_> {
     /// The local slots CPython's code object has for this function
@@ -60,6 +61,7 @@ impl Gen<'_> {
     /// interpreter runs the call). Leaves f_code in `code_l`.
     pub(super) fn push_frame(&mut self) {
         let n = self.nlocalsplus();
+        let size = (FRAME_SPECIALS_WORDS + n) * 4;
         // (a function that is not a generator has no use for gen_l and state_l)
         let (tstate, cframe, top) = (self.gen_l, self.state_l, self.scratch_l);
         self.tstate();
@@ -88,7 +90,7 @@ impl Gen<'_> {
         self.ins(I::I32Load(mem(TSTATE_CFRAME)));
         self.ins(I::LocalSet(cframe));
         self.get(self.func_l);
-        self.ins(I::I32Load(mem(FUNC_CODE)));
+        self.ins(I::I32Load(mem(super::FUNC_CODE)));
         self.ins(I::LocalSet(self.code_l));
         self.get(tstate);
         self.ins(I::I32Load(mem(TSTATE_TOP)));
@@ -104,7 +106,7 @@ impl Gen<'_> {
         self.ins(I::I32Eq);
         self.ins(I::I32And);
         self.get(top);
-        self.konst((FRAME_SPECIALS_WORDS + n) * 4);
+        self.konst(size);
         self.ins(I::I32Add);
         self.get(tstate);
         self.ins(I::I32Load(mem(TSTATE_LIMIT)));
@@ -114,7 +116,7 @@ impl Gen<'_> {
         {
             self.get(tstate);
             self.get(top);
-            self.konst((FRAME_SPECIALS_WORDS + n) * 4);
+            self.konst(size);
             self.ins(I::I32Add);
             self.ins(I::I32Store(mem(TSTATE_TOP)));
             self.get(top);
@@ -147,7 +149,7 @@ impl Gen<'_> {
             for i in 0..n {
                 self.get(frame);
                 self.konst(0);
-                self.ins(I::I32Store(mem(40 + 4 * i as u64)));
+                self.ins(I::I32Store(mem(FRAME_LOCALSPLUS + 4 * i as u64)));
             }
             // At its first traceable instruction (after the prologue
             // CPython's frame runs before RESUME).

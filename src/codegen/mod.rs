@@ -52,6 +52,8 @@ pub struct Env<'a> {
 const FRAME_CODE: u64 = 16;
 const FRAME_PREV_INSTR: u64 = 28;
 const FRAME_OBJ: u64 = 20;
+/// offsetof(PyFunctionObject, func_code), asserted in runtime/call.c.
+const FUNC_CODE: u64 = 24;
 /// offsetof(PyThreadState, recursion_remaining), asserted in runtime/call.c.
 const RECURSION_REMAINING: u64 = 20;
 
@@ -366,11 +368,6 @@ impl Gen<'_> {
         } else {
             if f.class_body {
                 self.push_frame_in_runtime(true);
-                if f.site_count() > 0 {
-                    self.get(self.pyframe_l);
-                    self.ins(I::I32Load(mem(FRAME_CODE)));
-                    self.ins(I::LocalSet(self.code_l));
-                }
             } else {
                 self.push_frame();
             }
@@ -383,7 +380,8 @@ impl Gen<'_> {
                 }
             }
         }
-        if f.generator && f.site_count() > 0 {
+        // (push_frame sets code_l; a frame the runtime made has f_code)
+        if (f.generator || f.class_body) && f.site_count() > 0 {
             self.get(self.pyframe_l);
             self.ins(I::I32Load(mem(FRAME_CODE)));
             self.ins(I::LocalSet(self.code_l));
@@ -532,9 +530,8 @@ impl Gen<'_> {
                 self.get(self.pyframe_l);
                 self.ins(I::I32Load(mem(FRAME_OBJ)));
                 self.ins(I::If(BlockType::Empty));
-                let visible: Vec<ir::LocalId> = (0..self.f.locals.len() as ir::LocalId)
-                    .filter(|&l| self.f.locals[l as usize].kind != LocalKind::Hidden)
-                    .collect();
+                let visible: Vec<ir::LocalId> =
+                    (0..self.f.locals.len() as ir::LocalId).filter(|&l| self.f.locals[l as usize].in_code()).collect();
                 self.sync_frame_locals(&visible);
                 self.ins(I::End);
             }
@@ -815,7 +812,7 @@ impl Gen<'_> {
         self.konst(self.env.data.function_type as i32);
         self.ins(I::I32Eq);
         self.get(fw);
-        self.ins(I::I32Load(mem(24))); // func_code
+        self.ins(I::I32Load(mem(FUNC_CODE)));
         self.konst((self.env.code_base + 4 * code) as i32);
         self.ins(I::I32Load(mem(0)));
         self.ins(I::I32Eq);

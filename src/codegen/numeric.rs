@@ -431,6 +431,14 @@ impl Gen<'_> {
         }
     }
 
+    /// Pushes whether the float in value local L is finite.
+    fn is_finite(&mut self, l: u32) {
+        self.fget(l);
+        self.ins(I::F64Abs);
+        self.ins(I::F64Const(f64::INFINITY));
+        self.ins(I::F64Lt);
+    }
+
     /// Converts scratch view I to f64 when it is an int.
     fn int_view_as_float(&mut self, i: u32) {
         let (k, iv, fv) = self.scratch(i);
@@ -565,10 +573,7 @@ impl Gen<'_> {
             self.ins(I::F64Const(f64::INFINITY));
             self.ins(I::F64Lt);
             self.ins(I::I32And);
-            self.fget(fb);
-            self.ins(I::F64Abs);
-            self.ins(I::F64Const(f64::INFINITY));
-            self.ins(I::F64Lt);
+            self.is_finite(fb);
             self.ins(I::I32And);
             self.fget(fb);
             self.ins(I::F64Const(0.0));
@@ -580,10 +585,7 @@ impl Gen<'_> {
             self.fget(fb);
             self.call(Rt::FloatPow);
             self.fset(rf);
-            self.fget(rf);
-            self.ins(I::F64Abs);
-            self.ins(I::F64Const(f64::INFINITY));
-            self.ins(I::F64Lt);
+            self.is_finite(rf);
             self.ins(I::I32Eqz);
             self.br_slow_if();
             self.konst(FLOAT);

@@ -118,7 +118,7 @@ impl Lowerer<'_, '_> {
             _ => None,
         };
         if sync_locals {
-            let visible = self.f.locals.iter().enumerate().filter(|(_, l)| l.kind != LocalKind::Hidden);
+            let visible = self.f.locals.iter().enumerate().filter(|(_, l)| l.in_code());
             let locals = visible.map(|(i, _)| i as LocalId).collect();
             self.effect(Op::SyncLocals(locals));
         }
