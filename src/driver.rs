@@ -44,12 +44,18 @@ pub struct Options {
 /// offset), None for native, else the reason it fell back.
 pub type Outcomes = HashMap<(String, usize), Option<String>>;
 
+/// The functions with an unboxed entry (by module name and node offset):
+/// the names of the parameters that take numbers.
+pub type Entries = HashMap<(String, usize), Vec<String>>;
+
 /// Native code for the user's modules.
 struct NativeProgram {
     functions: Vec<wasm_encoder::Function>,
     /// Each generated function's name (`module.qualname`), for the name
     /// section: profilers and trap backtraces show it.
     names: Vec<String>,
+    /// Each one's signature when it is not the entry's (an unboxed entry).
+    types: Vec<Option<link::Signature>>,
     consts: ConstPool,
     codes: Vec<image::CodeEntry>,
     /// Bytes of inline caches and call-site words (`ir::Function::cache_bytes`).
@@ -57,6 +63,7 @@ struct NativeProgram {
     /// Every call site: its code table index, position and word.
     sites: Vec<image::Site>,
     outcomes: Outcomes,
+    entries: Entries,
     fallbacks: Vec<Diagnostic>,
 }
 
@@ -80,11 +87,13 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
     let mut p = NativeProgram {
         functions: Vec::new(),
         names: Vec::new(),
+        types: Vec::new(),
         consts: ConstPool::default(),
         codes: Vec::new(),
         cache_bytes: 0,
         sites: Vec::new(),
         outcomes: HashMap::new(),
+        entries: HashMap::new(),
         fallbacks: Vec::new(),
     };
     // Lowering first, for every module: the constants and the code table
@@ -153,6 +162,23 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
     let const_base = image_base + image::SLOTS_OFFSET as u32;
     let caches_base = image_base + image::caches_offset(p.consts.len() as u32, p.codes.len());
     let mut reasons: Vec<Option<String>> = lowered.iter().map(|l| l.3.as_ref().err().cloned()).collect();
+    // Functions called directly get an unboxed entry where numbers can
+    // come in or go out unboxed (codegen::numeric::unboxed_signature).
+    let mut targets = std::collections::HashSet::new();
+    let lowered_fns = lowered.iter().filter_map(|l| l.3.as_ref().ok().map(|(_, f)| f));
+    for f in lowered_fns.chain(variants.iter().map(|v| &v.f)) {
+        for inst in f.blocks.iter().flat_map(|b| &b.insts) {
+            if let ir::Op::Call { callee: Some(ir::Callee::Compiled(c)), .. } = inst.op {
+                targets.insert(c);
+            }
+        }
+    }
+    let signatures: HashMap<u32, Vec<bool>> = lowered
+        .iter()
+        .filter_map(|l| l.3.as_ref().ok())
+        .filter(|(code, _)| targets.contains(code))
+        .filter_map(|(code, f)| Some((*code, codegen::unboxed_signature(f)?)))
+        .collect();
     // A direct call names its callee's wasm function, so the functions are
     // numbered before any is generated; one whose generation fails (an
     // internal inconsistency) falls back, and the rest are generated again.
@@ -169,6 +195,19 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
         for (n, v) in variants.iter().filter(|v| v.ok).enumerate() {
             collect.insert((v.code, v.collect), layout.table_index(native.len() + n));
         }
+        // The unboxed entries come last.
+        let mut unboxed_sigs = HashMap::new();
+        let mut unboxed_funcs = HashMap::new();
+        let mut next = native.len() + collect.len();
+        for &i in &native {
+            if let Ok((code, _)) = &lowered[i].3 {
+                if let Some(sig) = signatures.get(code) {
+                    unboxed_sigs.insert(*code, sig.clone());
+                    unboxed_funcs.insert(*code, layout.function_index(next));
+                    next += 1;
+                }
+            }
+        }
         let env = codegen::Env {
             funcs: &layout.funcs,
             stack_pointer: layout.stack_pointer,
@@ -178,9 +217,14 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
             direct: &direct,
             collect: &collect,
             entry_type: layout.entry_type(),
+            unboxed_sigs: &unboxed_sigs,
+            unboxed_funcs: &unboxed_funcs,
         };
         p.functions.clear();
         p.names.clear();
+        p.types.clear();
+        p.entries.clear();
+        let mut unboxed_entries = Vec::new();
         p.cache_bytes = 0;
         p.sites.clear();
         for code in &mut p.codes {
@@ -194,7 +238,8 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
             if std::env::var_os("PY2WASM_DUMP_IR").is_some() {
                 eprintln!("{f:#?}");
             }
-            match codegen::generate(f, &env, caches).and_then(within_engine_limits) {
+            let sig = unboxed_sigs.get(code);
+            match codegen::generate(f, &env, caches, sig.map(Vec::as_slice)).and_then(within_engine_limits) {
                 Ok((wasm, sites)) => {
                     p.sites.extend(sites.into_iter().map(|(pos, addr)| image::Site {
                         code: *code,
@@ -202,8 +247,21 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
                         offset: addr - image_base,
                     }));
                     p.codes[*code as usize].entry = layout.table_index(p.functions.len());
-                    p.functions.push(wasm);
-                    p.names.push(format!("{}.{}", lowered[i].0.name, lowered[i].2));
+                    let name = format!("{}.{}", lowered[i].0.name, lowered[i].2);
+                    match (sig, unboxed_funcs.get(code)) {
+                        (Some(sig), Some(&entry)) => {
+                            p.functions.push(codegen::generate_boxed_entry(sig, entry, &env));
+                            p.names.push(format!("{name}[entry]"));
+                            unboxed_entries.push((wasm, name, codegen::unboxed_type(sig)));
+                            let params = f.locals.iter().zip(sig).filter(|(_, &d)| d).map(|(l, _)| l.name.clone());
+                            p.entries.insert((lowered[i].0.name.clone(), lowered[i].1), params.collect());
+                        }
+                        _ => {
+                            p.functions.push(wasm);
+                            p.names.push(name);
+                        }
+                    }
+                    p.types.push(None);
                 }
                 Err(reason) => {
                     reasons[i] = Some(reason);
@@ -217,7 +275,7 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
             }
             let caches = caches_base + p.cache_bytes;
             p.cache_bytes += v.f.cache_bytes();
-            match codegen::generate(&v.f, &env, caches).and_then(within_engine_limits) {
+            match codegen::generate(&v.f, &env, caches, None).and_then(within_engine_limits) {
                 Ok((wasm, sites)) => {
                     p.sites.extend(sites.into_iter().map(|(pos, addr)| image::Site {
                         code: v.code,
@@ -226,12 +284,18 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
                     }));
                     p.functions.push(wasm);
                     p.names.push(format!("{}.{}[{:?}]", v.module.name, v.qualname, v.collect));
+                    p.types.push(None);
                 }
                 Err(_) => {
                     v.ok = false;
                     failed = true;
                 }
             }
+        }
+        for (wasm, name, ty) in unboxed_entries {
+            p.functions.push(wasm);
+            p.names.push(name);
+            p.types.push(Some(ty));
         }
         if !failed {
             break;
@@ -435,11 +499,11 @@ pub fn compile(opts: &Options) -> Result<Compiled> {
         sites: &native.sites,
     };
     let image = image::build(&entries, 0, &native_image);
-    let generated = link::Generated { functions: native.functions, names: native.names };
+    let generated = link::Generated { functions: native.functions, names: native.names, types: native.types };
     let mut wasm = link::append(&runtime, &layout, &generated, &image)?;
     if opts.optimize {
         wasm = link::optimize::optimize(&wasm)?;
     }
-    let report = Report::new(&graph, wasm.len(), &native.outcomes);
+    let report = Report::new(&graph, wasm.len(), &native.outcomes, &native.entries);
     Ok(Compiled { wasm, report, warnings: graph.warnings })
 }

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use rustpython_parser::ast::{self, Ranged, Visitor};
 use serde::Serialize;
 
-use crate::driver::Outcomes;
+use crate::driver::{Entries, Outcomes};
 use crate::frontend::SourceFile;
 use crate::modgraph::ModuleGraph;
 
@@ -30,6 +30,10 @@ pub struct FunctionReport {
     /// "native", or "bytecode" with the reason in `fallback_reason`.
     pub compiled: &'static str,
     pub fallback_reason: Option<String>,
+    /// Native code called directly by the program's other functions gets
+    /// an unboxed entry when numbers can come in or go out as wasm values:
+    /// the parameters that take them (possibly none: the result only).
+    pub unboxed_entry: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -59,7 +63,7 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn new(graph: &ModuleGraph, output_bytes: usize, outcomes: &Outcomes) -> Report {
+    pub fn new(graph: &ModuleGraph, output_bytes: usize, outcomes: &Outcomes, entries: &Entries) -> Report {
         let mut modules = Vec::new();
         let mut functions = Vec::new();
         for m in std::iter::once(&graph.main).chain(graph.user.values()) {
@@ -69,7 +73,7 @@ impl Report {
                 file: Some(m.source.name.clone()),
                 host_path: Some(m.source.host_path.display().to_string()),
             });
-            functions.extend(functions_of(&m.name, &m.source, &m.body, outcomes));
+            functions.extend(functions_of(&m.name, &m.source, &m.body, outcomes, entries));
         }
         for (name, ns) in &graph.namespaces {
             let host = ns.portions.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
@@ -150,9 +154,11 @@ impl Report {
             self.functions_total - self.functions_native
         );
         for f in &self.functions {
-            let how = match &f.fallback_reason {
-                Some(reason) => format!("{} ({reason})", f.compiled),
-                None => f.compiled.to_string(),
+            let how = match (&f.fallback_reason, &f.unboxed_entry) {
+                (Some(reason), _) => format!("{} ({reason})", f.compiled),
+                (None, Some(params)) if params.is_empty() => format!("{}, unboxed entry (numbers out)", f.compiled),
+                (None, Some(params)) => format!("{}, unboxed entry (numbers in: {})", f.compiled, params.join(", ")),
+                (None, None) => f.compiled.to_string(),
             };
             let _ = writeln!(out, "  {}:{} {}.{} [{:?}]: {how}", f.file, f.line, f.module, f.qualname, f.kind);
         }
@@ -161,10 +167,16 @@ impl Report {
     }
 }
 
-fn functions_of(module: &str, source: &SourceFile, body: &ast::Suite, outcomes: &Outcomes) -> Vec<FunctionReport> {
+fn functions_of(
+    module: &str,
+    source: &SourceFile,
+    body: &ast::Suite,
+    outcomes: &Outcomes,
+    entries: &Entries,
+) -> Vec<FunctionReport> {
     let future_annotations = crate::scope::future_annotations(body);
     let mut finder =
-        FunctionFinder { module, source, outcomes, scope: Vec::new(), found: Vec::new(), future_annotations };
+        FunctionFinder { module, source, outcomes, entries, scope: Vec::new(), found: Vec::new(), future_annotations };
     for stmt in body.iter().cloned() {
         finder.visit_stmt(stmt);
     }
@@ -175,6 +187,7 @@ struct FunctionFinder<'a> {
     module: &'a str,
     source: &'a SourceFile,
     outcomes: &'a Outcomes,
+    entries: &'a Entries,
     /// Enclosing qualname parts; functions add `<locals>` as CPython does.
     scope: Vec<String>,
     found: Vec<FunctionReport>,
@@ -201,6 +214,10 @@ impl FunctionFinder<'_> {
             file: self.source.name.clone(),
             line,
             compiled: if reason.is_none() { "native" } else { "bytecode" },
+            unboxed_entry: reason
+                .is_none()
+                .then(|| self.entries.get(&(self.module.to_string(), offset)).cloned())
+                .flatten(),
             fallback_reason: reason,
         });
         self.scope.push(name.to_string());

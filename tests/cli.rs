@@ -196,6 +196,31 @@ fn same_input_gives_byte_identical_output_and_a_valid_report() {
 }
 
 #[test]
+fn report_names_the_functions_with_an_unboxed_entry() {
+    let dir = scratch("unboxed-report");
+    std::fs::write(
+        dir.join("app.py"),
+        "def half(x):\n    return x / 2\ndef name(s):\n    return s.upper()\n\
+         def main():\n    return half(3) + half(2.5), name('a')\nprint(main())\n",
+    )
+    .unwrap();
+    let out = py2wasm(&["app.py", "-o", "app.wasm", "--report-json", "r.json"], &dir);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("r.json")).unwrap()).unwrap();
+    let entry = |qualname: &str| {
+        report["functions"].as_array().unwrap().iter().find(|f| f["qualname"] == qualname).unwrap()["unboxed_entry"]
+            .clone()
+    };
+    // half: called directly with a number for x; name: called directly,
+    // but nothing of it is a number; main: called from the module body.
+    assert_eq!(entry("half"), serde_json::json!(["x"]));
+    assert_eq!(entry("name"), serde_json::Value::Null);
+    assert_eq!(entry("main"), serde_json::Value::Null);
+    let run = py2wasm(&["run", "app.py"], &dir);
+    assert_eq!(String::from_utf8_lossy(&run.stdout), "(2.75, 'A')\n", "{}", stderr(&run));
+}
+
+#[test]
 fn no_fallback_lists_each_fallback_with_its_location() {
     let dir = scratch("no-fallback");
     std::fs::write(

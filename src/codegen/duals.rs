@@ -1,6 +1,12 @@
 //! Dual locals: a local that only ever holds numbers keeps an unboxed int
 //! or float (a tag and an i64) until something needs the object; its loads,
 //! stores, deletes and unbound checks.
+//!
+//! A dual (local or temp) holds an object (tag BOXED), or a number (tag
+//! INT or FLOAT) with the object it came as, or was boxed into, when it
+//! has one (else its object pointer is NULL). The object goes along with
+//! the number, so what a program passes in keeps its identity (`f(x) is
+//! x`): a box is made at most once, where the object is first needed.
 
 use wasm_encoder::Instruction as I;
 
@@ -10,25 +16,52 @@ use crate::codegen::runtime::Rt;
 use crate::ir::{self, Inst, LocalId, Op, Temp, Ty};
 
 impl Gen<'_> {
-    /// Dual local L (when it is one) holding a number gets its box from
-    /// now on (what a frame object shows of it: frame.c's sync); on
-    /// failure it keeps the number.
+    /// Dual local L (when it is one) holding a number without its box gets
+    /// one (what a frame object shows of it: frame.c's sync); on failure
+    /// it keeps the number alone.
     pub(super) fn box_dual_local(&mut self, l: LocalId) {
         let Some((tag, iv, fv)) = self.dual_local_locals(l) else { return };
         let w = self.local(l);
-        self.ins(I::LocalGet(tag));
+        self.number_without_box(tag, w);
         self.open_if();
         self.box_into(tag, iv, fv, w);
-        self.get(w);
-        self.open_if();
-        self.konst(BOXED);
-        self.ins(I::LocalSet(tag));
-        self.close();
         self.close();
     }
 
+    /// Pushes whether dual (TAG, object W) holds a number that has no box
+    /// (nonzero: its tag).
+    pub(super) fn number_without_box(&mut self, tag: u32, w: u32) {
+        self.ins(I::LocalGet(tag));
+        self.konst(0);
+        self.get(w);
+        self.ins(I::I32Eqz);
+        self.ins(I::Select);
+    }
+
+    /// A dual parameter's argument at the entry: a number the caller
+    /// passed (an unboxed entry's), else its object viewed once: an exact
+    /// int or float is its number from then on, with the object beside it.
+    pub(super) fn view_dual_param(&mut self, l: LocalId) {
+        let Some((ltag, lbits, _)) = self.dual_local_locals(l) else { return };
+        let came = self.unboxed.as_ref().and_then(|p| p.get(l as usize).copied().flatten());
+        if let Some((tag, bits)) = came {
+            self.ins(I::LocalGet(tag));
+            self.ins(I::LocalSet(ltag));
+            self.ins(I::LocalGet(bits));
+            self.ins(I::LocalSet(lbits));
+            self.ins(I::LocalGet(tag));
+            self.ins(I::I32Eqz);
+            self.ins(I::If(wasm_encoder::BlockType::Empty));
+        }
+        let w = self.local(l);
+        self.view_param_object(w, ltag, lbits);
+        if came.is_some() {
+            self.ins(I::End);
+        }
+    }
+
     /// (tag, int, float) locals of dual local L (as `dual_locals`).
-    fn dual_local_locals(&self, l: LocalId) -> Option<(u32, u32, u32)> {
+    pub(super) fn dual_local_locals(&self, l: LocalId) -> Option<(u32, u32, u32)> {
         let d = self.num.dual_local.get(l as usize).copied().flatten()?;
         Some((self.num.tag_base + d, self.num.i64_base + d, self.num.i64_base + d))
     }
@@ -63,8 +96,8 @@ impl Gen<'_> {
 
     /// Loads, stores and deletes of dual locals, and IterNext into a dual
     /// temp (a range iterator stepped inline); returns whether INST was one.
-    /// A dual local holds either an object (tag BOXED) or a number (its
-    /// object pointer NULL): never both.
+    /// A dual local holds an object (tag BOXED) or a number, with its box
+    /// when it has one (the module's comment).
     pub(super) fn dual_op(&mut self, x: usize, inst: &Inst, owned: &mut Vec<Temp>) -> Result<bool, String> {
         match &inst.op {
             Op::LoadLocal(l) => {
@@ -85,14 +118,12 @@ impl Gen<'_> {
                     }
                 } else {
                     // Read as an object: the local keeps the box from now on.
-                    self.ins(I::LocalGet(ltag));
+                    self.number_without_box(ltag, w);
                     self.open_if();
                     self.box_into(ltag, li, lf, w);
                     self.get(w);
                     self.ins(I::I32Eqz);
                     self.fail_if(x, owned, Some(inst.pos))?;
-                    self.konst(BOXED);
-                    self.ins(I::LocalSet(ltag));
                     self.close();
                     self.get(w);
                     self.ins(I::LocalSet(dw));
@@ -115,27 +146,20 @@ impl Gen<'_> {
                 self.ins(I::LocalSet(self.old_l));
                 match self.dual_locals(*t) {
                     Some((ttag, ti, tf)) => {
+                        // The number (if any) and the object (if any).
                         self.ins(I::LocalGet(ttag));
                         self.ins(I::LocalSet(ltag));
-                        self.ins(I::LocalGet(ttag));
-                        self.open_if();
                         self.ins(I::LocalGet(ti));
                         self.ins(I::LocalSet(li));
-                        self.ins(I::LocalGet(tf));
-                        self.ins(I::LocalSet(lf));
-                        self.konst(0);
-                        self.ins(I::LocalSet(w));
-                        if t_owned {
-                            // The number is kept; a box made for it goes.
-                            self.xdecref(tw);
+                        if tf != ti {
+                            self.ins(I::LocalGet(tf));
+                            self.ins(I::LocalSet(lf));
                         }
-                        self.ins(I::Else);
                         if !t_owned {
-                            self.incref(tw);
+                            self.xincref(tw);
                         }
                         self.get(tw);
                         self.ins(I::LocalSet(w));
-                        self.close();
                     }
                     None => {
                         if !t_owned {

@@ -83,7 +83,7 @@ impl Gen<'_> {
         self.call(Rt::CheckRecursion);
         self.ins(I::If(BlockType::Empty));
         self.konst(0);
-        self.ins(I::Return);
+        self.return_object();
         self.ins(I::End);
         self.ins(I::End);
         self.get(tstate);
@@ -207,9 +207,7 @@ impl Gen<'_> {
         self.ins(I::If(BlockType::Empty));
         self.get(self.pyframe_l);
         self.ins(I::If(BlockType::Result(ValType::I32)));
-        self.get(self.func_l);
-        self.get(self.slots_l);
-        self.call(Rt::TracedCall);
+        self.traced_call();
         self.ins(I::Else);
         self.konst(0);
         self.ins(I::End);
@@ -219,8 +217,70 @@ impl Gen<'_> {
             self.leave_recursion_count();
             self.get(self.ret_l);
         }
-        self.ins(I::Return);
+        self.return_object();
         self.ins(I::End);
+    }
+
+    /// Hands the call to the interpreter (a trace or profile function is
+    /// set): its result, NULL on failure. The interpreter needs every
+    /// argument as an object: an unboxed entry boxes those that came as
+    /// numbers only into their slots for the call (marking their tags
+    /// MADE), and drops the boxes after it.
+    fn traced_call(&mut self) {
+        const MADE: i32 = 3;
+        let params: Vec<(u32, u32, u32)> = match &self.unboxed {
+            Some(p) => p.iter().enumerate().filter_map(|(i, tb)| tb.map(|(t, b)| (i as u32, t, b))).collect(),
+            None => Vec::new(),
+        };
+        let (ok, boxed) = (self.ret_l, self.old_l);
+        self.konst(1);
+        self.ins(I::LocalSet(ok));
+        for &(i, tag, bits) in &params {
+            self.ins(I::LocalGet(tag));
+            self.konst(0);
+            self.get(self.slots_l);
+            self.ins(I::I32Load(mem(u64::from(i) * 4)));
+            self.ins(I::I32Eqz);
+            self.ins(I::Select);
+            self.ins(I::If(BlockType::Empty));
+            self.box_into(tag, bits, bits, boxed);
+            self.get(self.slots_l);
+            self.get(boxed);
+            self.ins(I::I32Store(mem(u64::from(i) * 4)));
+            self.get(ok);
+            self.get(boxed);
+            self.ins(I::I32Const(0));
+            self.ins(I::I32Ne);
+            self.ins(I::I32And);
+            self.ins(I::LocalSet(ok));
+            self.konst(MADE);
+            self.ins(I::LocalSet(tag));
+            self.ins(I::End);
+        }
+        self.get(ok);
+        self.ins(I::If(BlockType::Result(ValType::I32)));
+        self.get(self.func_l);
+        self.get(self.slots_l);
+        self.call(Rt::TracedCall);
+        self.ins(I::Else);
+        self.konst(0);
+        self.ins(I::End);
+        self.ins(I::LocalSet(ok));
+        for &(i, tag, _) in &params {
+            self.ins(I::LocalGet(tag));
+            self.konst(MADE);
+            self.ins(I::I32Eq);
+            self.ins(I::If(BlockType::Empty));
+            self.get(self.slots_l);
+            self.ins(I::I32Load(mem(u64::from(i) * 4)));
+            self.ins(I::LocalSet(boxed));
+            self.xdecref(boxed);
+            self.get(self.slots_l);
+            self.konst(0);
+            self.ins(I::I32Store(mem(u64::from(i) * 4)));
+            self.ins(I::End);
+        }
+        self.get(ok);
     }
 
     /// Pops the call's frame, as py2wasm_frame_pop does: inline when

@@ -1,6 +1,7 @@
 //! Phase 5: code generation. Each IR function becomes one wasm function
 //! `entry(func, slots) -> result` (the signature runtime/call.c calls
-//! through the table), built with wasm-encoder. Control flow is laid out
+//! through the table), built with wasm-encoder; one that direct calls can
+//! pass numbers to unboxed becomes two (`unboxed_type`). Control flow is laid out
 //! by stackify; every call into CPython goes to a runtime export by its
 //! function index (link resolves `Rt` names); reference counts of Python
 //! objects are updated inline, as Py_INCREF/Py_DECREF do (wasm32 layout:
@@ -14,6 +15,7 @@ mod frame;
 mod iteration;
 mod lists;
 mod numeric;
+pub use numeric::unboxed_signature;
 pub mod runtime;
 pub mod stackify;
 mod strings;
@@ -45,6 +47,24 @@ pub struct Env<'a> {
     /// The type index of a native entry, (func, slots) -> result, for
     /// calls through the function table.
     pub entry_type: u32,
+    /// The functions with an unboxed entry (`numeric::unboxed_signature`),
+    /// by code table index: which parameters take numbers, and the entry's
+    /// wasm function.
+    pub unboxed_sigs: &'a HashMap<u32, Vec<bool>>,
+    pub unboxed_funcs: &'a HashMap<u32, u32>,
+}
+
+/// An unboxed entry's wasm type: (func, slots, then a tag (i32) and a value
+/// (i64) per parameter that takes numbers) -> (result, its tag, its value).
+/// A parameter's slot holds its object, or NULL when it came as a number
+/// only; the result is an object (tag 0), a number (its object NULL, or
+/// its box), or a failure (all zero).
+pub fn unboxed_type(sig: &[bool]) -> (Vec<ValType>, Vec<ValType>) {
+    let mut params = vec![ValType::I32, ValType::I32];
+    for _ in sig.iter().filter(|&&d| d) {
+        params.extend([ValType::I32, ValType::I64]);
+    }
+    (params, vec![ValType::I32, ValType::I32, ValType::I64])
 }
 
 /// offsetof(_PyInterpreterFrame, f_code), (.., prev_instr) and (.., frame_obj), asserted in
@@ -121,6 +141,19 @@ struct Gen<'a> {
     borrowed: Vec<bool>,
     /// The instruction being generated: (block, index).
     at: (usize, usize),
+    /// An unboxed entry (`unboxed_type`): per parameter, the wasm
+    /// parameters of its tag and value, when it takes a number.
+    unboxed: Option<Vec<Option<(u32, u32)>>>,
+    /// The result's tag and value (an unboxed entry's).
+    ret_tag_l: u32,
+    ret_bits_l: u32,
+    /// Whether `materialize` boxed a borrowed dual temp for the
+    /// instruction being generated (three flags, and whose they are).
+    made_l: [u32; 3],
+    made: Vec<Temp>,
+    /// Inline arithmetic: the tags of scratch views 0 and 1 when known at
+    /// compile time (a number constant's), so only the other is tested.
+    known: [Option<i32>; 2],
 }
 
 /// runtime/generator.c's genstate: where a suspended generator's yield number
@@ -158,7 +191,14 @@ fn borrowed_params(f: &ir::Function) -> Vec<bool> {
 /// (`ir::Function::cache_count` of them, image::CACHE_SIZE bytes each); its
 /// call sites' words follow them (`ir::Function::cache_bytes`). Returns
 /// the function with the position and address of each call site, in order.
-pub fn generate(f: &ir::Function, env: &Env, caches: u32) -> Result<(Function, Vec<(ir::Pos, u32)>), String> {
+/// OWN is the signature of the function's unboxed entry, when this is
+/// that entry (`unboxed_type`; `generate_boxed_entry` makes the other).
+pub fn generate(
+    f: &ir::Function,
+    env: &Env,
+    caches: u32,
+    own: Option<&[bool]>,
+) -> Result<(Function, Vec<(ir::Pos, u32)>), String> {
     let exit = f.blocks.len();
     let mut succs: Vec<Vec<usize>> = Vec::with_capacity(exit + 1);
     let mut forced = vec![false; exit + 1];
@@ -177,24 +217,43 @@ pub fn generate(f: &ir::Function, env: &Env, caches: u32) -> Result<(Function, V
     let layout = stackify::layout(&stackify::Graph { succs, forced_merge: forced });
     let nlocals = f.locals.len() as u32;
     let ntemps = f.temps.len() as u32;
-    // wasm locals: 0 func, 1 slots (a generator's frame), then ret, frame
-    // (the C stack's), scratch, old, gen, state, pyframe (the function's
-    // _PyInterpreterFrame), code (its f_code, for sites), Python locals,
-    // temps; then the tags and
-    // values (an int, or a float's bits) of inline arithmetic (numeric.rs),
-    // the viewed parameters' tags, then (i64) the values, the range loops'
-    // locals and the viewed parameters' values.
-    let mut num = numeric::plan(f);
+    // wasm locals: 0 func, 1 slots (a generator's frame), an unboxed
+    // entry's tags and values (two per parameter taking a number), then
+    // ret, frame (the C stack's), scratch, old, gen, state, pyframe (the
+    // function's _PyInterpreterFrame), code (its f_code, for sites), Python
+    // locals, temps; then the tags and values (an int, or a float's bits)
+    // of inline arithmetic (numeric.rs), the viewed parameters' tags, the
+    // result's tag and three `made` flags, then (i64) the values, the range
+    // loops' locals, the viewed parameters' values and the result's value.
+    let mut num = numeric::plan(f, numeric::Abi { callees: Some(env.unboxed_sigs), returns_unboxed: own.is_some() });
+    let mut unboxed = None;
+    let mut base = 2;
+    if let Some(sig) = own {
+        let dual_params: Vec<bool> = (0..f.nparams as usize).map(|l| num.dual_local[l].is_some()).collect();
+        if dual_params != sig {
+            return Err("internal: the unboxed entry's parameters differ from the plan's".into());
+        }
+        unboxed = Some(
+            sig.iter()
+                .map(|&d| {
+                    d.then(|| {
+                        base += 2;
+                        (base - 2, base - 1)
+                    })
+                })
+                .collect(),
+        );
+    }
     let n = num.locals();
     let views = num.viewed_params.len() as u32;
-    let first_tag = 10 + nlocals + ntemps;
+    let first_tag = base + 8 + nlocals + ntemps;
     let n64 = n + 3 * num.ranges + views;
     num.tag_base = first_tag;
     num.view_tag_base = first_tag + n;
-    num.i64_base = first_tag + n + views;
+    num.i64_base = first_tag + n + views + 4;
     num.range_base = num.i64_base + n;
     num.view_bits_base = num.range_base + 3 * num.ranges;
-    let out = Function::new([(8 + nlocals + ntemps + n + views, ValType::I32), (n64, ValType::I64)]);
+    let out = Function::new([(8 + nlocals + ntemps + n + views + 4, ValType::I32), (n64 + 1, ValType::I64)]);
     let frame_size = (f.max_args * 4).div_ceil(16) * 16;
     let mut g = Gen {
         f,
@@ -206,16 +265,16 @@ pub fn generate(f: &ir::Function, env: &Env, caches: u32) -> Result<(Function, V
         exit,
         func_l: 0,
         slots_l: 1,
-        ret_l: 2,
-        frame_l: 3,
-        scratch_l: 4,
-        old_l: 5,
-        gen_l: 6,
-        state_l: 7,
-        pyframe_l: 8,
-        code_l: 9,
-        first_local: 10,
-        first_temp: 10 + nlocals,
+        ret_l: base,
+        frame_l: base + 1,
+        scratch_l: base + 2,
+        old_l: base + 3,
+        gen_l: base + 4,
+        state_l: base + 5,
+        pyframe_l: base + 6,
+        code_l: base + 7,
+        first_local: base + 8,
+        first_temp: base + 8 + nlocals,
         frame_size,
         next_cache: caches,
         next_site: caches + f.cache_count() * crate::link::image::CACHE_SIZE,
@@ -226,7 +285,17 @@ pub fn generate(f: &ir::Function, env: &Env, caches: u32) -> Result<(Function, V
         known_bound: bound::known_bound_reads(f),
         borrowed: borrowed_params(f),
         at: (0, 0),
+        unboxed,
+        ret_tag_l: first_tag + n + views,
+        ret_bits_l: first_tag + n + views + 4 + n64,
+        made_l: [first_tag + n + views + 1, first_tag + n + views + 2, first_tag + n + views + 3],
+        made: Vec::new(),
+        known: [None, None],
     };
+    // A dual parameter owns its object (its argument, increfed, or a box).
+    for (l, b) in g.borrowed.iter_mut().enumerate() {
+        *b &= g.num.dual_local[l].is_none();
+    }
     g.prologue();
     g.entry_owned[0] = Some(Vec::new());
     g.tree(0)?;
@@ -237,6 +306,48 @@ pub fn generate(f: &ir::Function, env: &Env, caches: u32) -> Result<(Function, V
         return Err("internal: more call sites generated than counted".into());
     }
     Ok((g.out, g.sites))
+}
+
+/// The entry of a function with an unboxed entry ENTRY (signature SIG)
+/// that C and other callers call, (func, slots) -> result: every argument
+/// an object, the result boxed when it comes as a number.
+pub fn generate_boxed_entry(sig: &[bool], entry: u32, env: &Env) -> Function {
+    let mut out = Function::new([(2, ValType::I32), (1, ValType::I64)]);
+    let (w, tag, bits) = (2, 3, 4);
+    out.instruction(&I::LocalGet(0));
+    out.instruction(&I::LocalGet(1));
+    for _ in sig.iter().filter(|&&d| d) {
+        out.instruction(&I::I32Const(0));
+        out.instruction(&I::I64Const(0));
+    }
+    out.instruction(&I::Call(entry));
+    out.instruction(&I::LocalSet(bits));
+    out.instruction(&I::LocalSet(tag));
+    out.instruction(&I::LocalSet(w));
+    out.instruction(&I::LocalGet(tag));
+    out.instruction(&I::I32Const(0));
+    out.instruction(&I::LocalGet(w));
+    out.instruction(&I::I32Eqz);
+    out.instruction(&I::Select);
+    out.instruction(&I::If(BlockType::Result(ValType::I32)));
+    // A number without its box (PyLong_FromLongLong gives a small int
+    // its cached object).
+    out.instruction(&I::LocalGet(tag));
+    out.instruction(&I::I32Const(numeric::INT));
+    out.instruction(&I::I32Eq);
+    out.instruction(&I::If(BlockType::Result(ValType::I32)));
+    out.instruction(&I::LocalGet(bits));
+    out.instruction(&I::Call(env.funcs[&Rt::BoxInt]));
+    out.instruction(&I::Else);
+    out.instruction(&I::LocalGet(bits));
+    out.instruction(&I::F64ReinterpretI64);
+    out.instruction(&I::Call(env.funcs[&Rt::BoxFloat]));
+    out.instruction(&I::End);
+    out.instruction(&I::Else);
+    out.instruction(&I::LocalGet(w));
+    out.instruction(&I::End);
+    out.instruction(&I::End);
+    out
 }
 
 impl Gen<'_> {
@@ -378,6 +489,7 @@ impl Gen<'_> {
                 if !self.borrowed[i as usize] {
                     self.xincref(self.local(i));
                 }
+                self.view_dual_param(i);
             }
         }
         // (push_frame sets code_l; a frame the runtime made has f_code)
@@ -555,6 +667,20 @@ impl Gen<'_> {
             self.ins(I::GlobalSet(self.env.stack_pointer));
         }
         self.get(self.ret_l);
+        if self.unboxed.is_some() {
+            self.ins(I::LocalGet(self.ret_tag_l));
+            self.ins(I::LocalGet(self.ret_bits_l));
+        }
+        self.ins(I::Return);
+    }
+
+    /// Returns from the entry with the i32 result on the stack (NULL:
+    /// failed), as an object: an unboxed entry adds tag 0.
+    fn return_object(&mut self) {
+        if self.unboxed.is_some() {
+            self.konst(0);
+            self.ins(I::I64Const(0));
+        }
         self.ins(I::Return);
     }
 
@@ -670,6 +796,10 @@ impl Gen<'_> {
         if handler == self.exit {
             self.konst(0);
             self.ins(I::LocalSet(self.ret_l));
+            if self.unboxed.is_some() {
+                self.konst(0);
+                self.ins(I::LocalSet(self.ret_tag_l));
+            }
         }
         self.branch(x, handler, &[])
     }
@@ -714,7 +844,17 @@ impl Gen<'_> {
             }
             Term::Return(v) => {
                 let w = self.temp(v);
-                if self.ty(v) != Ty::Obj {
+                if let Some((tag, bits, _)) = self.dual_locals(v) {
+                    // An unboxed entry's result: the number, with its box
+                    // if it has one (owned: a borrowed one is increfed).
+                    if self.ty(v) != Ty::Obj {
+                        self.xincref(w);
+                    }
+                    self.ins(I::LocalGet(tag));
+                    self.ins(I::LocalSet(self.ret_tag_l));
+                    self.ins(I::LocalGet(bits));
+                    self.ins(I::LocalSet(self.ret_bits_l));
+                } else if self.ty(v) != Ty::Obj {
                     self.incref(w);
                 }
                 let rest: Vec<Temp> = owned.iter().copied().filter(|&o| o != v).collect();
@@ -807,6 +947,18 @@ impl Gen<'_> {
     /// the limit is hit, as any call. Leaves the result (NULL: failed).
     fn direct_call(&mut self, func: Temp, args: &[Temp], code: u32) {
         let fw = self.temp(func);
+        self.is_function_with_code(fw, code);
+        self.ins(I::If(BlockType::Result(ValType::I32)));
+        let entry = self.env.direct[&code];
+        self.call_compiled(fw, |g| g.ins(I::Call(entry)));
+        self.ins(I::Else);
+        self.vectorcall(func, args.len(), 0, None);
+        self.ins(I::End);
+    }
+
+    /// Whether FUNC (an object local) is a function with code CODE: the
+    /// guard of a direct call.
+    fn is_function_with_code(&mut self, fw: u32, code: u32) {
         self.get(fw);
         self.ins(I::I32Load(mem(4))); // ob_type
         self.konst(self.env.data.function_type as i32);
@@ -817,12 +969,124 @@ impl Gen<'_> {
         self.ins(I::I32Load(mem(0)));
         self.ins(I::I32Eq);
         self.ins(I::I32And);
-        self.ins(I::If(BlockType::Result(ValType::I32)));
-        let entry = self.env.direct[&code];
-        self.call_compiled(fw, |g| g.ins(I::Call(entry)));
+    }
+
+    /// A direct call (as `direct_call`) of a function with an unboxed entry
+    /// (`unboxed_type`): the arguments its number parameters take go as
+    /// they are, a dual's number beside its object (if it has one), and
+    /// its result comes as a number where the destination is dual. Any
+    /// other callee gets objects: a number without its box is boxed into
+    /// its slot for the call.
+    fn unboxed_call(
+        &mut self,
+        x: usize,
+        inst: &Inst,
+        func: Temp,
+        args: &[Temp],
+        code: u32,
+        owned: &mut Vec<Temp>,
+    ) -> Result<(), String> {
+        let (Some(d), Some(sig), Some(&entry)) =
+            (inst.dst, self.env.unboxed_sigs.get(&code), self.env.unboxed_funcs.get(&code))
+        else {
+            return Err("internal: a direct call without a result or signature".into());
+        };
+        if sig.len() != args.len() {
+            return Err("internal: a direct call's arguments differ from its callee's".into());
+        }
+        let sig = sig.clone();
+        let dw = self.temp(d);
+        let (rtag, rbits) = match self.dual_locals(d) {
+            Some((tag, bits, _)) => (tag, bits),
+            None => {
+                let (tag, bits, _) = self.scratch(2);
+                (tag, bits)
+            }
+        };
+        self.store_args(args, 1);
+        let fw = self.temp(func);
+        self.is_function_with_code(fw, code);
+        self.ins(I::If(BlockType::Empty));
+        self.get(fw);
+        self.frame_addr(1);
+        for (&a, &takes) in args.iter().zip(&sig) {
+            match (takes, self.dual_locals(a)) {
+                (false, _) => {}
+                (true, Some((tag, bits, _))) => {
+                    self.ins(I::LocalGet(tag));
+                    self.ins(I::LocalGet(bits));
+                }
+                (true, None) => {
+                    self.konst(0);
+                    self.ins(I::I64Const(0));
+                }
+            }
+        }
+        self.ins(I::Call(entry));
+        self.ins(I::LocalSet(rbits));
+        self.ins(I::LocalSet(rtag));
+        self.ins(I::LocalSet(dw));
         self.ins(I::Else);
+        // Boxes for the numbers that have none, made for this call (the
+        // slot then differs from the temp's object), dropped after it.
+        let duals: Vec<(u32, (u32, u32, u32))> =
+            args.iter().enumerate().filter_map(|(i, &a)| self.dual_locals(a).map(|l| (i as u32, l))).collect();
+        let (ok, boxed) = (self.ret_l, self.old_l);
+        self.konst(1);
+        self.ins(I::LocalSet(ok));
+        for &(i, (tag, bits, _)) in &duals {
+            let w = self.temp(args[i as usize]);
+            self.number_without_box(tag, w);
+            self.ins(I::If(BlockType::Empty));
+            self.box_into(tag, bits, bits, boxed);
+            self.frame_addr(1 + i);
+            self.get(boxed);
+            self.ins(I::I32Store(mem(0)));
+            self.get(ok);
+            self.get(boxed);
+            self.konst(0);
+            self.ins(I::I32Ne);
+            self.ins(I::I32And);
+            self.ins(I::LocalSet(ok));
+            self.ins(I::End);
+        }
+        self.get(ok);
+        self.ins(I::If(BlockType::Result(ValType::I32)));
         self.vectorcall(func, args.len(), 0, None);
+        self.ins(I::Else);
+        self.konst(0);
         self.ins(I::End);
+        self.ins(I::LocalSet(dw));
+        for &(i, _) in &duals {
+            let w = self.temp(args[i as usize]);
+            self.frame_addr(1 + i);
+            self.ins(I::I32Load(mem(0)));
+            self.ins(I::LocalTee(boxed));
+            self.get(w);
+            self.ins(I::I32Ne);
+            self.ins(I::If(BlockType::Empty));
+            self.xdecref(boxed);
+            self.ins(I::End);
+        }
+        self.konst(0);
+        self.ins(I::LocalSet(rtag));
+        self.ins(I::End);
+        if self.dual_locals(d).is_none() {
+            // An object wanted: a number is boxed now.
+            self.number_without_box(rtag, dw);
+            self.ins(I::If(BlockType::Empty));
+            self.box_into(rtag, rbits, rbits, dw);
+            self.ins(I::End);
+            self.get(dw);
+        } else {
+            self.get(dw);
+            self.ins(I::LocalGet(rtag));
+            self.ins(I::I32Or);
+        }
+        self.ins(I::I32Eqz);
+        self.fail_if(x, owned, Some(inst.pos))?;
+        owned.push(d);
+        Ok(())
     }
 
     /// A call predicted to be of builtin B: when FUNC is that builtin
@@ -927,6 +1191,7 @@ impl Gen<'_> {
     }
 
     fn inst(&mut self, x: usize, inst: &Inst, owned: &mut Vec<Temp>) -> Result<(), String> {
+        self.made.clear();
         if inst.line_site == ir::LineSite::SlowPaths && !inst.op.is_call_site() {
             self.pending_site = Some(self.new_site(inst.pos));
         } else if inst.is_site() {
@@ -1077,6 +1342,11 @@ impl Gen<'_> {
                 self.const_slot(*k);
                 self.call(Rt::DeleteGlobal);
                 fail = Fail::Negative;
+            }
+            Call { func, args, kwnames: None, nkw: 0, callee: Some(Callee::Compiled(code)) }
+                if self.env.unboxed_funcs.contains_key(code) =>
+            {
+                return self.unboxed_call(x, inst, *func, args, *code, owned);
             }
             Call { func, args, kwnames: None, nkw: 0, callee: Some(Callee::Compiled(code)) }
                 if self.env.direct.contains_key(code) =>

@@ -79,17 +79,61 @@ pub(super) fn is_inline(op: &Op) -> bool {
     }
 }
 
+/// How a function's calls and returns carry numbers (`plan`): which
+/// direct callees take some arguments unboxed (by code table index, per
+/// parameter), and whether this function's own results may leave it
+/// unboxed (it has an unboxed entry, `unboxed_signature`).
+#[derive(Default, Clone, Copy)]
+pub struct Abi<'a> {
+    pub callees: Option<&'a std::collections::HashMap<u32, Vec<bool>>>,
+    pub returns_unboxed: bool,
+}
+
+impl Abi<'_> {
+    fn callee(&self, op: &Op) -> Option<&[bool]> {
+        match op {
+            Op::Call { args, kwnames: None, nkw: 0, callee: Some(ir::Callee::Compiled(c)), .. } => {
+                let sig = self.callees?.get(c)?;
+                (sig.len() == args.len()).then_some(sig.as_slice())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The signature of F's unboxed entry, if it gets one: per parameter,
+/// whether the parameter is a dual local (its argument may come as a
+/// number, a tag and an i64 beside its slot). A function gets one when it
+/// is an ordinary function (not a generator, not a class body) with a dual
+/// parameter or a result that can stay unboxed. What callees take is not
+/// needed here: it never changes which parameters are dual (`plan`).
+pub fn unboxed_signature(f: &ir::Function) -> Option<Vec<bool>> {
+    if f.generator || f.class_body {
+        return None;
+    }
+    let p = plan(f, Abi { callees: None, returns_unboxed: true });
+    let sig: Vec<bool> = (0..f.nparams as usize).map(|l| p.dual_local[l].is_some()).collect();
+    let returns = f.blocks.iter().any(|b| matches!(b.term, Term::Return(t) if p.dual[t as usize].is_some()));
+    (sig.iter().any(|&d| d) || returns).then_some(sig)
+}
+
 /// Finds the duals. A temp is dual when it is made by inline arithmetic,
 /// by `IterNext` (a range iterator's next int comes unboxed), by loading a
-/// dual local or as a borrowed view (`Alias`) of a dual temp, and is read
-/// only by inline arithmetic, released, stored in a dual local, viewed by
-/// a dual temp or (IterNext) tested for the end. A local is dual when a
-/// dual temp is stored in it: a plain variable (not a cell, not in a
-/// generator, whose variables live in its genstate between resumptions).
-/// Every rule only ever turns candidates down, so this is a fixpoint.
-pub fn plan(f: &ir::Function) -> Plan {
+/// dual local, by a direct call of a function with an unboxed entry, or as
+/// a borrowed view (`Alias`) of a dual temp, and is read only by inline
+/// arithmetic, released, stored in a dual local, viewed by a dual temp,
+/// (IterNext) tested for the end, passed to a direct callee's parameter
+/// that takes numbers or returned from a function whose results may leave
+/// unboxed (`Abi`). A local is dual when a dual temp is stored in it: a
+/// plain variable (not a cell, not in a generator, whose variables live in
+/// its genstate between resumptions); a parameter is dual also when it is
+/// loaded for inline arithmetic (its argument is viewed once, at the
+/// entry). Every rule only ever turns candidates down, so this is a
+/// fixpoint.
+pub fn plan(f: &ir::Function, abi: Abi) -> Plan {
     let mut local_ok: Vec<bool> = f.locals.iter().map(|l| l.kind == LocalKind::Fast && !f.generator).collect();
     let mut temp_ok = vec![false; f.temps.len()];
+    let mut loaded_from: Vec<Option<LocalId>> = vec![None; f.temps.len()];
     for inst in f.blocks.iter().flat_map(|b| &b.insts) {
         if let Some(d) = inst.dst {
             temp_ok[d as usize] = match &inst.op {
@@ -97,8 +141,20 @@ pub fn plan(f: &ir::Function) -> Plan {
                 op if is_inline(op) => f.temps[d as usize] == Ty::Obj,
                 Op::Alias(src) => f.temps[d as usize] == Ty::Borrowed && f.temps[*src as usize] == Ty::Obj,
                 Op::IterNext(_) | Op::RangeNext(_) | Op::LoadLocal(_) => true,
-                _ => false,
+                op => abi.callee(op).is_some() && f.temps[d as usize] == Ty::Obj,
             };
+            if let Op::LoadLocal(l) = inst.op {
+                loaded_from[d as usize] = Some(l);
+            }
+        }
+    }
+    // Parameters loaded for inline arithmetic.
+    let mut arith_param = vec![false; f.locals.len()];
+    for inst in f.blocks.iter().flat_map(|b| &b.insts).filter(|i| is_inline(&i.op)) {
+        for t in inst.op.operands() {
+            if let Some(l) = loaded_from[t as usize].filter(|&l| l < f.nparams) {
+                arith_param[l as usize] = true;
+            }
         }
     }
     loop {
@@ -127,6 +183,16 @@ pub fn plan(f: &ir::Function) -> Plan {
                             local_ok[*l as usize] = false;
                         }
                     }
+                    // A direct callee's number parameters take duals.
+                    (op @ Op::Call { func, args, .. }, _) if abi.callee(op).is_some() => {
+                        let sig = abi.callee(op).unwrap_or_default();
+                        temp_ok[*func as usize] = false;
+                        for (a, &takes) in args.iter().zip(sig) {
+                            if !takes {
+                                temp_ok[*a as usize] = false;
+                            }
+                        }
+                    }
                     (op, _) => {
                         for t in op.operands() {
                             temp_ok[t as usize] = false;
@@ -136,12 +202,14 @@ pub fn plan(f: &ir::Function) -> Plan {
             }
             match &b.term {
                 Term::BranchNull(..) => {}
+                Term::Return(_) if abi.returns_unboxed => {}
                 Term::Branch(t, ..) | Term::Return(t) | Term::Yield(t, ..) => temp_ok[*t as usize] = false,
                 _ => {}
             }
         }
-        // A local stays dual only if some dual temp is stored in it.
-        let mut stored = vec![false; f.locals.len()];
+        // A local stays dual only if some dual temp is stored in it (or,
+        // a parameter, it is loaded for arithmetic).
+        let mut stored = arith_param.clone();
         for inst in f.blocks.iter().flat_map(|b| &b.insts) {
             if let Op::StoreLocal(l, t) = &inst.op {
                 stored[*l as usize] |= temp_ok[*t as usize];
@@ -180,12 +248,9 @@ pub fn plan(f: &ir::Function) -> Plan {
     let mut fixed: Vec<bool> = (0..f.locals.len())
         .map(|l| (l as u32) < f.nparams && f.locals[l].kind == LocalKind::Fast && !f.generator && !local_ok[l])
         .collect();
-    let mut loaded_from: Vec<Option<LocalId>> = vec![None; f.temps.len()];
     for inst in f.blocks.iter().flat_map(|b| &b.insts) {
-        match (&inst.op, inst.dst) {
-            (Op::StoreLocal(l, _) | Op::DeleteLocal(l) | Op::TakeLocal(l), _) => fixed[*l as usize] = false,
-            (Op::LoadLocal(l), Some(d)) => loaded_from[d as usize] = Some(*l),
-            _ => {}
+        if let Op::StoreLocal(l, _) | Op::DeleteLocal(l) | Op::TakeLocal(l) = &inst.op {
+            fixed[*l as usize] = false;
         }
     }
     // Worth it when the view would run more than once a call: two uses,
@@ -376,6 +441,9 @@ impl Gen<'_> {
     /// Sets scratch view I of operand T.
     pub(super) fn view(&mut self, t: Temp, i: u32) {
         let w = self.temp(t);
+        if let Some(known) = self.known.get_mut(i as usize) {
+            *known = None;
+        }
         // A number constant's view is known here: no type checks at run time.
         if let Some(&n) = self.f.numbers.get(&t) {
             let (k, value, _) = self.scratch(i);
@@ -383,6 +451,9 @@ impl Gen<'_> {
                 ir::Number::Int(v) => (INT, v),
                 ir::Number::Float(v) => (FLOAT, v.to_bits() as i64),
             };
+            if let Some(known) = self.known.get_mut(i as usize) {
+                *known = Some(tag);
+            }
             self.konst(tag);
             self.ins(I::LocalSet(k));
             self.ins(I::I64Const(bits));
@@ -417,6 +488,17 @@ impl Gen<'_> {
         }
     }
 
+    /// Views object W (not NULL) into dual (TAG, BITS): an exact small int
+    /// or float's number, else BOXED.
+    pub(super) fn view_param_object(&mut self, w: u32, tag: u32, bits: u32) {
+        self.view_object(w, 0);
+        let (k, value, _) = self.scratch(0);
+        self.ins(I::LocalGet(k));
+        self.ins(I::LocalSet(tag));
+        self.ins(I::LocalGet(value));
+        self.ins(I::LocalSet(bits));
+    }
+
     /// At the entry: each parameter of `Plan::viewed_params` viewed once
     /// (its argument is the local's value for the whole call).
     pub(super) fn view_params(&mut self) {
@@ -442,6 +524,16 @@ impl Gen<'_> {
     /// Converts scratch view I to f64 when it is an int.
     fn int_view_as_float(&mut self, i: u32) {
         let (k, iv, fv) = self.scratch(i);
+        match self.known[i as usize] {
+            Some(INT) => {
+                self.ins(I::LocalGet(iv));
+                self.ins(I::F64ConvertI64S);
+                self.fset(fv);
+                return;
+            }
+            Some(_) => return,
+            None => {}
+        }
         self.ins(I::LocalGet(k));
         self.konst(INT);
         self.ins(I::I32Eq);
@@ -452,27 +544,43 @@ impl Gen<'_> {
         self.close();
     }
 
-    /// Both views are ints: pushes that condition.
+    /// Both views are ints: pushes that condition (a constant's tag is
+    /// known: only the other is tested).
     fn both_int(&mut self) {
         let (ka, _, _) = self.scratch(0);
         let (kb, _, _) = self.scratch(1);
-        self.ins(I::LocalGet(ka));
-        self.ins(I::LocalGet(kb));
-        self.ins(I::I32And);
-        self.konst(INT);
-        self.ins(I::I32Eq);
+        match self.known {
+            [Some(a), Some(b)] => self.konst(i32::from(a == INT && b == INT)),
+            [Some(k), None] | [None, Some(k)] if k != INT => self.konst(0),
+            [Some(_), None] | [None, Some(_)] => {
+                self.ins(I::LocalGet(if self.known[0].is_some() { kb } else { ka }));
+                self.konst(INT);
+                self.ins(I::I32Eq);
+            }
+            [None, None] => {
+                self.ins(I::LocalGet(ka));
+                self.ins(I::LocalGet(kb));
+                self.ins(I::I32And);
+                self.konst(INT);
+                self.ins(I::I32Eq);
+            }
+        }
     }
 
-    /// Either view is boxed (not a number we compute on).
+    /// Either view is boxed (not a number we compute on); a constant never is.
     fn br_slow_if_boxed(&mut self) {
-        let (ka, _, _) = self.scratch(0);
-        let (kb, _, _) = self.scratch(1);
-        self.ins(I::LocalGet(ka));
-        self.ins(I::I32Eqz);
-        self.ins(I::LocalGet(kb));
-        self.ins(I::I32Eqz);
-        self.ins(I::I32Or);
-        self.br_slow_if();
+        let unknown: Vec<u32> = (0..2).filter(|&i| self.known[i as usize].is_none()).collect();
+        for (n, &i) in unknown.iter().enumerate() {
+            let (k, _, _) = self.scratch(i);
+            self.ins(I::LocalGet(k));
+            self.ins(I::I32Eqz);
+            if n > 0 {
+                self.ins(I::I32Or);
+            }
+        }
+        if !unknown.is_empty() {
+            self.br_slow_if();
+        }
     }
 
     /// The fast path of a binary operation: the result in scratch 2.
@@ -665,11 +773,19 @@ impl Gen<'_> {
         // exact.
         for i in 0..2 {
             let (k, iv, _) = self.scratch(i);
-            self.ins(I::LocalGet(k));
-            self.konst(INT);
-            self.ins(I::I32Eq);
-            self.i64_out_of_range(iv, 48);
-            self.ins(I::I32And);
+            match self.known[i as usize] {
+                Some(INT) => self.i64_out_of_range(iv, 48),
+                Some(_) => {
+                    continue;
+                }
+                None => {
+                    self.ins(I::LocalGet(k));
+                    self.konst(INT);
+                    self.ins(I::I32Eq);
+                    self.i64_out_of_range(iv, 48);
+                    self.ins(I::I32And);
+                }
+            }
             self.br_slow_if();
             self.int_view_as_float(i);
         }
@@ -741,24 +857,28 @@ impl Gen<'_> {
         self.box_into(rk, ri, rf, w);
     }
 
-    /// A dual temp about to be read as an object gets its box. An owned
-    /// temp keeps it (and is boxed from then on); a borrowed one (a loaded
-    /// local) gets it only for the instruction: `release_borrowed_box`.
+    /// A dual temp about to be read as an object gets its box, unless it
+    /// has one. An owned temp keeps it; a borrowed one (a loaded local)
+    /// gets it only for the instruction (`release_borrowed_box`; a `made`
+    /// flag says whether it was made here).
     pub(super) fn materialize(&mut self, x: usize, t: Temp, owned: &[Temp], pos: ir::Pos) -> Result<(), String> {
         let Some((tag, iv, fv)) = self.dual_locals(t) else {
             return Ok(());
         };
         let w = self.temp(t);
-        self.ins(I::LocalGet(tag));
+        self.number_without_box(tag, w);
+        if self.ty(t) != Ty::Obj {
+            let Some(&flag) = self.made_l.get(self.made.len()) else {
+                return Err("internal: more than three boxes made for one instruction".into());
+            };
+            self.made.push(t);
+            self.ins(I::LocalTee(flag));
+        }
         self.open_if();
         self.box_into(tag, iv, fv, w);
         self.get(w);
         self.ins(I::I32Eqz);
         self.fail_if(x, owned, Some(pos))?;
-        if self.ty(t) == Ty::Obj {
-            self.konst(BOXED);
-            self.ins(I::LocalSet(tag));
-        }
         self.close();
         Ok(())
     }
@@ -766,12 +886,12 @@ impl Gen<'_> {
     /// After CPython's path: drops the box `materialize` made for a
     /// borrowed dual temp.
     pub(super) fn release_borrowed_box(&mut self, t: Temp) {
-        let Some((tag, _, _)) = self.dual_locals(t) else { return };
-        if self.ty(t) == Ty::Obj {
+        if self.dual_locals(t).is_none() || self.ty(t) == Ty::Obj {
             return;
         }
+        let Some(i) = self.made.iter().position(|&m| m == t) else { return };
         let w = self.temp(t);
-        self.ins(I::LocalGet(tag));
+        self.ins(I::LocalGet(self.made_l[i]));
         self.open_if();
         self.decref(w);
         self.konst(0);
@@ -857,6 +977,7 @@ impl Gen<'_> {
             return Ok(false);
         };
         let w = self.temp(d);
+        self.known = [None, None];
         self.view(a, 0);
         if let Some(b) = b {
             self.view(b, 1);

@@ -248,12 +248,43 @@ pub fn inspect(runtime: &[u8]) -> Result<RuntimeLayout> {
     })
 }
 
-/// Functions generated for the program: each has the entry signature
-/// (i32, i32) -> i32 and gets a table slot, so C can call it by pointer.
+/// A wasm function type: parameters, results.
+pub type Signature = (Vec<wasm_encoder::ValType>, Vec<wasm_encoder::ValType>);
+
+/// Functions generated for the program: each gets a table slot, so C can
+/// call it by pointer; most have the entry signature (i32, i32) -> i32.
 pub struct Generated {
     pub functions: Vec<wasm_encoder::Function>,
     /// Their names in the name section (one each, in order).
     pub names: Vec<String>,
+    /// Each one's signature when it is not the entry's (one each, in
+    /// order; absent entries are the entry's).
+    pub types: Vec<Option<Signature>>,
+}
+
+impl Generated {
+    /// The types appended after the runtime's (the entry's first, then
+    /// each other signature once, in order of first use), and each
+    /// function's index among them.
+    fn appended_types(&self) -> (Vec<Signature>, Vec<u32>) {
+        let entry: Signature = (vec![wasm_encoder::ValType::I32; 2], vec![wasm_encoder::ValType::I32]);
+        let mut types = vec![entry];
+        let mut of = Vec::with_capacity(self.functions.len());
+        for i in 0..self.functions.len() {
+            let t = match self.types.get(i).cloned().flatten() {
+                None => 0,
+                Some(sig) => match types.iter().position(|t| *t == sig) {
+                    Some(k) => k,
+                    None => {
+                        types.push(sig);
+                        types.len() - 1
+                    }
+                },
+            };
+            of.push(t as u32);
+        }
+        (types, of)
+    }
 }
 
 impl RuntimeLayout {
@@ -336,6 +367,7 @@ fn extend_function_names(payload: &[u8], first: u32, names: &[String]) -> Result
 /// runtime + generated functions + image -> a complete program module, validated.
 pub fn append(runtime: &[u8], layout: &RuntimeLayout, generated: &Generated, image: &[u8]) -> Result<Vec<u8>> {
     let n = generated.functions.len() as u32;
+    let (types, type_of) = generated.appended_types();
     let image_addr = layout.initial_pages * PAGE;
     let image_pages = (image.len() as u64).div_ceil(PAGE);
     let new_pages = layout.initial_pages + image_pages;
@@ -371,15 +403,24 @@ pub fn append(runtime: &[u8], layout: &RuntimeLayout, generated: &Generated, ima
                 module.section(&memories);
             }
             Payload::TypeSection(reader) if n > 0 => {
-                // (i32, i32) -> i32, the entry signature
-                let entry_type = [0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f];
-                let data = extend_vec(&runtime[reader.range()], 1, &entry_type)?;
+                // (i32, i32) -> i32, the entry signature, then the others.
+                let mut encoded = Vec::new();
+                for (params, results) in &types {
+                    encoded.push(0x60);
+                    for list in [params, results] {
+                        leb(list.len() as u32, &mut encoded);
+                        for t in list {
+                            t.encode(&mut encoded);
+                        }
+                    }
+                }
+                let data = extend_vec(&runtime[reader.range()], types.len() as u32, &encoded)?;
                 module.section(&RawSection { id: 1, data: &data });
             }
             Payload::FunctionSection(reader) if n > 0 => {
                 let mut extra = Vec::new();
-                for _ in 0..n {
-                    leb(layout.type_count, &mut extra);
+                for t in &type_of {
+                    leb(layout.type_count + t, &mut extra);
                 }
                 let data = extend_vec(&runtime[reader.range()], n, &extra)?;
                 module.section(&RawSection { id: 3, data: &data });

@@ -16,7 +16,9 @@ pub fn optimize(wasm: &[u8]) -> Result<Vec<u8>> {
     let (input, output) = (dir.join("in.wasm"), dir.join("out.wasm"));
     let result = (|| {
         std::fs::write(&input, wasm).map_err(|e| fail("temporary file", &e))?;
+        // (unboxed entries return three values: codegen::unboxed_type)
         wasm_opt::OptimizationOptions::new_opt_level_2()
+            .enable_feature(wasm_opt::Feature::Multivalue)
             .run(&input, &output)
             .map_err(|e| fail("optimisation failed", &e))?;
         std::fs::read(&output).map_err(|e| fail("reading its output", &e))
