@@ -13,8 +13,8 @@ use crate::ir::{self, Builtin, Inst, Temp};
 /// that C and other callers call, (func, slots) -> result: every argument
 /// an object, the result boxed when it comes as a number.
 pub fn generate_boxed_entry(sig: &[bool], entry: u32, env: &Env) -> Function {
-    let mut out = Function::new([(2, ValType::I32), (1, ValType::I64)]);
-    let (w, tag, bits) = (2, 3, 4);
+    let mut out = Function::new([(1, ValType::I32), (1, ValType::I64)]);
+    let (result, bits) = (2, 3);
     out.instruction(&I::LocalGet(0));
     out.instruction(&I::LocalGet(1));
     for _ in sig.iter().filter(|&&d| d) {
@@ -23,29 +23,25 @@ pub fn generate_boxed_entry(sig: &[bool], entry: u32, env: &Env) -> Function {
     }
     out.instruction(&I::Call(entry));
     out.instruction(&I::LocalSet(bits));
-    out.instruction(&I::LocalSet(tag));
-    out.instruction(&I::LocalSet(w));
-    out.instruction(&I::LocalGet(tag));
-    out.instruction(&I::I32Const(0));
-    out.instruction(&I::LocalGet(w));
-    out.instruction(&I::I32Eqz);
-    out.instruction(&I::Select);
-    out.instruction(&I::If(BlockType::Result(ValType::I32)));
-    // A number without its box (PyLong_FromLongLong gives a small int
-    // its cached object).
-    out.instruction(&I::LocalGet(tag));
+    out.instruction(&I::LocalTee(result));
+    // 1 or 2: a number's tag, boxed here (PyLong_FromLongLong gives a
+    // small int its cached object); anything else an object, or NULL.
     out.instruction(&I::I32Const(numeric::INT));
     out.instruction(&I::I32Eq);
     out.instruction(&I::If(BlockType::Result(ValType::I32)));
     out.instruction(&I::LocalGet(bits));
     out.instruction(&I::Call(env.funcs[&Rt::BoxInt]));
     out.instruction(&I::Else);
+    out.instruction(&I::LocalGet(result));
+    out.instruction(&I::I32Const(numeric::FLOAT));
+    out.instruction(&I::I32Eq);
+    out.instruction(&I::If(BlockType::Result(ValType::I32)));
     out.instruction(&I::LocalGet(bits));
     out.instruction(&I::F64ReinterpretI64);
     out.instruction(&I::Call(env.funcs[&Rt::BoxFloat]));
-    out.instruction(&I::End);
     out.instruction(&I::Else);
-    out.instruction(&I::LocalGet(w));
+    out.instruction(&I::LocalGet(result));
+    out.instruction(&I::End);
     out.instruction(&I::End);
     out.instruction(&I::End);
     out
@@ -161,8 +157,19 @@ impl Gen<'_> {
         }
         self.ins(I::Call(entry));
         self.ins(I::LocalSet(rbits));
+        // A number's tag (1 or 2), else an object (or NULL).
+        self.ins(I::LocalTee(dw));
+        self.konst(numeric::FLOAT + 1);
+        self.ins(I::I32LtU);
+        self.ins(I::If(BlockType::Empty));
+        self.get(dw);
         self.ins(I::LocalSet(rtag));
+        self.konst(0);
         self.ins(I::LocalSet(dw));
+        self.ins(I::Else);
+        self.konst(0);
+        self.ins(I::LocalSet(rtag));
+        self.ins(I::End);
         self.ins(I::Else);
         // Boxes for the numbers that have none, made for this call (the
         // slot then differs from the temp's object), dropped after it.

@@ -57,16 +57,17 @@ pub struct Env<'a> {
 }
 
 /// An unboxed entry's wasm type: (func, slots, then a tag (i32) and a value
-/// (i64) per parameter that takes numbers) -> (result, its tag, its value).
-/// A parameter's slot holds its object, or NULL when it came as a number
-/// only; the result is an object (tag 0), a number (its object NULL, or
-/// its box), or a failure (all zero).
+/// (i64) per parameter that takes numbers) -> (result, value). A
+/// parameter's slot holds its object, or NULL when it came as a number
+/// only. The result is an object (with an unused value), a number's tag
+/// (`numeric::INT` or `FLOAT`, never an object's address) with its value,
+/// or NULL: failed. Two results, so that engines return them in registers.
 pub fn unboxed_type(sig: &[bool]) -> (Vec<ValType>, Vec<ValType>) {
     let mut params = vec![ValType::I32, ValType::I32];
     for _ in sig.iter().filter(|&&d| d) {
         params.extend([ValType::I32, ValType::I64]);
     }
-    (params, vec![ValType::I32, ValType::I32, ValType::I64])
+    (params, vec![ValType::I32, ValType::I64])
 }
 
 /// offsetof(_PyInterpreterFrame, f_code), (.., prev_instr) and (.., frame_obj), asserted in
@@ -146,8 +147,7 @@ struct Gen<'a> {
     /// An unboxed entry (`unboxed_type`): per parameter, the wasm
     /// parameters of its tag and value, when it takes a number.
     unboxed: Option<Vec<Option<(u32, u32)>>>,
-    /// The result's tag and value (an unboxed entry's).
-    ret_tag_l: u32,
+    /// The result's value (an unboxed entry's, beside `ret_l`).
     ret_bits_l: u32,
     /// Whether `materialize` boxed a borrowed dual temp for the
     /// instruction being generated (three flags, and whose they are).
@@ -225,9 +225,9 @@ pub fn generate(
     // function's _PyInterpreterFrame), code (its f_code, for sites), Python
     // locals, temps; then the tags and values (an int, or a float's bits)
     // of inline arithmetic (numeric.rs), the viewed parameters' tags, the
-    // result's tag and three `made` flags, then (i64) the values, the range
+    // three `made` flags, then (i64) the values, the range
     // loops' locals, the viewed parameters' values and the result's value.
-    let mut num = numeric::plan(f, numeric::Abi { callees: Some(env.unboxed_sigs), returns_unboxed: own.is_some() });
+    let mut num = numeric::plan(f, numeric::Abi { callees: Some(env.unboxed_sigs), unboxed_entry: own.is_some() });
     let mut unboxed = None;
     let mut base = 2;
     if let Some(sig) = own {
@@ -252,10 +252,10 @@ pub fn generate(
     let n64 = n + 3 * num.ranges + views;
     num.tag_base = first_tag;
     num.view_tag_base = first_tag + n;
-    num.i64_base = first_tag + n + views + 4;
+    num.i64_base = first_tag + n + views + 3;
     num.range_base = num.i64_base + n;
     num.view_bits_base = num.range_base + 3 * num.ranges;
-    let out = Function::new([(8 + nlocals + ntemps + n + views + 4, ValType::I32), (n64 + 1, ValType::I64)]);
+    let out = Function::new([(8 + nlocals + ntemps + n + views + 3, ValType::I32), (n64 + 1, ValType::I64)]);
     let frame_size = (f.max_args * 4).div_ceil(16) * 16;
     let mut g = Gen {
         f,
@@ -288,9 +288,8 @@ pub fn generate(
         borrowed: borrowed_params(f),
         at: (0, 0),
         unboxed,
-        ret_tag_l: first_tag + n + views,
-        ret_bits_l: first_tag + n + views + 4 + n64,
-        made_l: [first_tag + n + views + 1, first_tag + n + views + 2, first_tag + n + views + 3],
+        ret_bits_l: first_tag + n + views + 3 + n64,
+        made_l: [first_tag + n + views, first_tag + n + views + 1, first_tag + n + views + 2],
         made: Vec::new(),
         known: [None, None],
     };
@@ -628,17 +627,15 @@ impl Gen<'_> {
         }
         self.get(self.ret_l);
         if self.unboxed.is_some() {
-            self.ins(I::LocalGet(self.ret_tag_l));
             self.ins(I::LocalGet(self.ret_bits_l));
         }
         self.ins(I::Return);
     }
 
     /// Returns from the entry with the i32 result on the stack (NULL:
-    /// failed), as an object: an unboxed entry adds tag 0.
+    /// failed), as an object (an unboxed entry adds an unused value).
     fn return_object(&mut self) {
         if self.unboxed.is_some() {
-            self.konst(0);
             self.ins(I::I64Const(0));
         }
         self.ins(I::Return);
@@ -756,10 +753,6 @@ impl Gen<'_> {
         if handler == self.exit {
             self.konst(0);
             self.ins(I::LocalSet(self.ret_l));
-            if self.unboxed.is_some() {
-                self.konst(0);
-                self.ins(I::LocalSet(self.ret_tag_l));
-            }
         }
         self.branch(x, handler, &[])
     }
@@ -804,14 +797,14 @@ impl Gen<'_> {
             }
             Term::Return(v) => {
                 let w = self.temp(v);
-                if let Some((tag, bits, _)) = self.dual_locals(v) {
-                    // An unboxed entry's result: the number, with its box
-                    // if it has one (owned: a borrowed one is increfed).
+                let dual = self.dual_locals(v);
+                if let Some((_, bits, _)) = dual {
+                    // An unboxed entry's result (`unboxed_type`): its box
+                    // if it has one (owned: a borrowed one is increfed),
+                    // else the number's tag and value.
                     if self.ty(v) != Ty::Obj {
                         self.xincref(w);
                     }
-                    self.ins(I::LocalGet(tag));
-                    self.ins(I::LocalSet(self.ret_tag_l));
                     self.ins(I::LocalGet(bits));
                     self.ins(I::LocalSet(self.ret_bits_l));
                 } else if self.ty(v) != Ty::Obj {
@@ -823,6 +816,11 @@ impl Gen<'_> {
                     self.xdecref(tw);
                 }
                 self.get(w);
+                if let Some((tag, _, _)) = dual {
+                    self.ins(I::LocalGet(tag));
+                    self.get(w);
+                    self.ins(I::Select);
+                }
                 self.ins(I::LocalSet(self.ret_l));
                 self.branch(x, self.exit, &[])?;
             }

@@ -81,12 +81,14 @@ pub(super) fn is_inline(op: &Op) -> bool {
 
 /// How a function's calls and returns carry numbers (`plan`): which
 /// direct callees take some arguments unboxed (by code table index, per
-/// parameter), and whether this function's own results may leave it
-/// unboxed (it has an unboxed entry, `unboxed_signature`).
+/// parameter), and whether this function is (a candidate for) an unboxed
+/// entry (`unboxed_signature`): its results may leave it unboxed, and a
+/// parameter it computes with (an operand of arithmetic, not only of
+/// comparisons) is a dual local, whose argument may come as a number.
 #[derive(Default, Clone, Copy)]
 pub struct Abi<'a> {
     pub callees: Option<&'a std::collections::HashMap<u32, Vec<bool>>>,
-    pub returns_unboxed: bool,
+    pub unboxed_entry: bool,
 }
 
 impl Abi<'_> {
@@ -111,7 +113,7 @@ pub fn unboxed_signature(f: &ir::Function) -> Option<Vec<bool>> {
     if f.generator || f.class_body {
         return None;
     }
-    let p = plan(f, Abi { callees: None, returns_unboxed: true });
+    let p = plan(f, Abi { callees: None, unboxed_entry: true });
     let sig: Vec<bool> = (0..f.nparams as usize).map(|l| p.dual_local[l].is_some()).collect();
     let returns = f.blocks.iter().any(|b| matches!(b.term, Term::Return(t) if p.dual[t as usize].is_some()));
     (sig.iter().any(|&d| d) || returns).then_some(sig)
@@ -126,8 +128,9 @@ pub fn unboxed_signature(f: &ir::Function) -> Option<Vec<bool>> {
 /// that takes numbers or returned from a function whose results may leave
 /// unboxed (`Abi`). A local is dual when a dual temp is stored in it: a
 /// plain variable (not a cell, not in a generator, whose variables live in
-/// its genstate between resumptions); a parameter is dual also when it is
-/// loaded for inline arithmetic (its argument is viewed once, at the
+/// its genstate between resumptions); an unboxed entry's parameter is
+/// dual also when it is an operand of arithmetic (`Abi`: its argument
+/// comes as a number, or is viewed once, at the
 /// entry). Every rule only ever turns candidates down, so this is a
 /// fixpoint.
 pub fn plan(f: &ir::Function, abi: Abi) -> Plan {
@@ -148,9 +151,11 @@ pub fn plan(f: &ir::Function, abi: Abi) -> Plan {
             }
         }
     }
-    // Parameters loaded for inline arithmetic.
+    // An unboxed entry's parameters loaded for arithmetic.
     let mut arith_param = vec![false; f.locals.len()];
-    for inst in f.blocks.iter().flat_map(|b| &b.insts).filter(|i| is_inline(&i.op)) {
+    let arithmetic = |op: &Op| matches!(op, Op::Binary(..) | Op::Unary(..)) && is_inline(op);
+    let insts = f.blocks.iter().flat_map(|b| &b.insts);
+    for inst in insts.filter(|i| abi.unboxed_entry && arithmetic(&i.op)) {
         for t in inst.op.operands() {
             if let Some(l) = loaded_from[t as usize].filter(|&l| l < f.nparams) {
                 arith_param[l as usize] = true;
@@ -202,7 +207,7 @@ pub fn plan(f: &ir::Function, abi: Abi) -> Plan {
             }
             match &b.term {
                 Term::BranchNull(..) => {}
-                Term::Return(_) if abi.returns_unboxed => {}
+                Term::Return(_) if abi.unboxed_entry => {}
                 Term::Branch(t, ..) | Term::Return(t) | Term::Yield(t, ..) => temp_ok[*t as usize] = false,
                 _ => {}
             }
