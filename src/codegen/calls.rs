@@ -182,16 +182,7 @@ impl Gen<'_> {
             let w = self.temp(args[i as usize]);
             self.number_without_box(tag, w);
             self.ins(I::If(BlockType::Empty));
-            self.box_into(tag, bits, bits, boxed);
-            self.frame_addr(1 + i);
-            self.get(boxed);
-            self.ins(I::I32Store(mem(0)));
-            self.get(ok);
-            self.get(boxed);
-            self.konst(0);
-            self.ins(I::I32Ne);
-            self.ins(I::I32And);
-            self.ins(I::LocalSet(ok));
+            self.box_into_slot(tag, bits, self.frame_l, 4 * u64::from(1 + i), ok, boxed);
             self.ins(I::End);
         }
         self.get(ok);
@@ -231,6 +222,23 @@ impl Gen<'_> {
         self.fail_if(x, owned, Some(inst.pos))?;
         owned.push(d);
         Ok(())
+    }
+
+    /// Boxes the number (TAG, BITS) into the argument slot at the address
+    /// in local BASE plus OFFSET, for a callee that takes objects; flag
+    /// local OK is cleared when boxing fails (the slot is then NULL).
+    /// BOXED is scratch.
+    pub(super) fn box_into_slot(&mut self, tag: u32, bits: u32, base: u32, offset: u64, ok: u32, boxed: u32) {
+        self.box_into(tag, bits, bits, boxed);
+        self.get(base);
+        self.get(boxed);
+        self.ins(I::I32Store(mem(offset)));
+        self.get(ok);
+        self.get(boxed);
+        self.konst(0);
+        self.ins(I::I32Ne);
+        self.ins(I::I32And);
+        self.ins(I::LocalSet(ok));
     }
 
     /// A call predicted to be of builtin B: when FUNC is that builtin

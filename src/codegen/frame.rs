@@ -243,16 +243,7 @@ impl Gen<'_> {
             self.ins(I::I32Eqz);
             self.ins(I::Select);
             self.ins(I::If(BlockType::Empty));
-            self.box_into(tag, bits, bits, boxed);
-            self.get(self.slots_l);
-            self.get(boxed);
-            self.ins(I::I32Store(mem(u64::from(i) * 4)));
-            self.get(ok);
-            self.get(boxed);
-            self.ins(I::I32Const(0));
-            self.ins(I::I32Ne);
-            self.ins(I::I32And);
-            self.ins(I::LocalSet(ok));
+            self.box_into_slot(tag, bits, self.slots_l, u64::from(i) * 4, ok, boxed);
             self.konst(MADE);
             self.ins(I::LocalSet(tag));
             self.ins(I::End);

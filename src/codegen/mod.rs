@@ -171,13 +171,16 @@ const GENSTATE_SLOTS: u64 = 20;
 /// own of those it may rebind. A parameter never stored to, deleted or
 /// taken out (a plain variable, not a cell; not in a generator, whose
 /// arguments come in its frame) is used borrowed: no reference counting on
-/// the way in or out. Per local: whether it is such a parameter.
-fn borrowed_params(f: &ir::Function) -> Vec<bool> {
+/// the way in or out; a dual one (`numeric::Plan`) owns its object (its
+/// argument, increfed, or a box). Per local: whether it is such a parameter.
+fn borrowed_params(f: &ir::Function, num: &numeric::Plan) -> Vec<bool> {
     let mut borrowed: Vec<bool> = f
         .locals
         .iter()
         .enumerate()
-        .map(|(i, l)| (i as u32) < f.nparams && l.kind == LocalKind::Fast && !f.generator)
+        .map(|(i, l)| {
+            (i as u32) < f.nparams && l.kind == LocalKind::Fast && !f.generator && num.dual_local[i].is_none()
+        })
         .collect();
     for inst in f.blocks.iter().flat_map(|b| &b.insts) {
         if let Op::StoreLocal(l, _) | Op::DeleteLocal(l) | Op::TakeLocal(l) = inst.op {
@@ -257,6 +260,7 @@ pub fn generate(
     num.view_bits_base = num.range_base + 3 * num.ranges;
     let out = Function::new([(8 + nlocals + ntemps + n + views + 3, ValType::I32), (n64 + 1, ValType::I64)]);
     let frame_size = (f.max_args * 4).div_ceil(16) * 16;
+    let borrowed = borrowed_params(f, &num);
     let mut g = Gen {
         f,
         env,
@@ -285,7 +289,7 @@ pub fn generate(
         probe_caches: std::collections::HashMap::new(),
         num,
         known_bound: bound::known_bound_reads(f),
-        borrowed: borrowed_params(f),
+        borrowed,
         at: (0, 0),
         unboxed,
         ret_bits_l: first_tag + n + views + 3 + n64,
@@ -293,10 +297,6 @@ pub fn generate(
         made: Vec::new(),
         known: [None, None],
     };
-    // A dual parameter owns its object (its argument, increfed, or a box).
-    for (l, b) in g.borrowed.iter_mut().enumerate() {
-        *b &= g.num.dual_local[l].is_none();
-    }
     g.prologue();
     g.entry_owned[0] = Some(Vec::new());
     g.tree(0)?;

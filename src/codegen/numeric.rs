@@ -509,12 +509,7 @@ impl Gen<'_> {
     pub(super) fn view_params(&mut self) {
         for (v, &l) in self.num.viewed_params.clone().iter().enumerate() {
             let w = self.local(l);
-            self.view_object(w, 0);
-            let (k, value, _) = self.scratch(0);
-            self.ins(I::LocalGet(k));
-            self.ins(I::LocalSet(self.num.view_tag_base + v as u32));
-            self.ins(I::LocalGet(value));
-            self.ins(I::LocalSet(self.num.view_bits_base + v as u32));
+            self.view_param_object(w, self.num.view_tag_base + v as u32, self.num.view_bits_base + v as u32);
         }
     }
 
