@@ -47,6 +47,8 @@ pub type Outcomes = HashMap<(String, usize), Option<String>>;
 /// The functions with an unboxed entry (by module name and node offset):
 /// the names of the parameters that take numbers.
 pub type Entries = HashMap<(String, usize), Vec<String>>;
+/// Per native function (as `Entries`): its inline number operations.
+pub type Typing = HashMap<(String, usize), crate::report::InlineOps>;
 
 /// Native code for the user's modules.
 struct NativeProgram {
@@ -64,6 +66,7 @@ struct NativeProgram {
     sites: Vec<image::Site>,
     outcomes: Outcomes,
     entries: Entries,
+    typing: Typing,
     fallbacks: Vec<Diagnostic>,
 }
 
@@ -94,6 +97,7 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
         sites: Vec::new(),
         outcomes: HashMap::new(),
         entries: HashMap::new(),
+        typing: HashMap::new(),
         fallbacks: Vec::new(),
     };
     // Lowering first, for every module: the constants and the code table
@@ -157,6 +161,23 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
                 variants.push(Variant { module: m, qualname: s.qualname.clone(), code, collect, f, ok: true });
             }
         }
+    }
+    // What each value is expected to be, with hints from the whole
+    // program (analysis::types).
+    {
+        let program = analysis::types::Program::new(p.consts.kinds(), |n| p.consts.find_name(n));
+        let module_of = |m: &UserModule| modules.iter().position(|x| std::ptr::eq(*x, m)).unwrap_or(usize::MAX);
+        let mut units: Vec<analysis::types::Unit> = Vec::new();
+        for l in lowered.iter_mut() {
+            let module = module_of(l.0);
+            if let Ok((code, f)) = &mut l.3 {
+                units.push(analysis::types::Unit { module, code: Some(*code), f });
+            }
+        }
+        for v in variants.iter_mut() {
+            units.push(analysis::types::Unit { module: module_of(v.module), code: None, f: &mut v.f });
+        }
+        analysis::types::infer_program(&program, &mut units);
     }
     let image_base = layout.image_addr;
     let const_base = image_base + image::SLOTS_OFFSET as u32;
@@ -224,6 +245,7 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
         p.names.clear();
         p.types.clear();
         p.entries.clear();
+        p.typing.clear();
         let mut unboxed_entries = Vec::new();
         p.cache_bytes = 0;
         p.sites.clear();
@@ -247,6 +269,9 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
                         offset: addr - image_base,
                     }));
                     p.codes[*code as usize].entry = layout.table_index(p.functions.len());
+                    let (total, typed) = analysis::types::typed_ops(f);
+                    p.typing
+                        .insert((lowered[i].0.name.clone(), lowered[i].1), crate::report::InlineOps { total, typed });
                     let name = format!("{}.{}", lowered[i].0.name, lowered[i].2);
                     match (sig, unboxed_funcs.get(code)) {
                         (Some(sig), Some(&entry)) => {
@@ -504,6 +529,6 @@ pub fn compile(opts: &Options) -> Result<Compiled> {
     if opts.optimize {
         wasm = link::optimize::optimize(&wasm)?;
     }
-    let report = Report::new(&graph, wasm.len(), &native.outcomes, &native.entries);
+    let report = Report::new(&graph, wasm.len(), &native.outcomes, &native.entries, &native.typing);
     Ok(Compiled { wasm, report, warnings: graph.warnings })
 }

@@ -30,6 +30,50 @@ pub enum Ty {
     Bool,
 }
 
+/// What a value is expected to be (analysis::types): a set of exact
+/// types, as bits. A hint, not a proof: codegen uses it to choose which
+/// inline paths to emit, and every inline path still tests the type it
+/// handles, so a wrong hint costs speed, never a wrong result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Kinds(pub u16);
+
+impl Kinds {
+    /// No value (an unbound local, an unreached definition).
+    pub const EMPTY: Kinds = Kinds(0);
+    pub const INT: Kinds = Kinds(1);
+    pub const FLOAT: Kinds = Kinds(2);
+    pub const BOOL: Kinds = Kinds(4);
+    pub const STR: Kinds = Kinds(8);
+    pub const LIST: Kinds = Kinds(16);
+    pub const TUPLE: Kinds = Kinds(32);
+    pub const DICT: Kinds = Kinds(64);
+    pub const SET: Kinds = Kinds(128);
+    pub const NONE: Kinds = Kinds(256);
+    /// Anything else (instances, functions, ...).
+    pub const OTHER: Kinds = Kinds(512);
+    pub const ANY: Kinds = Kinds(1023);
+    pub const NUMBER: Kinds = Kinds(3);
+
+    pub fn union(self, o: Kinds) -> Kinds {
+        Kinds(self.0 | o.0)
+    }
+
+    /// Whether it may be one of O's types.
+    pub fn may(self, o: Kinds) -> bool {
+        self.0 & o.0 != 0
+    }
+
+    /// Whether it is expected to be exactly O (one type).
+    pub fn only(self, o: Kinds) -> bool {
+        self == o
+    }
+
+    /// Its types, one at a time.
+    pub fn each(self) -> impl Iterator<Item = Kinds> {
+        (0..10).map(|b| Kinds(1 << b)).filter(move |k| self.may(*k))
+    }
+}
+
 /// A source range as CPython's code positions: 1-based lines, 0-based
 /// UTF-8 byte columns.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -607,6 +651,16 @@ pub struct Function {
     /// code object does not have), by which the runtime finds their slots
     /// in the frame's `localsplus`, where a suspended generator keeps them.
     pub local_names: Option<ConstId>,
+    /// Per temp, what its value is expected to be (analysis::types; empty
+    /// until the analysis ran: nothing expected).
+    pub kinds: Vec<Kinds>,
+}
+
+impl Function {
+    /// What temp T is expected to be (`Kinds::ANY` before the analysis).
+    pub fn kind(&self, t: Temp) -> Kinds {
+        self.kinds.get(t as usize).copied().unwrap_or(Kinds::ANY)
+    }
 }
 
 impl Op {

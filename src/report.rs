@@ -2,6 +2,7 @@
 //! modules embedded and every function of the user's code (each `def`,
 //! `lambda`, comprehension and class body) with how it was compiled.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use rustpython_parser::ast::{self, Ranged, Visitor};
@@ -34,6 +35,16 @@ pub struct FunctionReport {
     /// an unboxed entry when numbers can come in or go out as wasm values:
     /// the parameters that take them (possibly none: the result only).
     pub unboxed_entry: Option<Vec<String>>,
+    /// Native code: its inline int and float operations, and how many of
+    /// them have an expected type for every operand (analysis::types), so
+    /// only that type's path is inline.
+    pub inline_ops: Option<InlineOps>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, Default)]
+pub struct InlineOps {
+    pub total: u32,
+    pub typed: u32,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -63,7 +74,13 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn new(graph: &ModuleGraph, output_bytes: usize, outcomes: &Outcomes, entries: &Entries) -> Report {
+    pub fn new(
+        graph: &ModuleGraph,
+        output_bytes: usize,
+        outcomes: &Outcomes,
+        entries: &Entries,
+        ops: &HashMap<(String, usize), InlineOps>,
+    ) -> Report {
         let mut modules = Vec::new();
         let mut functions = Vec::new();
         for m in std::iter::once(&graph.main).chain(graph.user.values()) {
@@ -73,7 +90,7 @@ impl Report {
                 file: Some(m.source.name.clone()),
                 host_path: Some(m.source.host_path.display().to_string()),
             });
-            functions.extend(functions_of(&m.name, &m.source, &m.body, outcomes, entries));
+            functions.extend(functions_of(&m.name, &m.source, &m.body, outcomes, entries, ops));
         }
         for (name, ns) in &graph.namespaces {
             let host = ns.portions.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
@@ -160,7 +177,11 @@ impl Report {
                 (None, Some(params)) => format!("{}, unboxed entry (numbers in: {})", f.compiled, params.join(", ")),
                 (None, None) => f.compiled.to_string(),
             };
-            let _ = writeln!(out, "  {}:{} {}.{} [{:?}]: {how}", f.file, f.line, f.module, f.qualname, f.kind);
+            let ops = match f.inline_ops {
+                Some(o) => format!(", {} of {} inline number operations typed", o.typed, o.total),
+                None => String::new(),
+            };
+            let _ = writeln!(out, "  {}:{} {}.{} [{:?}]: {how}{ops}", f.file, f.line, f.module, f.qualname, f.kind);
         }
         let _ = writeln!(out, "output: {} bytes", self.output_bytes);
         out
@@ -173,10 +194,19 @@ fn functions_of(
     body: &ast::Suite,
     outcomes: &Outcomes,
     entries: &Entries,
+    ops: &HashMap<(String, usize), InlineOps>,
 ) -> Vec<FunctionReport> {
     let future_annotations = crate::scope::future_annotations(body);
-    let mut finder =
-        FunctionFinder { module, source, outcomes, entries, scope: Vec::new(), found: Vec::new(), future_annotations };
+    let mut finder = FunctionFinder {
+        module,
+        source,
+        outcomes,
+        entries,
+        ops,
+        scope: Vec::new(),
+        found: Vec::new(),
+        future_annotations,
+    };
     for stmt in body.iter().cloned() {
         finder.visit_stmt(stmt);
     }
@@ -188,6 +218,7 @@ struct FunctionFinder<'a> {
     source: &'a SourceFile,
     outcomes: &'a Outcomes,
     entries: &'a Entries,
+    ops: &'a HashMap<(String, usize), InlineOps>,
     /// Enclosing qualname parts; functions add `<locals>` as CPython does.
     scope: Vec<String>,
     found: Vec<FunctionReport>,
@@ -218,6 +249,7 @@ impl FunctionFinder<'_> {
                 .is_none()
                 .then(|| self.entries.get(&(self.module.to_string(), offset)).cloned())
                 .flatten(),
+            inline_ops: self.ops.get(&(self.module.to_string(), offset)).copied().filter(|o| o.total > 0),
             fallback_reason: reason,
         });
         self.scope.push(name.to_string());

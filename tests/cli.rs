@@ -221,6 +221,35 @@ fn report_names_the_functions_with_an_unboxed_entry() {
 }
 
 #[test]
+fn report_counts_the_inline_operations_with_expected_types() {
+    let dir = scratch("typed-report");
+    std::fs::write(
+        dir.join("app.py"),
+        "def tri(n):\n    t = 0\n    for i in range(n):\n        t += i * 2\n    return t\n\
+         def avg(a, b):\n    return (a + b) / 2.0\n\
+         def main(xs):\n    return tri(10), avg(1.5, 2.5), xs[0] + xs[1]\nprint(main([1, 2]))\n",
+    )
+    .unwrap();
+    let out = py2wasm(&["app.py", "-o", "app.wasm", "--report-json", "r.json", "--report"], &dir);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("r.json")).unwrap()).unwrap();
+    let ops = |qualname: &str| {
+        report["functions"].as_array().unwrap().iter().find(|f| f["qualname"] == qualname).unwrap()["inline_ops"]
+            .clone()
+    };
+    // tri: n comes as an int from main's call, i from range(), t from 0
+    // and int arithmetic; avg: floats from main's call; main: list items
+    // are unknown.
+    assert_eq!(ops("tri"), serde_json::json!({"total": 2, "typed": 2}));
+    assert_eq!(ops("avg"), serde_json::json!({"total": 2, "typed": 2}));
+    assert_eq!(ops("main"), serde_json::json!({"total": 1, "typed": 0}));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("2 of 2 inline number operations typed"), "{text}");
+    let run = py2wasm(&["run", "app.py"], &dir);
+    assert_eq!(String::from_utf8_lossy(&run.stdout), "(90, 2.0, 3)\n", "{}", stderr(&run));
+}
+
+#[test]
 fn no_fallback_lists_each_fallback_with_its_location() {
     let dir = scratch("no-fallback");
     std::fs::write(

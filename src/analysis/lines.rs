@@ -139,6 +139,7 @@ mod tests {
             generator,
             class_body: false,
             local_names: None,
+            kinds: Vec::new(),
         }
     }
 

@@ -4,6 +4,7 @@
 //! before any code is generated) see the same facts.
 
 pub mod lines;
+pub mod types;
 
 use crate::ir;
 

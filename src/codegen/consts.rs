@@ -157,6 +157,28 @@ impl ConstPool {
         id
     }
 
+    /// The constant of name S, if the pool has it.
+    pub fn find_name(&self, s: &str) -> Option<ConstId> {
+        let mut bytes = Vec::new();
+        Const::Name(s.to_string()).marshal(&mut bytes);
+        self.index.get(&bytes).copied()
+    }
+
+    /// Per constant, its type (analysis::types), from its marshal code.
+    pub fn kinds(&self) -> Vec<crate::ir::Kinds> {
+        use crate::ir::Kinds;
+        let kind = |code: u8| match code {
+            b'N' => Kinds::NONE,
+            b'T' | b'F' => Kinds::BOOL,
+            b'i' | b'l' => Kinds::INT,
+            b'g' => Kinds::FLOAT,
+            b'z' | b'Z' | b't' | b'u' => Kinds::STR,
+            b')' | b'(' => Kinds::TUPLE,
+            _ => Kinds::OTHER,
+        };
+        self.items.iter().map(|b| b.first().map_or(Kinds::ANY, |&c| kind(c))).collect()
+    }
+
     pub fn name(&mut self, s: &str) -> ConstId {
         self.add(&Const::Name(s.to_string()))
     }

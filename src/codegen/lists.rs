@@ -7,7 +7,7 @@ use super::numeric::INT;
 use super::strings::STR_DATA;
 use super::Gen;
 use crate::codegen::runtime::Rt;
-use crate::ir::{Inst, Op, Temp};
+use crate::ir::{self, Inst, Op, Temp};
 
 impl Gen<'_> {
     /// Leaves the address of item K of list O (object local OW) when O is
@@ -111,7 +111,9 @@ impl Gen<'_> {
                 let (w, ow) = (self.temp(d), self.temp(*o));
                 self.view(*k, 0);
                 self.fast_path_begin();
-                self.list_item_addr(ow, true);
+                // Tuples and strs too, unless a list is expected.
+                let any_sequence = !self.f.kind(*o).only(ir::Kinds::LIST);
+                self.list_item_addr(ow, any_sequence);
                 self.ins(I::I32Load(super::mem(0)));
                 self.ins(I::LocalSet(w));
                 self.incref(w);

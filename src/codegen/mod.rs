@@ -17,7 +17,7 @@ mod frame;
 mod iteration;
 mod lists;
 mod numeric;
-pub use numeric::unboxed_signature;
+pub use numeric::{is_inline, unboxed_signature};
 pub mod runtime;
 pub mod stackify;
 mod strings;
@@ -156,6 +156,10 @@ struct Gen<'a> {
     /// Inline arithmetic: the tags of scratch views 0 and 1 when known at
     /// compile time (a number constant's), so only the other is tested.
     known: [Option<i32>; 2],
+    /// Inline arithmetic: the tags views 0 and 1 are expected to have
+    /// (analysis::types), when one is: only that type's path is inline,
+    /// anything else takes CPython's.
+    expect: [Option<i32>; 2],
 }
 
 /// runtime/generator.c's genstate: where a suspended generator's yield number
@@ -296,6 +300,7 @@ pub fn generate(
         made_l: [first_tag + n + views, first_tag + n + views + 1, first_tag + n + views + 2],
         made: Vec::new(),
         known: [None, None],
+        expect: [None, None],
     };
     g.prologue();
     g.entry_owned[0] = Some(Vec::new());

@@ -1,9 +1,11 @@
-//! Inline int and float arithmetic. Without type inference yet, the types
-//! are checked at run time: an exact `int` of at most two digits (CPython's
-//! 30-bit digits) or an exact `float` is computed on with wasm's own i64 and
-//! f64 instructions, anything else (other types, big ints, a division by
-//! zero, an int product that could overflow) takes CPython's path
-//! (`py2wasm_binary`, `py2wasm_unary`, `py2wasm_compare_bool`).
+//! Inline int and float arithmetic. The types are checked at run time: an
+//! exact `int` of at most two digits (CPython's 30-bit digits) or an exact
+//! `float` is computed on with wasm's own i64 and f64 instructions,
+//! anything else (other types, big ints, a division by zero, an int
+//! product that could overflow) takes CPython's path (`py2wasm_binary`,
+//! `py2wasm_unary`, `py2wasm_compare_bool`). Where analysis::types expects
+//! the operands' types, only that type's path is emitted (`paths`); the
+//! checks stay, as the expectation is a hint.
 //!
 //! A result that only feeds more arithmetic (`dx * dx + dy * dy`: the two
 //! products) is a *dual* temp: it stays unboxed (a tag saying int or float,
@@ -71,7 +73,8 @@ fn inline_binop(op: BinOp) -> bool {
     matches!(op, Add | Sub | Mul | TrueDiv | FloorDiv | Mod | Pow)
 }
 
-pub(super) fn is_inline(op: &Op) -> bool {
+/// Whether OP has an inline int and float path (the rest of this module).
+pub fn is_inline(op: &Op) -> bool {
     match op {
         Op::Binary(b, ..) => inline_binop(*b),
         Op::Unary(UnaryOp::Neg, _) | Op::CompareBool(..) | Op::Compare(..) => true,
@@ -139,13 +142,15 @@ pub fn plan(f: &ir::Function, abi: Abi) -> Plan {
     let mut loaded_from: Vec<Option<LocalId>> = vec![None; f.temps.len()];
     for inst in f.blocks.iter().flat_map(|b| &b.insts) {
         if let Some(d) = inst.dst {
-            temp_ok[d as usize] = match &inst.op {
-                Op::CompareBool(..) | Op::Compare(..) => false,
-                op if is_inline(op) => f.temps[d as usize] == Ty::Obj,
-                Op::Alias(src) => f.temps[d as usize] == Ty::Borrowed && f.temps[*src as usize] == Ty::Obj,
-                Op::IterNext(_) | Op::RangeNext(_) | Op::LoadLocal(_) => true,
-                op => abi.callee(op).is_some() && f.temps[d as usize] == Ty::Obj,
-            };
+            // (what is expected not to be a number stays an object)
+            temp_ok[d as usize] = f.kind(d).may(ir::Kinds::NUMBER)
+                && match &inst.op {
+                    Op::CompareBool(..) | Op::Compare(..) => false,
+                    op if is_inline(op) => f.temps[d as usize] == Ty::Obj,
+                    Op::Alias(src) => f.temps[d as usize] == Ty::Borrowed && f.temps[*src as usize] == Ty::Obj,
+                    Op::IterNext(_) | Op::RangeNext(_) | Op::LoadLocal(_) => true,
+                    op => abi.callee(op).is_some() && f.temps[d as usize] == Ty::Obj,
+                };
             if let Op::LoadLocal(l) = inst.op {
                 loaded_from[d as usize] = Some(l);
             }
@@ -585,11 +590,43 @@ impl Gen<'_> {
 
     /// The fast path of a binary operation: the result in scratch 2.
     fn binary_fast(&mut self, op: BinOp) {
-        let (_, ia, fa) = self.scratch(0);
-        let (_, ib, fb) = self.scratch(1);
-        let (rk, ri, rf) = self.scratch(2);
+        let (int_path, float_path) = self.paths();
         self.both_int();
+        if !int_path {
+            // Floats expected: ints take CPython's path.
+            self.br_slow_if();
+            self.float_fast(op);
+            return;
+        }
+        if !float_path {
+            // Ints expected: anything else takes CPython's path.
+            self.ins(I::I32Eqz);
+            self.br_slow_if();
+            self.int_fast(op);
+            return;
+        }
         self.open_if();
+        self.int_fast(op);
+        self.ins(I::Else);
+        self.float_fast(op);
+        self.close();
+    }
+
+    /// Which of the int and float paths inline arithmetic has: both,
+    /// unless the operands are expected to be ints (then no float path) or
+    /// one is expected to be a float (then no int path).
+    fn paths(&self) -> (bool, bool) {
+        let hint = |i: usize| self.known[i].or(self.expect[i]);
+        let float = hint(0) == Some(FLOAT) || hint(1) == Some(FLOAT);
+        let ints = hint(0) == Some(INT) && hint(1) == Some(INT);
+        (!float, !ints)
+    }
+
+    /// Binary OP on two int views: the result in scratch 2.
+    fn int_fast(&mut self, op: BinOp) {
+        let (_, ia, _) = self.scratch(0);
+        let (_, ib, _) = self.scratch(1);
+        let (rk, ri, rf) = self.scratch(2);
         match op {
             BinOp::Add | BinOp::Sub => {
                 self.ins(I::LocalGet(ia));
@@ -665,7 +702,14 @@ impl Gen<'_> {
         }
         self.konst(if op == BinOp::TrueDiv { FLOAT } else { INT });
         self.ins(I::LocalSet(rk));
-        self.ins(I::Else);
+    }
+
+    /// Binary OP on two number views, not both ints (or boxed: CPython's
+    /// path): the result in scratch 2.
+    fn float_fast(&mut self, op: BinOp) {
+        let (_, _, fa) = self.scratch(0);
+        let (_, _, fb) = self.scratch(1);
+        let (rk, _, rf) = self.scratch(2);
         self.br_slow_if_boxed();
         if op == BinOp::Pow {
             // int ** int took CPython's path above (an int, or a float for
@@ -722,7 +766,6 @@ impl Gen<'_> {
             self.konst(FLOAT);
             self.ins(I::LocalSet(rk));
         }
-        self.close();
     }
 
     /// The fast path of `-a`: the result in scratch 2.
@@ -731,21 +774,40 @@ impl Gen<'_> {
         let (rk, ri, rf) = self.scratch(2);
         self.ins(I::LocalGet(ka));
         self.ins(I::LocalSet(rk));
+        let int = |g: &mut Self| {
+            g.ins(I::I64Const(0));
+            g.ins(I::LocalGet(ia));
+            g.ins(I::I64Sub);
+            g.ins(I::LocalSet(ri));
+        };
+        let float = |g: &mut Self| {
+            g.fget(fa);
+            g.ins(I::F64Neg);
+            g.fset(rf);
+        };
+        // Only the expected type's path, when one is expected.
+        if let Some(tag) = self.expect[0] {
+            self.ins(I::LocalGet(ka));
+            self.konst(tag);
+            self.ins(I::I32Ne);
+            self.br_slow_if();
+            if tag == INT {
+                int(self);
+            } else {
+                float(self);
+            }
+            return;
+        }
         self.ins(I::LocalGet(ka));
         self.konst(INT);
         self.ins(I::I32Eq);
         self.open_if();
-        self.ins(I::I64Const(0));
-        self.ins(I::LocalGet(ia));
-        self.ins(I::I64Sub);
-        self.ins(I::LocalSet(ri));
+        int(self);
         self.ins(I::Else);
         self.ins(I::LocalGet(ka));
         self.ins(I::I32Eqz);
         self.br_slow_if();
-        self.fget(fa);
-        self.ins(I::F64Neg);
-        self.fset(rf);
+        float(self);
         self.close();
     }
 
@@ -754,20 +816,36 @@ impl Gen<'_> {
         let (_, ia, fa) = self.scratch(0);
         let (_, ib, fb) = self.scratch(1);
         let (rk, _, _) = self.scratch(2);
+        let (int_path, float_path) = self.paths();
+        let int = |g: &mut Self| {
+            g.ins(I::LocalGet(ia));
+            g.ins(I::LocalGet(ib));
+            g.ins(match op {
+                CmpOp::Lt => I::I64LtS,
+                CmpOp::Le => I::I64LeS,
+                CmpOp::Eq => I::I64Eq,
+                CmpOp::Ne => I::I64Ne,
+                CmpOp::Gt => I::I64GtS,
+                CmpOp::Ge => I::I64GeS,
+            });
+            g.ins(I::LocalSet(rk));
+        };
         self.both_int();
-        self.open_if();
-        self.ins(I::LocalGet(ia));
-        self.ins(I::LocalGet(ib));
-        self.ins(match op {
-            CmpOp::Lt => I::I64LtS,
-            CmpOp::Le => I::I64LeS,
-            CmpOp::Eq => I::I64Eq,
-            CmpOp::Ne => I::I64Ne,
-            CmpOp::Gt => I::I64GtS,
-            CmpOp::Ge => I::I64GeS,
-        });
-        self.ins(I::LocalSet(rk));
-        self.ins(I::Else);
+        if !float_path {
+            // Ints expected: anything else takes CPython's path.
+            self.ins(I::I32Eqz);
+            self.br_slow_if();
+            int(self);
+            return;
+        }
+        if int_path {
+            self.open_if();
+            int(self);
+            self.ins(I::Else);
+        } else {
+            // A float expected: two ints take CPython's path.
+            self.br_slow_if();
+        }
         self.br_slow_if_boxed();
         // An int compares with a float exactly only when the conversion is
         // exact.
@@ -800,7 +878,9 @@ impl Gen<'_> {
             CmpOp::Ge => I::F64Ge,
         });
         self.ins(I::LocalSet(rk));
-        self.close();
+        if int_path {
+            self.close();
+        }
     }
 
     /// Pushes the address of CPython's cached int (-5..=256, 16 bytes
@@ -978,6 +1058,16 @@ impl Gen<'_> {
         };
         let w = self.temp(d);
         self.known = [None, None];
+        let hint = |k: ir::Kinds| {
+            if k.only(ir::Kinds::INT) {
+                Some(INT)
+            } else if k.only(ir::Kinds::FLOAT) {
+                Some(FLOAT)
+            } else {
+                None
+            }
+        };
+        self.expect = [hint(self.f.kind(a)), b.and_then(|b| hint(self.f.kind(b)))];
         self.view(a, 0);
         if let Some(b) = b {
             self.view(b, 1);
@@ -1036,7 +1126,9 @@ impl Gen<'_> {
         if let Some(b) = b_own {
             self.materialize(x, b, owned, inst.pos)?;
         }
-        if let Kind::Cmp(op) | Kind::CmpObj(op) = kind {
+        let strs = b.is_some_and(|b| self.f.kind(a).may(ir::Kinds::STR) && self.f.kind(b).may(ir::Kinds::STR));
+        let str_path = matches!(kind, Kind::Cmp(_) | Kind::CmpObj(_)) && strs;
+        if let (Kind::Cmp(op) | Kind::CmpObj(op), true) = (kind, str_path) {
             // One-character strs (`c == "x"`) are compared here.
             let (aw, bw) = (self.temp(a), self.temp(b.unwrap_or(a)));
             self.both_ascii_chars(aw, bw);
@@ -1069,7 +1161,9 @@ impl Gen<'_> {
                 self.get(self.temp(b.unwrap_or(a)));
                 self.konst(op as i32);
                 self.call(Rt::CompareBool);
-                self.close();
+                if str_path {
+                    self.close();
+                }
                 self.ins(I::LocalTee(w));
                 self.konst(0);
                 self.ins(I::I32LtS);
@@ -1078,7 +1172,9 @@ impl Gen<'_> {
                 self.get(self.temp(b.unwrap_or(a)));
                 self.konst(op as i32);
                 self.call(Rt::Compare);
-                self.close();
+                if str_path {
+                    self.close();
+                }
                 self.ins(I::LocalTee(w));
                 self.ins(I::I32Eqz);
             }

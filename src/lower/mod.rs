@@ -149,6 +149,7 @@ pub fn lower_function(cx: &mut Context, scope_id: ScopeId, body: Body) -> R<Func
             generator,
             class_body: is_class,
             local_names: None,
+            kinds: Vec::new(),
         },
         cur: 0,
         loops: Vec::new(),
