@@ -103,6 +103,8 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
     // Lowering first, for every module: the constants and the code table
     // are then complete, which places the inline caches after their slots.
     let mut lowered: Vec<Lowered> = Vec::new();
+    // Per module (by index), its functions a call by name enters directly.
+    let mut direct_targets: HashMap<usize, HashMap<String, u32>> = HashMap::new();
     let mut variants: Vec<Variant> = Vec::new();
     for m in modules {
         let scopes = scope::analyze(&m.source, &m.body);
@@ -126,6 +128,8 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
             });
         }
         let direct_calls = lower::direct_targets(&m.body, &scopes, &code_ids);
+        let index = modules.iter().position(|x| std::ptr::eq(*x, *m)).unwrap_or(usize::MAX);
+        direct_targets.insert(index, direct_calls.iter().map(|(n, t)| (n.clone(), t.code)).collect());
         let mut genexp_variants = Vec::new();
         let mut cx = lower::Context {
             consts: &mut p.consts,
@@ -177,7 +181,16 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
         for v in variants.iter_mut() {
             units.push(analysis::types::Unit { module: module_of(v.module), code: None, f: &mut v.f });
         }
-        analysis::types::infer_program(&program, &mut units);
+        // (module bodies run as bytecode: what they store and call is read
+        // off the AST)
+        let mut top_level = HashMap::new();
+        for (i, m) in modules.iter().enumerate() {
+            let empty = HashMap::new();
+            let targets = direct_targets.get(&i).unwrap_or(&empty);
+            let t = analysis::types::TopLevel::new(&m.body, |n| p.consts.find_name(n), targets);
+            top_level.insert(i, t);
+        }
+        analysis::types::infer_program(&program, &top_level, &mut units);
     }
     let image_base = layout.image_addr;
     let const_base = image_base + image::SLOTS_OFFSET as u32;

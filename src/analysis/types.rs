@@ -13,13 +13,17 @@
 //! Across the program (`infer_program`), the hints flow through what the
 //! compiler sees of it: a module-level function called directly (and
 //! never used otherwise by its name) expects as each parameter what its
-//! call sites pass, a direct call gives what its callee returns, and a
-//! module's global what the module stores in it. The rounds repeat until
-//! nothing grows. Cells, attributes, items, other calls and every
-//! variable of a generator or class body (whose control flow resumes
-//! where the graph has no edge) are unknown (`Kinds::ANY`).
+//! call sites pass, a direct call gives what its callee returns, a
+//! module's global what the module stores in it, and an attribute what
+//! the program's compiled code stores in attributes of that name, on any
+//! object (one it never stores: a method, a module's, a library's, is
+//! unknown). The rounds repeat until nothing grows. Cells, items, other
+//! calls and every variable of a generator or class body (whose control
+//! flow resumes where the graph has no edge) are unknown (`Kinds::ANY`).
 
 use std::collections::{HashMap, HashSet};
+
+use rustpython_parser::ast;
 
 use crate::ir::{BinOp, Builtin, Callee, ConstId, Function, Kinds, Number, Op, Temp, Term, UnaryOp};
 
@@ -37,28 +41,338 @@ impl Program {
     /// The hints of a program whose constants are CONSTS (per constant,
     /// its type) and whose names FIND gives the constant of.
     pub fn new(consts: Vec<Kinds>, find: impl Fn(&str) -> Option<ConstId>) -> Program {
-        let calls = [
-            ("int", Kinds::INT),
-            ("len", Kinds::INT),
-            ("hash", Kinds::INT),
-            ("ord", Kinds::INT),
-            ("float", Kinds::FLOAT),
-            ("str", Kinds::STR),
-            ("repr", Kinds::STR),
-            ("chr", Kinds::STR),
-            ("bool", Kinds::BOOL),
-            ("isinstance", Kinds::BOOL),
-            ("list", Kinds::LIST),
-            ("sorted", Kinds::LIST),
-            ("tuple", Kinds::TUPLE),
-            ("divmod", Kinds::TUPLE),
-            ("dict", Kinds::DICT),
-            ("set", Kinds::SET),
-        ];
-        let builtin_calls = calls.iter().filter_map(|(name, k)| Some((find(name)?, *k))).collect();
+        let builtin_calls = BUILTIN_CALLS.iter().filter_map(|(name, k)| Some((find(name)?, *k))).collect();
         Program { consts, builtin_calls }
     }
 }
+
+/// What a module's top level (which runs as bytecode: it is not lowered)
+/// shows of the program, read off its AST, by the constant of each name.
+#[derive(Default)]
+pub struct TopLevel {
+    /// What it stores in each global (`module_level_stores`).
+    pub stores: HashMap<ConstId, Kinds>,
+    /// Its calls of a module-level function by name, with the arguments.
+    pub calls: Vec<(ConstId, Vec<Arg>)>,
+    /// Names it uses otherwise (a function passed somewhere).
+    pub escaped: HashSet<ConstId>,
+    /// The module's functions a call by name can enter directly (code
+    /// table index, by name).
+    pub targets: HashMap<ConstId, u32>,
+}
+
+/// An argument of a top-level call: what its form says, or a global.
+#[derive(Clone, Copy)]
+pub enum Arg {
+    Kind(Kinds),
+    Global(ConstId),
+}
+
+impl TopLevel {
+    /// Reads BODY; FIND gives the constant of a name (None: no compiled
+    /// code uses it), TARGETS the direct targets by name.
+    pub fn new(body: &[ast::Stmt], find: impl Fn(&str) -> Option<ConstId>, targets: &HashMap<String, u32>) -> TopLevel {
+        let stores = module_level_stores(body).into_iter().filter_map(|(n, k)| Some((find(&n)?, k))).collect();
+        let mut v = TopLevelCalls { depth: 0, calls: Vec::new(), escaped: HashSet::new() };
+        for stmt in body.iter().cloned() {
+            ast::Visitor::visit_stmt(&mut v, stmt);
+        }
+        let arg = |a: &ast::Expr| match a {
+            ast::Expr::Name(n) => find(n.id.as_str()).map_or(Arg::Kind(Kinds::ANY), Arg::Global),
+            e => Arg::Kind(expr_kind(e)),
+        };
+        let calls = v.calls.iter().filter_map(|(f, args)| Some((find(f)?, args.iter().map(arg).collect()))).collect();
+        let escaped = v.escaped.iter().filter_map(|n| find(n)).collect();
+        let targets = targets.iter().filter_map(|(n, c)| Some((find(n)?, *c))).collect();
+        TopLevel { stores, calls, escaped, targets }
+    }
+}
+
+/// Calls by name in a module's own top-level code (not in functions,
+/// classes, lambdas or comprehensions, which are compiled and seen there),
+/// and the other uses of names.
+struct TopLevelCalls {
+    /// Inside a comprehension (its own scope): names are only escapes.
+    depth: u32,
+    calls: Vec<(String, Vec<ast::Expr>)>,
+    escaped: HashSet<String>,
+}
+
+impl ast::Visitor for TopLevelCalls {
+    fn visit_stmt_function_def(&mut self, node: ast::StmtFunctionDef) {
+        self.visit_arguments(*node.args);
+        for d in node.decorator_list {
+            self.visit_expr(d);
+        }
+    }
+    fn visit_stmt_async_function_def(&mut self, node: ast::StmtAsyncFunctionDef) {
+        self.visit_arguments(*node.args);
+        for d in node.decorator_list {
+            self.visit_expr(d);
+        }
+    }
+    fn visit_stmt_class_def(&mut self, node: ast::StmtClassDef) {
+        for e in node.bases.into_iter().chain(node.decorator_list) {
+            self.visit_expr(e);
+        }
+        for k in node.keywords {
+            self.visit_keyword(k);
+        }
+    }
+    fn visit_expr_lambda(&mut self, node: ast::ExprLambda) {
+        self.visit_arguments(*node.args);
+    }
+    fn visit_expr_list_comp(&mut self, node: ast::ExprListComp) {
+        self.depth += 1;
+        self.generic_visit_expr_list_comp(node);
+        self.depth -= 1;
+    }
+    fn visit_expr_set_comp(&mut self, node: ast::ExprSetComp) {
+        self.depth += 1;
+        self.generic_visit_expr_set_comp(node);
+        self.depth -= 1;
+    }
+    fn visit_expr_dict_comp(&mut self, node: ast::ExprDictComp) {
+        self.depth += 1;
+        self.generic_visit_expr_dict_comp(node);
+        self.depth -= 1;
+    }
+    fn visit_expr_generator_exp(&mut self, node: ast::ExprGeneratorExp) {
+        self.depth += 1;
+        self.generic_visit_expr_generator_exp(node);
+        self.depth -= 1;
+    }
+    fn visit_expr_call(&mut self, node: ast::ExprCall) {
+        let plain = node.keywords.is_empty() && !node.args.iter().any(|a| matches!(a, ast::Expr::Starred(_)));
+        match (&*node.func, plain && self.depth == 0) {
+            (ast::Expr::Name(f), true) => {
+                self.calls.push((f.id.to_string(), node.args.clone()));
+                for a in node.args {
+                    self.visit_expr(a);
+                }
+            }
+            _ => self.generic_visit_expr_call(node),
+        }
+    }
+    fn visit_expr_name(&mut self, node: ast::ExprName) {
+        if node.ctx == ast::ExprContext::Load {
+            self.escaped.insert(node.id.to_string());
+        }
+    }
+}
+
+/// What a module's top level, which runs as bytecode (it is not lowered),
+/// stores in its globals, by name: what a literal, a display, a constant
+/// expression, a builtin's call or `a, b = range(2)` gives; anything else
+/// it binds (defs, classes, imports, loop variables, other values) is
+/// unknown. Statements nested in `if`, `for`, `while`, `with` and `try`
+/// count, function and class bodies do not.
+pub fn module_level_stores(body: &[ast::Stmt]) -> HashMap<String, Kinds> {
+    let mut stores: HashMap<String, Kinds> = HashMap::new();
+    let mut store = |name: &str, k: Kinds| {
+        let e = stores.entry(name.to_string()).or_insert(Kinds::EMPTY);
+        *e = e.union(k);
+    };
+    module_stores(body, &mut store);
+    stores
+}
+
+fn module_stores(body: &[ast::Stmt], store: &mut dyn FnMut(&str, Kinds)) {
+    use ast::Stmt;
+    for stmt in body {
+        match stmt {
+            Stmt::Assign(a) => {
+                for t in &a.targets {
+                    target_stores(t, Some(&a.value), store);
+                }
+            }
+            Stmt::AnnAssign(a) => target_stores(&a.target, a.value.as_deref(), store),
+            Stmt::AugAssign(a) => target_stores(&a.target, None, store),
+            Stmt::For(f) => {
+                target_stores(&f.target, None, store);
+                module_stores(&f.body, store);
+                module_stores(&f.orelse, store);
+            }
+            Stmt::AsyncFor(f) => {
+                target_stores(&f.target, None, store);
+                module_stores(&f.body, store);
+                module_stores(&f.orelse, store);
+            }
+            Stmt::While(w) => {
+                module_stores(&w.body, store);
+                module_stores(&w.orelse, store);
+            }
+            Stmt::If(i) => {
+                module_stores(&i.body, store);
+                module_stores(&i.orelse, store);
+            }
+            Stmt::With(w) => {
+                for item in &w.items {
+                    if let Some(v) = &item.optional_vars {
+                        target_stores(v, None, store);
+                    }
+                }
+                module_stores(&w.body, store);
+            }
+            Stmt::AsyncWith(w) => {
+                for item in &w.items {
+                    if let Some(v) = &item.optional_vars {
+                        target_stores(v, None, store);
+                    }
+                }
+                module_stores(&w.body, store);
+            }
+            Stmt::Try(t) => {
+                module_stores(&t.body, store);
+                for h in &t.handlers {
+                    let ast::ExceptHandler::ExceptHandler(h) = h;
+                    if let Some(n) = &h.name {
+                        store(n.as_str(), Kinds::ANY);
+                    }
+                    module_stores(&h.body, store);
+                }
+                module_stores(&t.orelse, store);
+                module_stores(&t.finalbody, store);
+            }
+            Stmt::TryStar(t) => {
+                module_stores(&t.body, store);
+                for h in &t.handlers {
+                    let ast::ExceptHandler::ExceptHandler(h) = h;
+                    if let Some(n) = &h.name {
+                        store(n.as_str(), Kinds::ANY);
+                    }
+                    module_stores(&h.body, store);
+                }
+                module_stores(&t.orelse, store);
+                module_stores(&t.finalbody, store);
+            }
+            Stmt::FunctionDef(d) => store(d.name.as_str(), Kinds::ANY),
+            Stmt::AsyncFunctionDef(d) => store(d.name.as_str(), Kinds::ANY),
+            Stmt::ClassDef(c) => store(c.name.as_str(), Kinds::ANY),
+            Stmt::Import(i) => {
+                for a in &i.names {
+                    let bound = a.asname.as_ref().unwrap_or(&a.name);
+                    store(bound.split('.').next().unwrap_or(bound.as_str()), Kinds::ANY);
+                }
+            }
+            Stmt::ImportFrom(i) => {
+                for a in &i.names {
+                    store(a.asname.as_ref().unwrap_or(&a.name).as_str(), Kinds::ANY);
+                }
+            }
+            Stmt::Delete(d) => {
+                for t in &d.targets {
+                    target_stores(t, None, store);
+                }
+            }
+            // (a match statement's captures are not counted: their hints
+            // may be wrong, which costs speed only)
+            _ => {}
+        }
+    }
+}
+
+/// The names target T binds, given VALUE (None: unknown).
+fn target_stores(t: &ast::Expr, value: Option<&ast::Expr>, store: &mut dyn FnMut(&str, Kinds)) {
+    match t {
+        ast::Expr::Name(n) => store(n.id.as_str(), value.map_or(Kinds::ANY, expr_kind)),
+        ast::Expr::Tuple(ast::ExprTuple { elts, .. }) | ast::Expr::List(ast::ExprList { elts, .. }) => {
+            let items: Option<Vec<Kinds>> = match value {
+                Some(
+                    ast::Expr::Tuple(ast::ExprTuple { elts: v, .. }) | ast::Expr::List(ast::ExprList { elts: v, .. }),
+                ) if v.len() == elts.len() && !v.iter().any(|e| matches!(e, ast::Expr::Starred(_))) => {
+                    Some(v.iter().map(expr_kind).collect())
+                }
+                // `A, B, C = range(3)`: ints.
+                Some(ast::Expr::Call(c)) if matches!(&*c.func, ast::Expr::Name(f) if f.id.as_str() == "range") => {
+                    Some(vec![Kinds::INT; elts.len()])
+                }
+                _ => None,
+            };
+            for (i, e) in elts.iter().enumerate() {
+                match (e, &items) {
+                    (ast::Expr::Name(n), Some(k)) => store(n.id.as_str(), k[i]),
+                    _ => target_stores(e, None, store),
+                }
+            }
+        }
+        ast::Expr::Starred(s) => target_stores(&s.value, None, store),
+        _ => {}
+    }
+}
+
+/// What expression E gives, as far as its form says.
+fn expr_kind(e: &ast::Expr) -> Kinds {
+    match e {
+        ast::Expr::Constant(c) => match &c.value {
+            ast::Constant::None => Kinds::NONE,
+            ast::Constant::Bool(_) => Kinds::BOOL,
+            ast::Constant::Int(_) => Kinds::INT,
+            ast::Constant::Float(_) => Kinds::FLOAT,
+            ast::Constant::Str(_) => Kinds::STR,
+            ast::Constant::Tuple(_) => Kinds::TUPLE,
+            _ => Kinds::OTHER,
+        },
+        ast::Expr::List(_) | ast::Expr::ListComp(_) => Kinds::LIST,
+        ast::Expr::Tuple(_) => Kinds::TUPLE,
+        ast::Expr::Dict(_) | ast::Expr::DictComp(_) => Kinds::DICT,
+        ast::Expr::Set(_) | ast::Expr::SetComp(_) => Kinds::SET,
+        ast::Expr::JoinedStr(_) => Kinds::STR,
+        ast::Expr::IfExp(i) => expr_kind(&i.body).union(expr_kind(&i.orelse)),
+        ast::Expr::UnaryOp(u) => match u.op {
+            ast::UnaryOp::USub => unary(UnaryOp::Neg, expr_kind(&u.operand)),
+            ast::UnaryOp::UAdd => unary(UnaryOp::Pos, expr_kind(&u.operand)),
+            ast::UnaryOp::Not => Kinds::BOOL,
+            ast::UnaryOp::Invert => unary(UnaryOp::Invert, expr_kind(&u.operand)),
+        },
+        ast::Expr::BinOp(b) => {
+            let op = match b.op {
+                ast::Operator::Add => BinOp::Add,
+                ast::Operator::Sub => BinOp::Sub,
+                ast::Operator::Mult => BinOp::Mul,
+                ast::Operator::Div => BinOp::TrueDiv,
+                ast::Operator::FloorDiv => BinOp::FloorDiv,
+                ast::Operator::Mod => BinOp::Mod,
+                ast::Operator::Pow => BinOp::Pow,
+                ast::Operator::LShift => BinOp::LShift,
+                ast::Operator::RShift => BinOp::RShift,
+                ast::Operator::BitAnd => BinOp::And,
+                ast::Operator::BitOr => BinOp::Or,
+                ast::Operator::BitXor => BinOp::Xor,
+                ast::Operator::MatMult => BinOp::MatMul,
+            };
+            binary(op, expr_kind(&b.left), expr_kind(&b.right))
+        }
+        ast::Expr::Call(c) if c.keywords.is_empty() => match &*c.func {
+            ast::Expr::Name(f) => {
+                BUILTIN_CALLS.iter().find(|(n, _)| *n == f.id.as_str()).map_or(Kinds::ANY, |(_, k)| *k)
+            }
+            _ => Kinds::ANY,
+        },
+        _ => Kinds::ANY,
+    }
+}
+
+/// Builtins whose call by name gives one type (`Program::new`,
+/// `expr_kind`).
+const BUILTIN_CALLS: &[(&str, Kinds)] = &[
+    ("int", Kinds::INT),
+    ("len", Kinds::INT),
+    ("hash", Kinds::INT),
+    ("ord", Kinds::INT),
+    ("float", Kinds::FLOAT),
+    ("str", Kinds::STR),
+    ("repr", Kinds::STR),
+    ("chr", Kinds::STR),
+    ("bool", Kinds::BOOL),
+    ("isinstance", Kinds::BOOL),
+    ("list", Kinds::LIST),
+    ("sorted", Kinds::LIST),
+    ("tuple", Kinds::TUPLE),
+    ("divmod", Kinds::TUPLE),
+    ("dict", Kinds::DICT),
+    ("set", Kinds::SET),
+];
 
 /// A function of the program for `infer_program`: its module (any key the
 /// caller chooses), its code table index when a direct call can name it,
@@ -77,6 +391,9 @@ struct Seen {
     returns: Kinds,
     /// Per global name, the union of what was stored in it.
     stores: HashMap<ConstId, Kinds>,
+    /// Per attribute name, the union of what was stored in it (on any
+    /// object).
+    attrs: HashMap<ConstId, Kinds>,
     /// Global names loaded for anything but a direct call.
     escaped: HashSet<ConstId>,
     /// Global names loaded as a direct call's callee, with its code.
@@ -90,20 +407,61 @@ struct Hints<'a> {
     returns: &'a HashMap<u32, Kinds>,
     /// The module's globals: what it stores in each (absent: never stored).
     globals: &'a HashMap<ConstId, Kinds>,
+    /// Attributes by name: what the program stores in them (absent: never
+    /// stored by the program's compiled code).
+    attrs: &'a HashMap<ConstId, Kinds>,
 }
 
-/// Fills every unit's `kinds`, with hints from the whole program.
-pub fn infer_program(program: &Program, units: &mut [Unit]) {
+/// Fills every unit's `kinds`, with hints from the whole program; TOP_LEVEL
+/// is what each module's top level shows (`TopLevel`), by module.
+pub fn infer_program(program: &Program, top_level: &HashMap<usize, TopLevel>, units: &mut [Unit]) {
     let mut params: HashMap<u32, Vec<Kinds>> = HashMap::new();
     let mut returns: HashMap<u32, Kinds> = HashMap::new();
     let mut globals: HashMap<usize, HashMap<ConstId, Kinds>> = HashMap::new();
+    let mut attrs: HashMap<ConstId, Kinds> = HashMap::new();
     let codes: HashMap<u32, usize> = units.iter().enumerate().filter_map(|(i, u)| Some((u.code?, i))).collect();
+    // What the program stores is not known yet, but that it stores it is:
+    // such a global or attribute starts as nothing (and grows), any other
+    // is unknown.
+    for (m, t) in top_level {
+        globals.entry(*m).or_default().extend(t.stores.iter().map(|(g, k)| (*g, *k)));
+    }
+    // So does a function called directly: its parameters start as nothing
+    // (the first round finds which are used otherwise).
+    let mut direct: HashSet<u32> = top_level.values().flat_map(|t| t.targets.values().copied()).collect();
+    for u in units.iter() {
+        for inst in u.f.blocks.iter().flat_map(|b| &b.insts) {
+            if let Op::Call { callee: Some(Callee::Compiled(c)), .. } = inst.op {
+                direct.insert(c);
+            }
+        }
+    }
+    for c in direct {
+        if let Some(&i) = codes.get(&c) {
+            params.insert(c, vec![Kinds::EMPTY; units[i].f.nparams as usize]);
+        }
+    }
+    for u in units.iter() {
+        for inst in u.f.blocks.iter().flat_map(|b| &b.insts) {
+            match &inst.op {
+                Op::StoreGlobal(g, _) => {
+                    globals.entry(u.module).or_default().insert(*g, Kinds::EMPTY);
+                }
+                Op::SetAttr(_, a, _) => {
+                    attrs.insert(*a, Kinds::EMPTY);
+                }
+                _ => {}
+            }
+        }
+    }
     // Enough rounds for what a program's hints need in practice; the
     // kinds only grow, and the last round's are used whatever they are.
     for _ in 0..6 {
         let mut args: HashMap<u32, Vec<Kinds>> = HashMap::new();
         let mut new_returns: HashMap<u32, Kinds> = HashMap::new();
-        let mut stores: HashMap<usize, HashMap<ConstId, Kinds>> = HashMap::new();
+        let mut stores: HashMap<usize, HashMap<ConstId, Kinds>> =
+            top_level.iter().map(|(m, t)| (*m, t.stores.clone())).collect();
+        let mut new_attrs: HashMap<ConstId, Kinds> = HashMap::new();
         let mut escaped: HashSet<(usize, ConstId)> = HashSet::new();
         let mut called: Vec<(usize, ConstId, u32)> = Vec::new();
         let empty = HashMap::new();
@@ -113,6 +471,7 @@ pub fn infer_program(program: &Program, units: &mut [Unit]) {
                 params: u.code.and_then(|c| params.get(&c)).map(Vec::as_slice),
                 returns: &returns,
                 globals: globals.get(&u.module).unwrap_or(&empty),
+                attrs: &attrs,
             };
             let seen = infer(u.f, &hints);
             for (c, a) in seen.args {
@@ -129,8 +488,35 @@ pub fn infer_program(program: &Program, units: &mut [Unit]) {
                 let e = m.entry(g).or_insert(Kinds::EMPTY);
                 *e = e.union(k);
             }
+            for (a, k) in seen.attrs {
+                let e = new_attrs.entry(a).or_insert(Kinds::EMPTY);
+                *e = e.union(k);
+            }
             escaped.extend(seen.escaped.into_iter().map(|g| (u.module, g)));
             called.extend(seen.called.into_iter().map(|(g, c)| (u.module, g, c)));
+        }
+        // The module bodies' calls, with this round's globals.
+        for (m, t) in top_level {
+            escaped.extend(t.escaped.iter().map(|g| (*m, *g)));
+            for (f, call_args) in &t.calls {
+                let Some(&c) = t.targets.get(f) else { continue };
+                called.push((*m, *f, c));
+                let kinds: Vec<Kinds> = call_args
+                    .iter()
+                    .map(|a| match a {
+                        Arg::Kind(k) => *k,
+                        Arg::Global(g) => globals.get(m).and_then(|gs| gs.get(g)).copied().unwrap_or(Kinds::ANY),
+                    })
+                    .collect();
+                let e = args.entry(c).or_insert_with(|| vec![Kinds::EMPTY; kinds.len()]);
+                if e.len() == kinds.len() {
+                    for (x, y) in e.iter_mut().zip(kinds) {
+                        *x = x.union(y);
+                    }
+                } else {
+                    *e = vec![Kinds::ANY; e.len().max(kinds.len())];
+                }
+            }
         }
         // A function whose name is used otherwise may be called from
         // anywhere: its parameters are unknown.
@@ -142,12 +528,25 @@ pub fn infer_program(program: &Program, units: &mut [Unit]) {
             let p = if escaped.contains(&(m, g)) || a.len() != n { vec![Kinds::ANY; n] } else { a };
             new_params.insert(c, p);
         }
-        let stable = new_params == params && new_returns == returns && stores == globals;
+        let stable = new_params == params && new_returns == returns && stores == globals && new_attrs == attrs;
         params = new_params;
         returns = new_returns;
         globals = stores;
+        attrs = new_attrs;
         if stable {
             break;
+        }
+    }
+    if std::env::var_os("PY2WASM_DEBUG_TYPES").is_some() {
+        eprintln!("params {params:?}\nreturns {returns:?}\nglobals {globals:?}\nattrs {attrs:?}");
+        for (m, t) in top_level {
+            eprintln!(
+                "top {m}: stores {:?} calls {} escaped {:?} targets {:?}",
+                t.stores,
+                t.calls.len(),
+                t.escaped,
+                t.targets
+            );
         }
     }
     for u in units.iter_mut() {
@@ -272,6 +671,13 @@ fn observe(f: &Function, seen: &mut Seen) {
             (Op::DeleteGlobal(g), _) => {
                 seen.stores.insert(*g, Kinds::ANY);
             }
+            (Op::SetAttr(_, a, t), _) => {
+                let e = seen.attrs.entry(*a).or_insert(Kinds::EMPTY);
+                *e = e.union(f.kind(*t));
+            }
+            (Op::DelAttr(_, a), _) => {
+                seen.attrs.insert(*a, Kinds::ANY);
+            }
             _ => {}
         }
     }
@@ -375,6 +781,9 @@ fn step(
         Op::Unary(u, x) => unary(*u, k(x)),
         Op::Compare(_, x, y) if !k(x).may(Kinds::OTHER) && !k(y).may(Kinds::OTHER) => Kinds::BOOL,
         Op::Alias(t) => k(t),
+        // What the program stores in attributes of that name (on any
+        // object; none stored: a method, a module's, a builtin's...).
+        Op::GetAttr(_, a) => hints.attrs.get(a).copied().unwrap_or(Kinds::ANY),
         Op::BoolObj(_) => Kinds::BOOL,
         Op::BuildTuple(_) | Op::ListToTuple(_) => Kinds::TUPLE,
         Op::BuildList(_) => Kinds::LIST,
