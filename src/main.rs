@@ -261,21 +261,9 @@ fn serve_command(args: ServeArgs) -> ExitCode {
         Err(e) => return fail(&Diagnostic::error(format!("cannot find the py2wasm binary to run requests: {e}"))),
     };
     let is_wasm = args.program.extension().and_then(|e| e.to_str()) == Some("wasm");
-    let wasm = if is_wasm {
-        match runner::ModuleBytes::open(&args.program) {
-            Ok(bytes) => bytes,
-            Err(e) => return fail(&Diagnostic::error(format!("cannot read {}: {e}", args.program.display()))),
-        }
-    } else {
-        match driver::compile(&run_options(&args.program, &args.modules)) {
-            Ok(c) => {
-                for w in &c.warnings {
-                    eprintln!("{w}");
-                }
-                runner::ModuleBytes::Owned(c.wasm)
-            }
-            Err(e) => return fail(&e),
-        }
+    let wasm = match program_module(&args.program, is_wasm, &args.modules) {
+        Ok(bytes) => bytes,
+        Err(e) => return fail(&e),
     };
     // Compiled by the engine once, here: every request's run loads it
     // from the runner's cache.
@@ -324,6 +312,26 @@ fn serve_command(args: ServeArgs) -> ExitCode {
     }
 }
 
+/// The module `run` and `serve` run: PROGRAM itself (IS_WASM, mapped),
+/// or what compiling it gives (its warnings printed).
+#[cfg(feature = "runner")]
+fn program_module(
+    program: &std::path::Path,
+    is_wasm: bool,
+    modules: &ModuleArgs,
+) -> Result<py2wasm::runner::ModuleBytes, Diagnostic> {
+    use py2wasm::runner::ModuleBytes;
+    if is_wasm {
+        return ModuleBytes::open(program)
+            .map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", program.display())));
+    }
+    let compiled = driver::compile(&run_options(program, modules))?;
+    for w in &compiled.warnings {
+        eprintln!("{w}");
+    }
+    Ok(ModuleBytes::Owned(compiled.wasm))
+}
+
 /// How `run` and `serve` compile a script.
 #[cfg(feature = "runner")]
 fn run_options(program: &std::path::Path, modules: &ModuleArgs) -> Options {
@@ -347,21 +355,9 @@ fn run_command(args: RunArgs) -> ExitCode {
     use py2wasm::runner::{self, RunConfig, Runner, Stdin};
 
     let is_wasm = args.program.extension().and_then(|e| e.to_str()) == Some("wasm");
-    let wasm = if is_wasm {
-        match runner::ModuleBytes::open(&args.program) {
-            Ok(bytes) => bytes,
-            Err(e) => return fail(&Diagnostic::error(format!("cannot read {}: {e}", args.program.display()))),
-        }
-    } else {
-        match driver::compile(&run_options(&args.program, &args.modules)) {
-            Ok(c) => {
-                for w in &c.warnings {
-                    eprintln!("{w}");
-                }
-                runner::ModuleBytes::Owned(c.wasm)
-            }
-            Err(e) => return fail(&e),
-        }
+    let wasm = match program_module(&args.program, is_wasm, &args.modules) {
+        Ok(bytes) => bytes,
+        Err(e) => return fail(&e),
     };
     let mut dirs = Vec::new();
     for spec in &args.dirs {

@@ -206,46 +206,10 @@ fn module_stores(body: &[ast::Stmt], store: &mut dyn FnMut(&str, Kinds)) {
                 module_stores(&i.body, store);
                 module_stores(&i.orelse, store);
             }
-            Stmt::With(w) => {
-                for item in &w.items {
-                    if let Some(v) = &item.optional_vars {
-                        target_stores(v, None, store);
-                    }
-                }
-                module_stores(&w.body, store);
-            }
-            Stmt::AsyncWith(w) => {
-                for item in &w.items {
-                    if let Some(v) = &item.optional_vars {
-                        target_stores(v, None, store);
-                    }
-                }
-                module_stores(&w.body, store);
-            }
-            Stmt::Try(t) => {
-                module_stores(&t.body, store);
-                for h in &t.handlers {
-                    let ast::ExceptHandler::ExceptHandler(h) = h;
-                    if let Some(n) = &h.name {
-                        store(n.as_str(), Kinds::ANY);
-                    }
-                    module_stores(&h.body, store);
-                }
-                module_stores(&t.orelse, store);
-                module_stores(&t.finalbody, store);
-            }
-            Stmt::TryStar(t) => {
-                module_stores(&t.body, store);
-                for h in &t.handlers {
-                    let ast::ExceptHandler::ExceptHandler(h) = h;
-                    if let Some(n) = &h.name {
-                        store(n.as_str(), Kinds::ANY);
-                    }
-                    module_stores(&h.body, store);
-                }
-                module_stores(&t.orelse, store);
-                module_stores(&t.finalbody, store);
-            }
+            Stmt::With(w) => with_stores(&w.items, &w.body, store),
+            Stmt::AsyncWith(w) => with_stores(&w.items, &w.body, store),
+            Stmt::Try(t) => try_stores([&t.body, &t.orelse, &t.finalbody], &t.handlers, store),
+            Stmt::TryStar(t) => try_stores([&t.body, &t.orelse, &t.finalbody], &t.handlers, store),
             Stmt::FunctionDef(d) => store(d.name.as_str(), Kinds::ANY),
             Stmt::AsyncFunctionDef(d) => store(d.name.as_str(), Kinds::ANY),
             Stmt::ClassDef(c) => store(c.name.as_str(), Kinds::ANY),
@@ -270,6 +234,30 @@ fn module_stores(body: &[ast::Stmt], store: &mut dyn FnMut(&str, Kinds)) {
             _ => {}
         }
     }
+}
+
+/// A `try` statement's stores: its blocks', and its handlers' names.
+fn try_stores(blocks: [&[ast::Stmt]; 3], handlers: &[ast::ExceptHandler], store: &mut dyn FnMut(&str, Kinds)) {
+    module_stores(blocks[0], store);
+    for h in handlers {
+        let ast::ExceptHandler::ExceptHandler(h) = h;
+        if let Some(n) = &h.name {
+            store(n.as_str(), Kinds::ANY);
+        }
+        module_stores(&h.body, store);
+    }
+    module_stores(blocks[1], store);
+    module_stores(blocks[2], store);
+}
+
+/// A `with` statement's stores: its `as` targets', its body's.
+fn with_stores(items: &[ast::WithItem], body: &[ast::Stmt], store: &mut dyn FnMut(&str, Kinds)) {
+    for item in items {
+        if let Some(v) = &item.optional_vars {
+            target_stores(v, None, store);
+        }
+    }
+    module_stores(body, store);
 }
 
 /// The names target T binds, given VALUE (None: unknown).
