@@ -33,6 +33,7 @@ rm -rf "$out"
 mkdir -p "$out"
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$cache/target}
 "$venv/bin/maturin" build --release --quiet --out "$out" >&2
-# Older wheels of other sources are left to go: keep the last few.
-ls -1dt "$cache"/wheels/*/ 2>/dev/null | tail -n +4 | xargs -r rm -rf
+# Older wheels of other sources are left to go: keep the last few (other
+# checkouts sharing the cache may still want theirs).
+ls -1dt "$cache"/wheels/*/ 2>/dev/null | tail -n +9 | xargs -r rm -rf
 wheel

@@ -151,6 +151,11 @@ struct RunArgs {
     /// Set an environment variable for the program: NAME=VALUE
     #[arg(long = "env", value_name = "NAME=VALUE")]
     env: Vec<String>,
+    /// (`py2wasm serve`'s runs) Also give the program each variable of this
+    /// process whose name starts with PREFIX, without the prefix: the
+    /// request's variables stay off the command line
+    #[arg(long = "env-prefix", value_name = "PREFIX", hide = true)]
+    env_prefix: Option<String>,
     #[command(flatten)]
     modules: ModuleArgs,
     /// Arguments for the program
@@ -253,8 +258,11 @@ fn serve_command(args: ServeArgs) -> ExitCode {
     use py2wasm::runner::{self, Runner};
     use py2wasm::serve::{self, ServeConfig};
 
-    if !(args.timeout.is_finite() && args.timeout > 0.0) {
-        return fail(&Diagnostic::error(format!("--timeout {}: expected a positive number of seconds", args.timeout)));
+    if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 86400.0) {
+        return fail(&Diagnostic::error(format!(
+            "--timeout {}: expected a positive number of seconds, at most a day (86400)",
+            args.timeout
+        )));
     }
     let exe = match std::env::current_exe() {
         Ok(p) => p,
@@ -371,6 +379,14 @@ fn run_command(args: RunArgs) -> ExitCode {
         match pair.split_once('=') {
             Some((k, v)) if !k.is_empty() => env.push((k.to_string(), v.to_string())),
             _ => return fail(&Diagnostic::error(format!("--env {pair}: expected NAME=VALUE"))),
+        }
+    }
+    if let Some(prefix) = args.env_prefix.as_deref().filter(|p| !p.is_empty()) {
+        for (k, v) in std::env::vars_os() {
+            let (Some(k), Some(v)) = (k.to_str(), v.to_str()) else { continue };
+            if let Some(name) = k.strip_prefix(prefix).filter(|n| !n.is_empty()) {
+                env.push((name.to_string(), v.to_string()));
+            }
         }
     }
     let runner = match Runner::new(runner::default_cache_dir()) {

@@ -22,8 +22,16 @@ use std::time::{Duration, Instant};
 const MAX_BODY: usize = 64 << 20;
 /// The longest request line and header section accepted.
 const MAX_HEAD: usize = 64 << 10;
-/// How long a client may take to send its request.
+/// How long a client may take to send its request (all of it), and to
+/// take the response.
 const READ_TIMEOUT: Duration = Duration::from_secs(30);
+const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+/// The most a run may write (more is a 502, and the run is stopped).
+const MAX_RESPONSE: usize = 256 << 20;
+/// The prefix of the request's variables in a run's process environment
+/// (`py2wasm run --env-prefix`): not on its command line, where other
+/// users could read headers such as Cookie.
+const ENV_PREFIX: &str = "PY2WASM_CGI_";
 
 pub struct ServeConfig {
     /// The compiled module, as a file the children run.
@@ -84,8 +92,9 @@ struct Refused(u16, &'static str);
 
 fn handle(config: &ServeConfig, mut stream: TcpStream, peer: SocketAddr, local: SocketAddr) {
     let started = Instant::now();
-    let _ = stream.set_read_timeout(Some(READ_TIMEOUT));
-    let response = match read_request(&stream) {
+    let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
+    let mut refused = false;
+    let response = match read_request(&stream, started + READ_TIMEOUT) {
         Ok(req) => {
             let (status, response) = run_request(config, &req, peer, local);
             eprintln!(
@@ -98,18 +107,42 @@ fn handle(config: &ServeConfig, mut stream: TcpStream, peer: SocketAddr, local: 
             response
         }
         Err(Refused(0, _)) => return,
-        Err(Refused(status, why)) => error_response(status, why),
+        Err(Refused(status, why)) => {
+            refused = true;
+            error_response(status, why)
+        }
     };
     let _ = stream.write_all(&response);
     let _ = stream.flush();
+    if refused {
+        // What the client still sends is read and dropped for a moment, so
+        // that closing does not reset the connection before it reads the
+        // answer.
+        let _ = stream.shutdown(std::net::Shutdown::Write);
+        let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
+        let mut sink = [0u8; 8192];
+        let until = Instant::now() + Duration::from_secs(1);
+        while Instant::now() < until && matches!(stream.read(&mut sink), Ok(n) if n > 0) {}
+    }
 }
 
-fn read_request(stream: &TcpStream) -> Result<Request, Refused> {
+/// Reads a request, all of it before DEADLINE.
+fn read_request(stream: &TcpStream, deadline: Instant) -> Result<Request, Refused> {
     let mut reader = BufReader::new(stream);
     let mut head = Vec::new();
+    // Each read may wait only for what is left of the time.
+    let left = |stream: &TcpStream| {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(Refused(408, "the request was not received in time"));
+        }
+        let _ = stream.set_read_timeout(Some(left));
+        Ok(())
+    };
     // The request line and headers, up to the blank line.
     let mut lines = Vec::new();
     loop {
+        left(stream)?;
         let mut line = Vec::new();
         match reader.by_ref().take(MAX_HEAD as u64).read_until(b'\n', &mut line) {
             Ok(0) if lines.is_empty() => return Err(Refused(0, "")),
@@ -158,8 +191,19 @@ fn read_request(stream: &TcpStream) -> Result<Request, Refused> {
     if length > MAX_BODY {
         return Err(Refused(413, "the request body is too large"));
     }
+    if header("expect").is_some_and(|v| v.eq_ignore_ascii_case("100-continue")) && length > 0 {
+        let mut out = stream;
+        let _ = out.write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
+    }
     let mut body = vec![0; length];
-    reader.read_exact(&mut body).map_err(|_| Refused(400, "the request body ended early"))?;
+    let mut got = 0;
+    while got < length {
+        left(stream)?;
+        match reader.read(&mut body[got..]) {
+            Ok(0) | Err(_) => return Err(Refused(400, "the request body ended early")),
+            Ok(n) => got += n,
+        }
+    }
     Ok(Request {
         method: method.to_string(),
         target: target.to_string(),
@@ -179,7 +223,7 @@ fn cgi_environment(req: &Request, peer: SocketAddr, local: SocketAddr) -> Vec<(S
         .headers
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case("host"))
-        .map(|(_, v)| v.rsplit_once(':').map_or(v.as_str(), |(h, _)| h).to_string())
+        .map(|(_, v)| host_name(v))
         .unwrap_or_else(|| local.ip().to_string());
     let mut env = vec![
         ("GATEWAY_INTERFACE".to_string(), "CGI/1.1".to_string()),
@@ -220,6 +264,14 @@ fn cgi_environment(req: &Request, peer: SocketAddr, local: SocketAddr) -> Vec<(S
     env
 }
 
+/// The host of a Host header, without its port (`[::1]:8000` is `[::1]`).
+fn host_name(v: &str) -> String {
+    match v.strip_prefix('[').and_then(|rest| rest.split_once(']')) {
+        Some((ip, _)) => format!("[{ip}]"),
+        None => v.rsplit_once(':').map_or(v, |(h, _)| h).to_string(),
+    }
+}
+
 /// %XX escapes decoded (CGI's PATH_INFO is decoded); bytes that are not
 /// UTF-8 become U+FFFD, as an environment variable here is a str.
 fn percent_decode(s: &str) -> String {
@@ -243,10 +295,20 @@ fn percent_decode(s: &str) -> String {
 
 /// Runs the module for REQ; the response's status and bytes.
 fn run_request(config: &ServeConfig, req: &Request, peer: SocketAddr, local: SocketAddr) -> (u16, Vec<u8>) {
+    let env = cgi_environment(req, peer, local);
+    if env.iter().any(|(_, v)| v.contains('\0')) {
+        return (400, error_response(400, "a NUL character in the request"));
+    }
     let mut cmd = Command::new(&config.exe);
-    cmd.arg("run").arg(&config.module).args(&config.run_args);
-    for (k, v) in cgi_environment(req, peer, local) {
-        cmd.arg("--env").arg(format!("{k}={v}"));
+    cmd.arg("run").arg(&config.module).args(&config.run_args).args(["--env-prefix", ENV_PREFIX]);
+    // (the server's own variables of that prefix are not the request's)
+    for (k, _) in std::env::vars_os() {
+        if k.to_str().is_some_and(|k| k.starts_with(ENV_PREFIX)) {
+            cmd.env_remove(k);
+        }
+    }
+    for (k, v) in env {
+        cmd.env(format!("{ENV_PREFIX}{k}"), v);
     }
     cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = match cmd.spawn() {
@@ -262,18 +324,22 @@ fn run_request(config: &ServeConfig, req: &Request, peer: SocketAddr, local: Soc
             let _ = s.write_all(&body);
         }
     });
+    // Up to MAX_RESPONSE bytes are kept (one more says there was more);
+    // the rest is read and dropped, so that the run never blocks on it.
     let reader = |pipe: Option<Box<dyn Read + Send>>| {
         std::thread::spawn(move || {
             let mut buf = Vec::new();
             if let Some(mut p) = pipe {
-                let _ = p.read_to_end(&mut buf);
+                let _ = p.by_ref().take(MAX_RESPONSE as u64 + 1).read_to_end(&mut buf);
+                let _ = std::io::copy(&mut p, &mut std::io::sink());
             }
             buf
         })
     };
     let out = reader(child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
     let err = reader(child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
-    let deadline = Instant::now() + config.timeout;
+    let deadline =
+        Instant::now().checked_add(config.timeout).unwrap_or_else(|| Instant::now() + Duration::from_secs(86400));
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break Some(status),
@@ -283,7 +349,11 @@ fn run_request(config: &ServeConfig, req: &Request, peer: SocketAddr, local: Soc
                 break None;
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(2)),
-            Err(_) => break None,
+            Err(_) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
         }
     };
     let _ = writer.join();
@@ -296,7 +366,10 @@ fn run_request(config: &ServeConfig, req: &Request, peer: SocketAddr, local: Soc
         let why = format!("the request took longer than {} s", config.timeout.as_secs_f64());
         return (500, error_response(500, &why));
     };
-    match cgi_response(&stdout) {
+    if stdout.len() > MAX_RESPONSE {
+        return (502, error_response(502, "the program's response is too large"));
+    }
+    match cgi_response(&stdout, req.method == "HEAD") {
         Some(r) => r,
         None if !status.success() => (500, error_response(500, "the program failed before it answered")),
         None => (502, error_response(502, "the program's output is not a CGI response")),
@@ -306,7 +379,7 @@ fn run_request(config: &ServeConfig, req: &Request, peer: SocketAddr, local: Soc
 /// An HTTP response from a CGI program's output (RFC 3875, section 6):
 /// its headers (a `Status` header for the status line, a `Location`
 /// alone for a redirect), a blank line, the body.
-fn cgi_response(out: &[u8]) -> Option<(u16, Vec<u8>)> {
+fn cgi_response(out: &[u8], head_only: bool) -> Option<(u16, Vec<u8>)> {
     let (end, sep) = [b"\r\n\r\n".as_slice(), b"\n\n".as_slice()]
         .iter()
         .filter_map(|sep| out.windows(sep.len()).position(|w| w == *sep).map(|p| (p, sep.len())))
@@ -339,7 +412,10 @@ fn cgi_response(out: &[u8]) -> Option<(u16, Vec<u8>)> {
         r.extend_from_slice(format!("{n}: {v}\r\n").as_bytes());
     }
     r.extend_from_slice(format!("Content-Length: {}\r\nConnection: close\r\n\r\n", body.len()).as_bytes());
-    r.extend_from_slice(body);
+    // (a HEAD response has the headers of a GET and no body)
+    if !head_only {
+        r.extend_from_slice(body);
+    }
     Some((code, r))
 }
 
@@ -381,15 +457,20 @@ mod tests {
 
     #[test]
     fn cgi_output_becomes_a_response() {
-        let (code, r) = cgi_response(b"Status: 404 Not Found\r\nContent-Type: text/plain\r\n\r\nnope").unwrap();
+        let (code, r) = cgi_response(b"Status: 404 Not Found\r\nContent-Type: text/plain\r\n\r\nnope", false).unwrap();
         assert_eq!(code, 404);
         let text = String::from_utf8(r).unwrap();
         assert!(text.starts_with("HTTP/1.1 404 Not Found\r\n"), "{text}");
         assert!(text.contains("Content-Length: 4\r\n") && text.ends_with("\r\n\r\nnope"), "{text}");
-        assert_eq!(cgi_response(b"Location: /x\n\n").unwrap().0, 302);
-        assert_eq!(cgi_response(b"Content-Type: text/html\n\n<p>").unwrap().0, 200);
-        assert!(cgi_response(b"no headers at all").is_none());
-        assert!(cgi_response(b"Status: abc\n\n").is_none());
+        assert_eq!(cgi_response(b"Location: /x\n\n", false).unwrap().0, 302);
+        assert_eq!(cgi_response(b"Content-Type: text/html\n\n<p>", false).unwrap().0, 200);
+        assert!(cgi_response(b"no headers at all", false).is_none());
+        assert!(cgi_response(b"Status: abc\n\n", false).is_none());
+        let head = String::from_utf8(cgi_response(b"Content-Type: a\n\nbody", true).unwrap().1).unwrap();
+        assert!(head.contains("Content-Length: 4\r\n") && head.ends_with("\r\n\r\n"), "{head}");
+        assert_eq!(host_name("[::1]:8000"), "[::1]");
+        assert_eq!(host_name("[::1]"), "[::1]");
+        assert_eq!(host_name("example.org:80"), "example.org");
     }
 
     #[test]

@@ -64,10 +64,13 @@ fn start(dir: &std::path::Path) -> Server {
         .stderr(Stdio::piped())
         .spawn()
         .expect("py2wasm serve starts");
-    // The first line says where it listens.
+    // A line says where it listens (after any compiler warnings).
     let mut err = BufReader::new(child.stderr.take().expect("stderr"));
     let mut line = String::new();
-    err.read_line(&mut line).expect("a first line");
+    while !line.contains("serving") {
+        line.clear();
+        assert!(err.read_line(&mut line).expect("a line") > 0, "py2wasm serve ended without serving");
+    }
     let port = line
         .rsplit_once("http://127.0.0.1:")
         .and_then(|(_, rest)| rest.split('/').next())
@@ -132,11 +135,20 @@ fn a_wsgi_app_answers_get_post_404_500_and_timeouts() {
     // wsgiref answers an exception in the app with a 500 of its own.
     let (code, _, body) = ask(port, "GET /boom HTTP/1.1\r\nHost: localhost\r\n\r\n");
     assert_eq!(code, 500, "{body}");
+    assert!(body.contains("A server error occurred"), "{body}");
 
-    // Stopped at the timeout; the other worker answers meanwhile.
+    // A HEAD request: a GET's headers, no body.
+    let (code, headers, body) = ask(port, "HEAD / HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    assert_eq!((code, body.as_str()), (200, ""));
+    assert_eq!(header(&headers, "x-app"), Some("py2wasm"));
+
+    // Stopped at the timeout; the other worker answers meanwhile, before
+    // the slow one ends.
     let slow = std::thread::spawn(move || ask(port, "GET /slow HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+    std::thread::sleep(Duration::from_millis(300));
     let (code, _, _) = ask(port, "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n");
     assert_eq!(code, 200);
+    assert!(!slow.is_finished(), "the second worker answered only after the slow request ended");
     let (code, _, body) = slow.join().unwrap();
     assert_eq!(code, 500);
     assert!(body.contains("took longer than 3 s"), "{body}");

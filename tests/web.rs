@@ -78,9 +78,16 @@ fn serve_files(dir: PathBuf) -> u16 {
             let dir = dir.clone();
             std::thread::spawn(move || {
                 let mut stream = stream;
-                let mut buf = [0u8; 8192];
-                let n = stream.read(&mut buf).unwrap_or(0);
-                let head = String::from_utf8_lossy(&buf[..n]);
+                // The request's head, up to its blank line.
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 4096];
+                while !buf.windows(4).any(|w| w == b"\r\n\r\n") && buf.len() < 65536 {
+                    match stream.read(&mut chunk) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                    }
+                }
+                let head = String::from_utf8_lossy(&buf);
                 let path = head.split_whitespace().nth(1).unwrap_or("/").trim_start_matches('/');
                 let path = if path.is_empty() { "index.html" } else { path };
                 let file = dir.join(path);
