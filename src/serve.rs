@@ -439,7 +439,8 @@ fn error_response(status: u16, why: &str) -> Vec<u8> {
 }
 
 /// Where `serve` keeps a module it compiled from a script: a file named
-/// by its content hash in DIR.
+/// by its content hash in DIR. The least recently written beyond the
+/// newest few are removed.
 pub fn module_file(dir: &Path, wasm: &[u8]) -> Result<PathBuf, String> {
     let path = dir.join(format!("serve-{}.wasm", blake3::hash(wasm).to_hex()));
     if !path.exists() {
@@ -447,8 +448,25 @@ pub fn module_file(dir: &Path, wasm: &[u8]) -> Result<PathBuf, String> {
         let tmp = dir.join(format!(".serve-{}.tmp", std::process::id()));
         std::fs::write(&tmp, wasm).map_err(|e| format!("{}: {e}", tmp.display()))?;
         std::fs::rename(&tmp, &path).map_err(|e| format!("{}: {e}", path.display()))?;
+        prune_modules(dir, 8);
     }
     Ok(path)
+}
+
+/// Removes all but the KEEP newest `serve-*.wasm` files of DIR (a server
+/// still running one keeps its open runs working: each run opens it anew,
+/// and only an older server's module can go).
+fn prune_modules(dir: &Path, keep: usize) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut found: Vec<(std::time::SystemTime, PathBuf)> = entries
+        .flatten()
+        .filter(|e| e.file_name().to_str().is_some_and(|n| n.starts_with("serve-") && n.ends_with(".wasm")))
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    found.sort_by_key(|e| std::cmp::Reverse(e.0));
+    for (_, p) in found.into_iter().skip(keep) {
+        let _ = std::fs::remove_file(p);
+    }
 }
 
 #[cfg(test)]
@@ -471,6 +489,21 @@ mod tests {
         assert_eq!(host_name("[::1]:8000"), "[::1]");
         assert_eq!(host_name("[::1]"), "[::1]");
         assert_eq!(host_name("example.org:80"), "example.org");
+    }
+
+    #[test]
+    fn compiled_modules_are_kept_by_hash_and_pruned() {
+        let dir = std::env::temp_dir().join(format!("py2wasm-serve-modules-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let first = module_file(&dir, b"one").unwrap();
+        assert_eq!(module_file(&dir, b"one").unwrap(), first);
+        assert_eq!(std::fs::read(&first).unwrap(), b"one");
+        for i in 0..12u8 {
+            module_file(&dir, &[i; 4]).unwrap();
+        }
+        let left = std::fs::read_dir(&dir).unwrap().count();
+        assert_eq!(left, 8, "the newest 8 stay");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
