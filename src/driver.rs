@@ -103,8 +103,8 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
     // Lowering first, for every module: the constants and the code table
     // are then complete, which places the inline caches after their slots.
     let mut lowered: Vec<Lowered> = Vec::new();
-    // Per module (by index), its functions a call by name enters directly.
-    let mut direct_targets: HashMap<usize, HashMap<String, u32>> = HashMap::new();
+    // Per module (in order), its functions a call by name enters directly.
+    let mut direct_targets: Vec<HashMap<String, u32>> = Vec::new();
     let mut variants: Vec<Variant> = Vec::new();
     for m in modules {
         let scopes = scope::analyze(&m.source, &m.body);
@@ -128,8 +128,7 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
             });
         }
         let direct_calls = lower::direct_targets(&m.body, &scopes, &code_ids);
-        let index = modules.iter().position(|x| std::ptr::eq(*x, *m)).unwrap_or(usize::MAX);
-        direct_targets.insert(index, direct_calls.iter().map(|(n, t)| (n.clone(), t.code)).collect());
+        direct_targets.push(direct_calls.iter().map(|(n, t)| (n.clone(), t.code)).collect());
         let mut genexp_variants = Vec::new();
         let mut cx = lower::Context {
             consts: &mut p.consts,
@@ -170,7 +169,9 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
     // program (analysis::types).
     {
         let program = analysis::types::Program::new(p.consts.kinds(), |n| p.consts.find_name(n));
-        let module_of = |m: &UserModule| modules.iter().position(|x| std::ptr::eq(*x, m)).unwrap_or(usize::MAX);
+        let index: HashMap<*const UserModule, usize> =
+            modules.iter().enumerate().map(|(i, m)| (*m as *const UserModule, i)).collect();
+        let module_of = |m: &UserModule| index.get(&(m as *const UserModule)).copied().unwrap_or(usize::MAX);
         let mut units: Vec<analysis::types::Unit> = Vec::new();
         for l in lowered.iter_mut() {
             let module = module_of(l.0);
@@ -184,11 +185,8 @@ fn compile_native(modules: &[&UserModule], layout: &link::RuntimeLayout) -> Nati
         // (module bodies run as bytecode: what they store and call is read
         // off the AST)
         let mut top_level = HashMap::new();
-        for (i, m) in modules.iter().enumerate() {
-            let empty = HashMap::new();
-            let targets = direct_targets.get(&i).unwrap_or(&empty);
-            let t = analysis::types::TopLevel::new(&m.body, |n| p.consts.find_name(n), targets);
-            top_level.insert(i, t);
+        for (i, (m, targets)) in modules.iter().zip(&direct_targets).enumerate() {
+            top_level.insert(i, analysis::types::TopLevel::new(&m.body, |n| p.consts.find_name(n), targets));
         }
         analysis::types::infer_program(&program, &top_level, &mut units);
     }

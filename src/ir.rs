@@ -68,6 +68,12 @@ impl Kinds {
         self == o
     }
 
+    /// The one number type it is expected to be (INT or FLOAT), if it is
+    /// expected to be exactly one: what inline arithmetic specialises on.
+    pub fn number(self) -> Option<Kinds> {
+        [Kinds::INT, Kinds::FLOAT].into_iter().find(|&k| self.only(k))
+    }
+
     /// Its types, one at a time.
     pub fn each(self) -> impl Iterator<Item = Kinds> {
         (0..10).map(|b| Kinds(1 << b)).filter(move |k| self.may(*k))

@@ -169,10 +169,7 @@ impl ast::Visitor for TopLevelCalls {
 /// count, function and class bodies do not.
 pub fn module_level_stores(body: &[ast::Stmt]) -> HashMap<String, Kinds> {
     let mut stores: HashMap<String, Kinds> = HashMap::new();
-    let mut store = |name: &str, k: Kinds| {
-        let e = stores.entry(name.to_string()).or_insert(Kinds::EMPTY);
-        *e = e.union(k);
-    };
+    let mut store = |name: &str, k: Kinds| add(&mut stores, name.to_string(), k);
     module_stores(body, &mut store);
     stores
 }
@@ -362,6 +359,26 @@ const BUILTIN_CALLS: &[(&str, Kinds)] = &[
     ("set", Kinds::SET),
 ];
 
+/// Adds K to what MAP has for KEY (nothing, if it has no entry yet).
+fn add<T: std::hash::Hash + Eq>(map: &mut HashMap<T, Kinds>, key: T, k: Kinds) {
+    let e = map.entry(key).or_insert(Kinds::EMPTY);
+    *e = e.union(k);
+}
+
+/// Adds one call's argument kinds to what ARGS has for callee C, position
+/// by position; calls with other numbers of arguments make every position
+/// unknown.
+fn add_args(args: &mut HashMap<u32, Vec<Kinds>>, c: u32, call: Vec<Kinds>) {
+    let e = args.entry(c).or_insert_with(|| vec![Kinds::EMPTY; call.len()]);
+    if e.len() == call.len() {
+        for (x, y) in e.iter_mut().zip(call) {
+            *x = x.union(y);
+        }
+    } else {
+        *e = vec![Kinds::ANY; e.len().max(call.len())];
+    }
+}
+
 /// A function of the program for `infer_program`: its module (any key the
 /// caller chooses), its code table index when a direct call can name it,
 /// and the function.
@@ -419,19 +436,10 @@ pub fn infer_program(program: &Program, top_level: &HashMap<usize, TopLevel>, un
     let mut direct: HashSet<u32> = top_level.values().flat_map(|t| t.targets.values().copied()).collect();
     for u in units.iter() {
         for inst in u.f.blocks.iter().flat_map(|b| &b.insts) {
-            if let Op::Call { callee: Some(Callee::Compiled(c)), .. } = inst.op {
-                direct.insert(c);
-            }
-        }
-    }
-    for c in direct {
-        if let Some(&i) = codes.get(&c) {
-            params.insert(c, vec![Kinds::EMPTY; units[i].f.nparams as usize]);
-        }
-    }
-    for u in units.iter() {
-        for inst in u.f.blocks.iter().flat_map(|b| &b.insts) {
             match &inst.op {
+                Op::Call { callee: Some(Callee::Compiled(c)), .. } => {
+                    direct.insert(*c);
+                }
                 Op::StoreGlobal(g, _) => {
                     globals.entry(u.module).or_default().insert(*g, Kinds::EMPTY);
                 }
@@ -440,6 +448,11 @@ pub fn infer_program(program: &Program, top_level: &HashMap<usize, TopLevel>, un
                 }
                 _ => {}
             }
+        }
+    }
+    for c in direct {
+        if let Some(&i) = codes.get(&c) {
+            params.insert(c, vec![Kinds::EMPTY; units[i].f.nparams as usize]);
         }
     }
     // Enough rounds for what a program's hints need in practice; the
@@ -463,22 +476,17 @@ pub fn infer_program(program: &Program, top_level: &HashMap<usize, TopLevel>, un
             };
             let seen = infer(u.f, &hints);
             for (c, a) in seen.args {
-                let e = args.entry(c).or_insert_with(|| vec![Kinds::EMPTY; a.len()]);
-                for (x, y) in e.iter_mut().zip(a) {
-                    *x = x.union(y);
-                }
+                add_args(&mut args, c, a);
             }
             if let Some(c) = u.code {
                 new_returns.insert(c, seen.returns);
             }
             let m = stores.entry(u.module).or_default();
             for (g, k) in seen.stores {
-                let e = m.entry(g).or_insert(Kinds::EMPTY);
-                *e = e.union(k);
+                add(m, g, k);
             }
             for (a, k) in seen.attrs {
-                let e = new_attrs.entry(a).or_insert(Kinds::EMPTY);
-                *e = e.union(k);
+                add(&mut new_attrs, a, k);
             }
             escaped.extend(seen.escaped.into_iter().map(|g| (u.module, g)));
             called.extend(seen.called.into_iter().map(|(g, c)| (u.module, g, c)));
@@ -496,14 +504,7 @@ pub fn infer_program(program: &Program, top_level: &HashMap<usize, TopLevel>, un
                         Arg::Global(g) => globals.get(m).and_then(|gs| gs.get(g)).copied().unwrap_or(Kinds::ANY),
                     })
                     .collect();
-                let e = args.entry(c).or_insert_with(|| vec![Kinds::EMPTY; kinds.len()]);
-                if e.len() == kinds.len() {
-                    for (x, y) in e.iter_mut().zip(kinds) {
-                        *x = x.union(y);
-                    }
-                } else {
-                    *e = vec![Kinds::ANY; e.len().max(kinds.len())];
-                }
+                add_args(&mut args, c, kinds);
             }
         }
         // A function whose name is used otherwise may be called from
@@ -549,12 +550,11 @@ pub fn infer_program(program: &Program, top_level: &HashMap<usize, TopLevel>, un
 /// F's inline int and float operations (`codegen::is_inline`), and how
 /// many of them have an expected number type (one) for every operand.
 pub fn typed_ops(f: &Function) -> (u32, u32) {
-    let one = |k: Kinds| k.only(Kinds::INT) || k.only(Kinds::FLOAT);
     let mut total = 0;
     let mut typed = 0;
     for inst in f.blocks.iter().flat_map(|b| &b.insts).filter(|i| crate::codegen::is_inline(&i.op)) {
         total += 1;
-        if inst.op.operands().iter().all(|&t| one(f.kind(t))) {
+        if inst.op.operands().iter().all(|&t| f.kind(t).number().is_some()) {
             typed += 1;
         }
     }
@@ -568,19 +568,20 @@ fn infer(f: &mut Function, hints: &Hints) -> Seen {
     let ntemps = f.temps.len();
     let mut kinds = vec![Kinds::EMPTY; ntemps];
     let mut seen = Seen::default();
-    if f.generator || f.class_body {
-        f.kinds = vec![Kinds::ANY; ntemps];
-        seen.returns = Kinds::ANY;
-        observe(f, &mut seen);
-        return seen;
-    }
-    let nlocals = f.locals.len();
+    // Per temp, the global name it was loaded from.
     let mut globals_loaded = vec![None; ntemps];
     for inst in f.blocks.iter().flat_map(|b| &b.insts) {
         if let (Op::LoadGlobal(g), Some(d)) = (&inst.op, inst.dst) {
             globals_loaded[d as usize] = Some(*g);
         }
     }
+    if f.generator || f.class_body {
+        f.kinds = vec![Kinds::ANY; ntemps];
+        seen.returns = Kinds::ANY;
+        observe(f, &globals_loaded, &mut seen);
+        return seen;
+    }
+    let nlocals = f.locals.len();
     // Per block, the variables' kinds where it starts (EMPTY: unbound or
     // not reached yet).
     let mut entry: Vec<Option<Vec<Kinds>>> = vec![None; f.blocks.len()];
@@ -639,71 +640,45 @@ fn infer(f: &mut Function, hints: &Hints) -> Seen {
             seen.returns = seen.returns.union(f.kind(t));
         }
     }
-    observe(f, &mut seen);
+    observe(f, &globals_loaded, &mut seen);
     seen
 }
 
 /// What F's instructions show of the program: direct calls' arguments,
-/// globals stored, globals loaded.
-fn observe(f: &Function, seen: &mut Seen) {
-    let mut global_of: HashMap<Temp, ConstId> = HashMap::new();
-    for inst in f.blocks.iter().flat_map(|b| &b.insts) {
-        match (&inst.op, inst.dst) {
-            (Op::LoadGlobal(g), Some(d)) => {
-                global_of.insert(d, *g);
-            }
-            (Op::StoreGlobal(g, t), _) => {
-                let e = seen.stores.entry(*g).or_insert(Kinds::EMPTY);
-                *e = e.union(f.kind(*t));
-            }
-            (Op::DeleteGlobal(g), _) => {
-                seen.stores.insert(*g, Kinds::ANY);
-            }
-            (Op::SetAttr(_, a, t), _) => {
-                let e = seen.attrs.entry(*a).or_insert(Kinds::EMPTY);
-                *e = e.union(f.kind(*t));
-            }
-            (Op::DelAttr(_, a), _) => {
-                seen.attrs.insert(*a, Kinds::ANY);
-            }
-            _ => {}
-        }
-    }
+/// globals and attributes stored, globals loaded (GLOBALS_LOADED: per
+/// temp, the global name it was loaded from).
+fn observe(f: &Function, globals_loaded: &[Option<ConstId>], seen: &mut Seen) {
+    let global_of = |t: Temp| globals_loaded.get(t as usize).copied().flatten();
     for inst in f.blocks.iter().flat_map(|b| &b.insts) {
         match &inst.op {
+            Op::StoreGlobal(g, t) => add(&mut seen.stores, *g, f.kind(*t)),
+            Op::DeleteGlobal(g) => add(&mut seen.stores, *g, Kinds::ANY),
+            Op::SetAttr(_, a, t) => add(&mut seen.attrs, *a, f.kind(*t)),
+            Op::DelAttr(_, a) => add(&mut seen.attrs, *a, Kinds::ANY),
             Op::Call { func, args, kwnames: None, nkw: 0, callee: Some(Callee::Compiled(c)) } => {
-                if let Some(&g) = global_of.get(func) {
+                if let Some(g) = global_of(*func) {
                     seen.called.insert(g, *c);
                 }
-                let e = seen.args.entry(*c).or_insert_with(|| vec![Kinds::EMPTY; args.len()]);
-                if e.len() == args.len() {
-                    for (x, a) in e.iter_mut().zip(args) {
-                        *x = x.union(f.kind(*a));
-                    }
-                } else {
-                    *e = vec![Kinds::ANY; e.len().max(args.len())];
-                }
+                add_args(&mut seen.args, *c, args.iter().map(|a| f.kind(*a)).collect());
                 for a in args {
-                    if let Some(&g) = global_of.get(a) {
+                    if let Some(g) = global_of(*a) {
                         seen.escaped.insert(g);
                     }
                 }
+                continue;
             }
-            Op::Release(_) => {}
-            op => {
-                for t in op.operands() {
-                    if let Some(&g) = global_of.get(&t) {
-                        seen.escaped.insert(g);
-                    }
-                }
+            Op::Release(_) => continue,
+            _ => {}
+        }
+        for t in inst.op.operands() {
+            if let Some(g) = global_of(t) {
+                seen.escaped.insert(g);
             }
         }
     }
     for b in &f.blocks {
-        if let Some(t) = b.term.operands() {
-            if let Some(&g) = global_of.get(&t) {
-                seen.escaped.insert(g);
-            }
+        if let Some(g) = b.term.operands().and_then(global_of) {
+            seen.escaped.insert(g);
         }
     }
 }

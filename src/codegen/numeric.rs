@@ -1058,15 +1058,7 @@ impl Gen<'_> {
         };
         let w = self.temp(d);
         self.known = [None, None];
-        let hint = |k: ir::Kinds| {
-            if k.only(ir::Kinds::INT) {
-                Some(INT)
-            } else if k.only(ir::Kinds::FLOAT) {
-                Some(FLOAT)
-            } else {
-                None
-            }
-        };
+        let hint = |k: ir::Kinds| k.number().map(|n| if n == ir::Kinds::INT { INT } else { FLOAT });
         self.expect = [hint(self.f.kind(a)), b.and_then(|b| hint(self.f.kind(b)))];
         self.view(a, 0);
         if let Some(b) = b {
